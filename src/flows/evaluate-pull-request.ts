@@ -1,0 +1,96 @@
+import {
+  cannotEvaluateCheckOutput,
+  hotfixCheckOutput,
+  invalidConfigCheckOutput,
+  notHotfixCheckOutput,
+  planCheckWrite,
+  type CheckOutput,
+} from "../governance/check-output.js";
+import { evaluateHotfix, isHotfix } from "../governance/evaluate-hotfix.js";
+import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
+import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
+import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
+import { approvalResults } from "./approvals.js";
+import type { Delivery } from "./delivery.js";
+import { describeGitHubError, isLostAccess } from "./github-errors.js";
+
+export interface Evaluation {
+  facts: PullRequestFacts;
+  output: CheckOutput | null;
+  write: "none" | "update" | "create";
+}
+
+/**
+ * Re-evaluates the `Hotfix governance` check of one open PR:
+ * 1. gather the config and the PR's facts (concurrently: one GraphQL query and one config read);
+ * 2. evaluate the pure rules into one check output;
+ * 3. apply it: at most one check-run write, none when the check already says the same.
+ * When GitHub cannot be read the check is set to a failure that says so (fail closed).
+ */
+export const evaluatePullRequest = async (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> => {
+  const log = delivery.log.child({ pr: number });
+  let facts: PullRequestFacts | null;
+  let output: CheckOutput | null;
+  try {
+    const [config, gathered] = await Promise.all([
+      delivery.config(),
+      fetchPullRequestFacts((query, variables) => delivery.octokit.graphql(query, variables), delivery.repo, number, delivery.appId),
+    ]);
+    facts = gathered;
+    if (!facts) {
+      log.info({ outcome: "skipped" }, "pull request not found; nothing to evaluate");
+      return null;
+    }
+    if (facts.state !== "OPEN") {
+      log.debug({ outcome: "skipped", state: facts.state }, "pull request is not open; the check is left as it is");
+      return { facts, output: null, write: "none" };
+    }
+    output = await decide(delivery, facts, config);
+  } catch (error) {
+    if (isLostAccess(error)) {
+      log.warn({ outcome: "no-access", err: describeGitHubError(error) }, "the app cannot read this repository any more");
+      return null;
+    }
+    log.error({ outcome: "cannot-evaluate", err: describeGitHubError(error) }, "could not evaluate; failing closed");
+    if (headShaHint) await failClosed(delivery, headShaHint, describeGitHubError(error));
+    throw error;
+  }
+  if (!output) return { facts, output, write: "none" };
+  const write = await applyCheck(delivery, facts.headSha, facts.ownCheckRuns, output);
+  log.info(
+    { outcome: output.conclusion ?? output.status, write, sha: facts.headSha, title: output.title },
+    "hotfix governance evaluated",
+  );
+  return { facts, output, write };
+};
+
+/** The check output for the PR as it is now; null when no check should be shown. */
+const decide = async (delivery: Delivery, facts: PullRequestFacts, config: Awaited<ReturnType<Delivery["config"]>>): Promise<CheckOutput | null> => {
+  if (!config.ok) return invalidConfigCheckOutput(config.path, config.problems);
+  if (!isHotfix(facts.labels, config.config)) {
+    // Without report_all_pull_requests only a check we already posted (label removed) is turned neutral.
+    const show = config.config.report_all_pull_requests || facts.ownCheckRuns.length > 0;
+    return show ? notHotfixCheckOutput(config.config.label) : null;
+  }
+  const approvals = await approvalResults(delivery, facts, config.config);
+  return hotfixCheckOutput(evaluateHotfix(facts, config.config, approvals));
+};
+
+const applyCheck = async (delivery: Delivery, headSha: string, runs: OwnCheckRun[], output: CheckOutput) => {
+  const plan = planCheckWrite(runs, output);
+  const now = delivery.now();
+  if (plan.action === "update") await updateCheckRun(delivery.octokit, delivery.repo, plan.checkRunId!, output, now);
+  if (plan.action === "create") await createCheckRun(delivery.octokit, delivery.repo, headSha, output, now);
+  for (const id of plan.supersede) await supersedeCheckRun(delivery.octokit, delivery.repo, id, now);
+  return plan.action;
+};
+
+/** Best effort: tell the user on the commit that nothing was verified. */
+const failClosed = async (delivery: Delivery, headSha: string, reason: string) => {
+  try {
+    const runs = await listOwnCheckRuns(delivery.octokit, delivery.repo, headSha, delivery.appId);
+    await applyCheck(delivery, headSha, runs, cannotEvaluateCheckOutput(reason));
+  } catch (error) {
+    delivery.log.error({ err: describeGitHubError(error), sha: headSha }, "could not even report the failure on the check");
+  }
+};

@@ -1,0 +1,231 @@
+import type { Actor, CommandSource, HeadCheck, OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
+import { CHECK_NAME } from "../governance/check-output.js";
+import type { RepoRef } from "./repo-ref.js";
+
+/**
+ * Everything the rules read about a PR, in one GraphQL query (GitHub's REST API would need a
+ * dozen). Lists beyond one page are fetched by the follow-up queries below, only for very large
+ * PRs. Validated against GitHub's public schema in the tests.
+ */
+export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
+  query PullRequestFacts($owner: String!, $repo: String!, $number: Int!, $appId: Int, $checkName: String!) {
+    repository(owner: $owner, name: $repo) {
+      defaultBranchRef { name }
+      pullRequest(number: $number) {
+        id
+        number
+        title
+        body
+        url
+        state
+        isDraft
+        createdAt
+        mergedAt
+        mergeCommit { oid }
+        mergedBy { ...ActorFields }
+        author { ...ActorFields }
+        baseRefName
+        headRefName
+        headRefOid
+        isCrossRepository
+        additions
+        deletions
+        changedFiles
+        labels(first: 100) { nodes { name } }
+        files(first: 100) {
+          pageInfo { hasNextPage endCursor }
+          nodes { path additions deletions changeType }
+        }
+        commits(first: 100) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          nodes { ...CommitFields }
+        }
+        comments(last: 100) {
+          pageInfo { hasPreviousPage startCursor }
+          nodes { databaseId author { ...ActorFields } body createdAt lastEditedAt }
+        }
+        reviews(last: 100) {
+          pageInfo { hasPreviousPage startCursor }
+          nodes { databaseId author { ...ActorFields } body state createdAt submittedAt lastEditedAt commit { oid } }
+        }
+        reviewThreads(last: 100) {
+          pageInfo { hasPreviousPage startCursor }
+          nodes {
+            comments(first: 100) {
+              nodes { databaseId author { ...ActorFields } body createdAt lastEditedAt commit { oid } }
+            }
+          }
+        }
+        headCommit: commits(last: 1) {
+          nodes {
+            commit {
+              oid
+              statusCheckRollup {
+                contexts(first: 100) {
+                  nodes {
+                    __typename
+                    ... on CheckRun { name status conclusion completedAt checkSuite { app { databaseId } } }
+                    ... on StatusContext { context state createdAt }
+                  }
+                }
+              }
+              checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
+                nodes {
+                  app { databaseId }
+                  checkRuns(first: 100, filterBy: { checkName: $checkName, checkType: ALL }) {
+                    nodes { databaseId status conclusion startedAt title summary text }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  fragment ActorFields on Actor { __typename login }
+
+  fragment CommitFields on PullRequestCommit {
+    commit {
+      oid
+      authors(first: 10) { nodes { user { login } } }
+      committer { user { login } }
+    }
+  }
+`;
+
+export const PULL_REQUEST_FILES_QUERY = /* GraphQL */ `
+  query PullRequestFiles($owner: String!, $repo: String!, $number: Int!, $after: String) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        files(first: 100, after: $after) {
+          pageInfo { hasNextPage endCursor }
+          nodes { path additions deletions changeType }
+        }
+      }
+    }
+  }
+`;
+
+/** GitHub lists at most this many files of a pull request, in REST and GraphQL alike. */
+export const GITHUB_FILE_LIST_CAP = 3000;
+
+type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+
+const actor = (node: any): Actor | null => (node ? { login: node.login, isBot: node.__typename === "Bot" } : null);
+
+const checkState = (node: any): HeadCheck => {
+  if (node.__typename === "StatusContext") {
+    const state = String(node.state).toLowerCase();
+    return {
+      name: node.context,
+      kind: "status",
+      status: state === "pending" || state === "expected" ? "pending" : "completed",
+      conclusion: state === "pending" || state === "expected" ? null : state,
+      completedAt: node.createdAt ?? null,
+    };
+  }
+  return {
+    name: node.name,
+    kind: "check_run",
+    status: node.status === "COMPLETED" ? "completed" : "pending",
+    conclusion: node.conclusion ? String(node.conclusion).toLowerCase() : null,
+    completedAt: node.completedAt ?? null,
+  };
+};
+
+const source = (kind: CommandSource["kind"], node: any): CommandSource => ({
+  kind,
+  id: node.databaseId,
+  author: actor(node.author),
+  body: node.body ?? "",
+  createdAt: kind === "review" ? (node.submittedAt ?? node.createdAt) : node.createdAt,
+  lastEditedAt: node.lastEditedAt ?? null,
+  commitSha: node.commit?.oid ?? null,
+  ...(kind === "review" ? { state: node.state } : {}),
+});
+
+/** Fetches the facts of PR `number`: one query, plus file pages only beyond 100 changed files. */
+export const fetchPullRequestFacts = async (
+  graphql: Gql,
+  repo: RepoRef,
+  number: number,
+  appId: number | null,
+): Promise<PullRequestFacts | null> => {
+  const data = await graphql<any>(PULL_REQUEST_FACTS_QUERY, {
+    owner: repo.owner,
+    repo: repo.repo,
+    number,
+    appId,
+    checkName: CHECK_NAME,
+  });
+  const pr = data?.repository?.pullRequest;
+  if (!pr) return null;
+
+  const files = [...pr.files.nodes];
+  let page = pr.files.pageInfo;
+  while (page.hasNextPage && files.length < GITHUB_FILE_LIST_CAP) {
+    const next = await graphql<any>(PULL_REQUEST_FILES_QUERY, { owner: repo.owner, repo: repo.repo, number, after: page.endCursor });
+    const connection = next.repository.pullRequest.files;
+    files.push(...connection.nodes);
+    page = connection.pageInfo;
+  }
+
+  const head = pr.headCommit.nodes[0]?.commit;
+  const ownCheckRuns: OwnCheckRun[] = (head?.checkSuites?.nodes ?? [])
+    .filter((suite: any) => appId == null || suite.app?.databaseId === appId)
+    .flatMap((suite: any) => suite.checkRuns.nodes)
+    .map((run: any) => ({
+      id: run.databaseId,
+      status: String(run.status).toLowerCase(),
+      conclusion: run.conclusion ? String(run.conclusion).toLowerCase() : null,
+      startedAt: run.startedAt ?? null,
+      title: run.title ?? null,
+      summary: run.summary ?? null,
+      text: run.text ?? null,
+    }));
+  const headChecks = (head?.statusCheckRollup?.contexts?.nodes ?? [])
+    .filter((node: any) => !(node.__typename === "CheckRun" && node.name === CHECK_NAME && (appId == null || node.checkSuite?.app?.databaseId === appId)))
+    .map(checkState);
+
+  return {
+    owner: repo.owner,
+    repo: repo.repo,
+    defaultBranch: data.repository.defaultBranchRef?.name ?? "main",
+    number: pr.number,
+    nodeId: pr.id,
+    title: pr.title,
+    body: pr.body ?? "",
+    url: pr.url,
+    state: pr.state,
+    isDraft: pr.isDraft,
+    createdAt: pr.createdAt,
+    mergedAt: pr.mergedAt ?? null,
+    mergeCommitSha: pr.mergeCommit?.oid ?? null,
+    mergedBy: actor(pr.mergedBy),
+    author: actor(pr.author),
+    baseRef: pr.baseRefName,
+    headRef: pr.headRefName,
+    headSha: pr.headRefOid,
+    isCrossRepository: pr.isCrossRepository,
+    labels: pr.labels.nodes.map((label: any) => label.name),
+    additions: pr.additions,
+    deletions: pr.deletions,
+    changedFiles: pr.changedFiles,
+    files,
+    filesComplete: files.length >= pr.changedFiles,
+    commits: pr.commits.nodes.map((node: any) => ({
+      sha: node.commit.oid,
+      authorLogins: node.commit.authors.nodes.map((author: any) => author.user?.login).filter(Boolean),
+      committerLogin: node.commit.committer?.user?.login ?? null,
+    })),
+    totalCommits: pr.commits.totalCount,
+    comments: pr.comments.nodes.map((node: any) => source("comment", node)),
+    reviews: pr.reviews.nodes.map((node: any) => source("review", node)),
+    reviewComments: pr.reviewThreads.nodes.flatMap((thread: any) => thread.comments.nodes.map((node: any) => source("review_comment", node))),
+    headChecks,
+    ownCheckRuns,
+  };
+};

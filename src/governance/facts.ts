@@ -1,0 +1,99 @@
+/**
+ * What the app knows about one pull request, gathered once per delivery by the GitHub gateway
+ * (`src/github/pull-request-facts.ts`) and read by the pure rules. All times are ISO-8601 UTC.
+ */
+export interface Actor {
+  login: string;
+  /** GitHub's own account type: bots never approve. */
+  isBot: boolean;
+}
+
+export interface ChangedFile {
+  path: string;
+  additions: number;
+  deletions: number;
+  changeType: string;
+}
+
+export interface PullRequestCommit {
+  sha: string;
+  /** Logins of the commit's authors (co-authors included) that GitHub could map to accounts. */
+  authorLogins: string[];
+  committerLogin: string | null;
+}
+
+/** A comment, review body or review comment: every place a command can be written. */
+export interface CommandSource {
+  kind: "comment" | "review" | "review_comment";
+  /** REST id (databaseId): used for reactions and replies. */
+  id: number;
+  author: Actor | null;
+  body: string;
+  createdAt: string;
+  /** GitHub's own edit record; null when never edited. */
+  lastEditedAt: string | null;
+  /** Reviews and review comments: the commit they were made on. */
+  commitSha: string | null;
+  /** Reviews: SUBMITTED-like states; `DISMISSED` reviews grant nothing. */
+  state?: string;
+}
+
+/** The newest run/status of one name on the head commit. */
+export interface HeadCheck {
+  name: string;
+  kind: "check_run" | "status";
+  /** check runs: queued|in_progress|completed...; statuses: completed when not pending. */
+  status: "pending" | "completed";
+  /** success|failure|neutral|skipped|cancelled|timed_out|action_required|stale|error|... lower case. */
+  conclusion: string | null;
+  completedAt: string | null;
+}
+
+/** One `Hotfix governance` run this app created on the head commit. */
+export interface OwnCheckRun {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  startedAt: string | null;
+  title: string | null;
+  summary: string | null;
+  text: string | null;
+}
+
+export interface PullRequestFacts {
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  number: number;
+  nodeId: string;
+  title: string;
+  /** Never null: GitHub's null body is read as "". */
+  body: string;
+  url: string;
+  state: "OPEN" | "CLOSED" | "MERGED";
+  isDraft: boolean;
+  createdAt: string;
+  mergedAt: string | null;
+  mergeCommitSha: string | null;
+  mergedBy: Actor | null;
+  author: Actor | null;
+  baseRef: string;
+  headRef: string;
+  headSha: string;
+  isCrossRepository: boolean;
+  labels: string[];
+  additions: number;
+  deletions: number;
+  /** GitHub's count of changed files (may exceed what it lists). */
+  changedFiles: number;
+  files: ChangedFile[];
+  /** False when GitHub did not list every changed file (it caps the list at 3000). */
+  filesComplete: boolean;
+  commits: PullRequestCommit[];
+  totalCommits: number;
+  comments: CommandSource[];
+  reviews: CommandSource[];
+  reviewComments: CommandSource[];
+  headChecks: HeadCheck[];
+  ownCheckRuns: OwnCheckRun[];
+}

@@ -1,0 +1,22 @@
+import nock from "nock";
+import { createTestApp, type TestApp } from "../support/app.js";
+import { pullRequestEvent } from "../support/events.js";
+
+const REPO = "acme/shop";
+let t: TestApp;
+
+beforeEach(async () => {
+  t = await createTestApp();
+  t.sim.addRepo(REPO);
+});
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.restore());
+
+test("a labelled PR gets the check", async () => {
+  const pr = t.sim.addPull(REPO, { labels: ["hotfix"] });
+  await t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "labeled", { label: "hotfix" }));
+  console.log(t.sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`), t.sim.unhandled);
+  const run = t.sim.latestCheck(REPO, pr.head.sha)!;
+  console.log(run.status, run.conclusion, run.output.title, run.output.text);
+  expect(run.status).toBe("in_progress");
+});

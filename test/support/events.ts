@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { restCheckRun, restIssueComment, restPull, restRepo, restUser, fullName } from "./simulator/rest-shapes.js";
+import type { GitHubSimulator } from "./simulator/index.js";
+import type { SimCheckRun, SimComment, SimStatus } from "./simulator/state.js";
+
+export const INSTALLATION_ID = 4242;
+
+/** A real payload from @octokit/webhooks-examples (see scripts/extract-fixtures.mjs). */
+export const fixture = (name: string): any =>
+  JSON.parse(readFileSync(new URL(`../fixtures/events/${name}.json`, import.meta.url), "utf8"));
+
+const envelope = (sim: GitHubSimulator, repoName: string, sender: string) => ({
+  repository: { ...restRepo(sim.repo(repoName)) },
+  sender: restUser(sim.user(sender)),
+  installation: { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" },
+});
+
+/** `pull_request.<action>` for the simulator's current PR state. */
+export const pullRequestEvent = (
+  sim: GitHubSimulator,
+  repoName: string,
+  number: number,
+  action: string,
+  extra: { label?: string; sender?: string; before?: string } = {},
+) => {
+  const base = fixture(`pull_request.${action}`);
+  const repo = sim.repo(repoName);
+  const pull = sim.pull(repoName, number);
+  const payload: any = {
+    ...base,
+    action,
+    number,
+    pull_request: { ...base.pull_request, ...restPull(sim, repo, pull) },
+    ...envelope(sim, repoName, extra.sender ?? pull.user.login),
+  };
+  if (extra.label) payload.label = { id: 1, name: extra.label, color: "d73a4a", default: false, description: null, node_id: "LA_1", url: "" };
+  if (action === "synchronize") {
+    payload.before = extra.before ?? "0".repeat(40);
+    payload.after = pull.head.sha;
+  }
+  return payload;
+};
+
+export const checkRunEvent = (sim: GitHubSimulator, repoName: string, run: SimCheckRun, action: "completed" | "rerequested", pullNumbers: number[] = []) => {
+  const base = fixture(`check_run.${action}`);
+  const repo = sim.repo(repoName);
+  return {
+    ...base,
+    action,
+    check_run: {
+      ...base.check_run,
+      ...restCheckRun(repo, run),
+      pull_requests: pullNumbers.map((number) => {
+        const pull = sim.pull(repoName, number);
+        return { id: pull.id, number, url: "", head: { ref: pull.head.ref, sha: pull.head.sha, repo: { id: repo.id, name: repo.name, url: "" } }, base: { ref: pull.base.ref, sha: pull.base.sha, repo: { id: repo.id, name: repo.name, url: "" } } };
+      }),
+    },
+    ...envelope(sim, repoName, "github-actions[bot]"),
+  };
+};
+
+export const checkSuiteEvent = (sim: GitHubSimulator, repoName: string, headSha: string, action: "completed" | "rerequested", sender = "dev") => {
+  const base = fixture(`check_suite.${action}`);
+  return {
+    ...base,
+    action,
+    check_suite: { ...base.check_suite, head_sha: headSha, pull_requests: [] },
+    ...envelope(sim, repoName, sender),
+  };
+};
+
+export const statusEvent = (sim: GitHubSimulator, repoName: string, status: SimStatus) => {
+  const base = fixture("status");
+  return {
+    ...base,
+    id: status.id,
+    sha: status.sha,
+    name: fullName(sim.repo(repoName)),
+    context: status.context,
+    state: status.state,
+    description: status.description,
+    target_url: status.targetUrl,
+    created_at: status.createdAt,
+    updated_at: status.createdAt,
+    ...envelope(sim, repoName, "ci-bot"),
+  };
+};
+
+export const issueCommentEvent = (sim: GitHubSimulator, repoName: string, comment: SimComment, action: "created" | "edited" | "deleted") => {
+  const base = fixture(`issue_comment.${action}`);
+  const repo = sim.repo(repoName);
+  const pull = sim.pull(repoName, comment.issueNumber);
+  const rest = restPull(sim, repo, pull);
+  return {
+    ...base,
+    action,
+    issue: {
+      ...base.issue,
+      number: pull.number,
+      title: pull.title,
+      state: pull.state,
+      user: rest.user,
+      labels: rest.labels,
+      body: pull.body,
+      pull_request: { url: rest.url, html_url: rest.html_url, diff_url: `${rest.html_url}.diff`, patch_url: `${rest.html_url}.patch`, merged_at: pull.mergedAt },
+    },
+    comment: { ...base.comment, ...restIssueComment(repo, comment) },
+    ...envelope(sim, repoName, comment.user.login),
+  };
+};

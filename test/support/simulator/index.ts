@@ -1,0 +1,14 @@
+import { registerGraphqlRoute } from "./graphql.js";
+import { registerCoreRoutes } from "./routes-core.js";
+import { GitHubSimulator } from "./simulator.js";
+
+/** Route modules: each issue's endpoints live in their own file and register here. */
+const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute];
+
+export const createSimulator = (baseUrl?: string): GitHubSimulator => {
+  const sim = new GitHubSimulator(baseUrl);
+  for (const register of routeModules) register(sim);
+  return sim;
+};
+
+export { GitHubSimulator, SIM_APP, sha, ghError } from "./simulator.js";

@@ -1,0 +1,437 @@
+import nock from "nock";
+import type {
+  SimCheckRun,
+  SimComment,
+  SimCommit,
+  SimFile,
+  SimIssue,
+  SimPermission,
+  SimPull,
+  SimReaction,
+  SimRepo,
+  SimStatus,
+  SimTeam,
+  SimUser,
+} from "./state.js";
+
+export const SIM_APP = { id: 1, slug: "hotfix-governance" };
+export const BASE_URL = "https://api.github.com";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: any;
+  status: number;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type RouteHandler = (request: {
+  method: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: any;
+  headers: Record<string, string | string[] | undefined>;
+}) => SimResponse | Promise<SimResponse>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: RouteHandler;
+}
+
+interface Fault {
+  method: string;
+  path: RegExp;
+  times: number;
+  response: SimResponse | "hang";
+}
+
+/** GitHub's error body. */
+export const ghError = (status: number, message: string, extra: Record<string, unknown> = {}): SimResponse => ({
+  status,
+  body: { message, documentation_url: "https://docs.github.com/rest", status: String(status), ...extra },
+});
+
+const compile = (path: string): { pattern: RegExp; keys: string[] } => {
+  const keys: string[] = [];
+  const source = path.replace(/\{(\w+)(\*?)\}/g, (_all, key: string, rest: string) => {
+    keys.push(key);
+    return rest ? "(.+)" : "([^/]+)";
+  });
+  return { pattern: new RegExp(`^${source}$`), keys };
+};
+
+/**
+ * A stateful GitHub served through nock. REST routes are registered by the route modules
+ * (`routes-*.ts`); GraphQL queries execute against GitHub's public schema (`graphql.ts`).
+ * Unknown routes answer 404 and are recorded, so the tests see them.
+ */
+export class GitHubSimulator {
+  readonly repos = new Map<string, SimRepo>();
+  readonly teams = new Map<string, SimTeam>();
+  readonly users = new Map<string, SimUser>();
+  readonly requests: RecordedRequest[] = [];
+  readonly unhandled: string[] = [];
+  private readonly routes: Route[] = [];
+  private faults: Fault[] = [];
+  private nextId = 1000;
+  private clock: number | null = null;
+  /** Installation ids that lost access: every request answers 404 (or token creation fails). */
+  readonly revokedInstallations = new Set<number>();
+
+  constructor(readonly baseUrl: string = BASE_URL) {}
+
+  id(): number {
+    return ++this.nextId;
+  }
+
+  /** Simulated time: real time unless a test pins it; always moves forward a millisecond per read. */
+  now(): string {
+    if (this.clock == null) return new Date().toISOString();
+    this.clock += 1;
+    return new Date(this.clock).toISOString();
+  }
+
+  setTime(iso: string): void {
+    this.clock = Date.parse(iso);
+  }
+
+  advance(ms: number): void {
+    this.clock = (this.clock ?? Date.now()) + ms;
+  }
+
+  route(method: string, path: string, handler: RouteHandler): void {
+    const { pattern, keys } = compile(path);
+    this.routes.push({ method, pattern, keys, handler });
+  }
+
+  /** The next `times` requests matching answer `response` (or never answer: "hang"). */
+  fail(method: string, path: RegExp, response: SimResponse | "hang", times = 1): void {
+    this.faults.push({ method, path, times, response });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  // ---- state builders ----------------------------------------------------------------------
+
+  user(login: string, type: "User" | "Bot" = login.endsWith("[bot]") ? "Bot" : "User"): SimUser {
+    let user = this.users.get(login);
+    if (!user) {
+      user = { login, id: this.id(), type };
+      this.users.set(login, user);
+    }
+    return user;
+  }
+
+  addRepo(fullName: string, options: { defaultBranch?: string; config?: string; private?: boolean } = {}): SimRepo {
+    const [owner, name] = fullName.split("/");
+    const defaultBranch = options.defaultBranch ?? "main";
+    const repo: SimRepo = {
+      id: this.id(),
+      nodeId: `R_${this.nextId}`,
+      owner: this.user(owner),
+      name,
+      defaultBranch,
+      private: options.private ?? false,
+      hasIssues: true,
+      files: new Map([[defaultBranch, new Map()]]),
+      branches: new Map([[defaultBranch, sha(`${fullName}:${defaultBranch}`)]]),
+      pulls: new Map(),
+      issues: new Map(),
+      labels: new Set(),
+      checkRuns: [],
+      statuses: [],
+      issueComments: [],
+      reviews: [],
+      reviewComments: [],
+      reactions: [],
+      permissions: new Map(),
+      nextNumber: 1,
+    };
+    this.repos.set(fullName.toLowerCase(), repo);
+    if (options.config !== undefined) this.setFile(fullName, ".github/hotfix.yml", options.config);
+    return repo;
+  }
+
+  repo(fullName: string): SimRepo {
+    const repo = this.repos.get(fullName.toLowerCase());
+    if (!repo) throw new Error(`simulator: no repository ${fullName}`);
+    return repo;
+  }
+
+  setFile(fullName: string, path: string, content: string, branch?: string): void {
+    const repo = this.repo(fullName);
+    const ref = branch ?? repo.defaultBranch;
+    if (!repo.files.has(ref)) repo.files.set(ref, new Map());
+    repo.files.get(ref)!.set(path, content);
+  }
+
+  addPull(
+    fullName: string,
+    pull: Partial<Omit<SimPull, "user" | "base" | "head">> & {
+      author?: string;
+      base?: string;
+      head?: string;
+      headSha?: string;
+      fromFork?: string;
+    } = {},
+  ): SimPull {
+    const repo = this.repo(fullName);
+    const number = pull.number ?? repo.nextNumber;
+    repo.nextNumber = Math.max(repo.nextNumber, number + 1);
+    const author = this.user(pull.author ?? "dev");
+    const headSha = pull.headSha ?? sha(`${fullName}#${number}:head`);
+    const created = pull.createdAt ?? this.now();
+    const sim: SimPull = {
+      number,
+      id: this.id(),
+      nodeId: `PR_${this.nextId}`,
+      title: pull.title ?? "Fix the outage",
+      body: pull.body === undefined ? "## Incident\nINC-1 checkout is down\n\n## Rollback plan\nRevert this PR." : pull.body,
+      state: pull.state ?? "open",
+      draft: pull.draft ?? false,
+      merged: pull.merged ?? false,
+      mergedAt: pull.mergedAt ?? null,
+      mergeCommitSha: pull.mergeCommitSha ?? null,
+      mergedBy: pull.mergedBy ?? null,
+      closedAt: pull.closedAt ?? null,
+      user: author,
+      createdAt: created,
+      updatedAt: created,
+      base: { ref: pull.base ?? repo.defaultBranch, sha: repo.branches.get(pull.base ?? repo.defaultBranch) ?? sha("base") },
+      head: { ref: pull.head ?? `fix-${number}`, sha: headSha, repoFullName: pull.fromFork ?? `${repo.owner.login}/${repo.name}` },
+      labels: pull.labels ?? [],
+      files: pull.files ?? [{ path: "src/app.ts", additions: 3, deletions: 1 }],
+      changedFilesOverride: pull.changedFilesOverride,
+      commits: pull.commits ?? [{ sha: headSha, authorLogins: [author.login], committerLogin: author.login }],
+      assignees: pull.assignees ?? [],
+      requestedReviewers: [],
+      requestedTeams: [],
+      maintainerCanModify: false,
+    };
+    for (const label of sim.labels) repo.labels.add(label);
+    repo.pulls.set(number, sim);
+    return sim;
+  }
+
+  pull(fullName: string, number: number): SimPull {
+    const pull = this.repo(fullName).pulls.get(number);
+    if (!pull) throw new Error(`simulator: no pull request ${fullName}#${number}`);
+    return pull;
+  }
+
+  /** A push to the PR's branch: a new head commit. */
+  push(fullName: string, number: number, commit: Partial<SimCommit> = {}): SimCommit {
+    const pull = this.pull(fullName, number);
+    const next: SimCommit = {
+      sha: commit.sha ?? sha(`${fullName}#${number}:${pull.commits.length}:${this.id()}`),
+      authorLogins: commit.authorLogins ?? [pull.user.login],
+      committerLogin: commit.committerLogin === undefined ? pull.user.login : commit.committerLogin,
+      committedAt: this.now(),
+    };
+    pull.commits.push(next);
+    pull.head.sha = next.sha;
+    return next;
+  }
+
+  addCheckRun(fullName: string, run: Partial<SimCheckRun> & { headSha: string; name: string }): SimCheckRun {
+    const check: SimCheckRun = {
+      id: this.id(),
+      nodeId: `CR_${this.nextId}`,
+      status: "completed",
+      conclusion: run.status && run.status !== "completed" ? null : "success",
+      startedAt: this.now(),
+      completedAt: run.status && run.status !== "completed" ? null : this.now(),
+      output: { title: null, summary: null, text: null },
+      externalId: null,
+      detailsUrl: null,
+      app: { id: 15368, slug: "github-actions" },
+      ...run,
+    };
+    this.repo(fullName).checkRuns.push(check);
+    return check;
+  }
+
+  addStatus(fullName: string, status: Partial<SimStatus> & { sha: string; context: string; state: SimStatus["state"] }): SimStatus {
+    const created: SimStatus = { id: this.id(), description: null, targetUrl: null, createdAt: this.now(), ...status };
+    this.repo(fullName).statuses.push(created);
+    return created;
+  }
+
+  addComment(fullName: string, issueNumber: number, author: string, body: string, extra: Partial<SimComment> = {}): SimComment {
+    const at = this.now();
+    const comment: SimComment = {
+      id: this.id(),
+      nodeId: `IC_${this.nextId}`,
+      issueNumber,
+      user: this.user(author),
+      body,
+      createdAt: at,
+      updatedAt: at,
+      lastEditedAt: null,
+      ...extra,
+    };
+    this.repo(fullName).issueComments.push(comment);
+    return comment;
+  }
+
+  addReview(fullName: string, pullNumber: number, author: string, body: string, extra: Partial<SimComment> = {}): SimComment {
+    const at = this.now();
+    const review: SimComment = {
+      id: this.id(),
+      nodeId: `PRR_${this.nextId}`,
+      issueNumber: pullNumber,
+      user: this.user(author),
+      body,
+      createdAt: at,
+      updatedAt: at,
+      lastEditedAt: null,
+      commitId: this.pull(fullName, pullNumber).head.sha,
+      state: "COMMENTED",
+      ...extra,
+    };
+    this.repo(fullName).reviews.push(review);
+    return review;
+  }
+
+  addReviewComment(fullName: string, pullNumber: number, author: string, body: string, extra: Partial<SimComment> = {}): SimComment {
+    const at = this.now();
+    const comment: SimComment = {
+      id: this.id(),
+      nodeId: `PRRC_${this.nextId}`,
+      issueNumber: pullNumber,
+      user: this.user(author),
+      body,
+      createdAt: at,
+      updatedAt: at,
+      lastEditedAt: null,
+      commitId: this.pull(fullName, pullNumber).head.sha,
+      path: "src/app.ts",
+      ...extra,
+    };
+    this.repo(fullName).reviewComments.push(comment);
+    return comment;
+  }
+
+  setPermission(fullName: string, login: string, permission: SimPermission): void {
+    this.user(login);
+    this.repo(fullName).permissions.set(login, permission);
+  }
+
+  addTeam(org: string, slug: string, members: Record<string, "active" | "pending"> = {}): SimTeam {
+    const team: SimTeam = { org, slug, id: this.id(), members: new Map(Object.entries(members)) };
+    for (const login of Object.keys(members)) this.user(login);
+    this.teams.set(`${org}/${slug}`.toLowerCase(), team);
+    return team;
+  }
+
+  // ---- queries for assertions ----------------------------------------------------------------
+
+  /** The app's check runs on `sha`, oldest first. */
+  checkRuns(fullName: string, sha: string, name = "Hotfix governance"): SimCheckRun[] {
+    return this.repo(fullName).checkRuns.filter((run) => run.headSha === sha && run.name === name && run.app.id === SIM_APP.id);
+  }
+
+  /** What GitHub shows: the newest run of the name. */
+  latestCheck(fullName: string, sha: string, name = "Hotfix governance"): SimCheckRun | undefined {
+    return this.checkRuns(fullName, sha, name).at(-1);
+  }
+
+  writes(): RecordedRequest[] {
+    return this.requests.filter(
+      (request) => request.method !== "GET" && request.path !== "/graphql" && !/\/access_tokens$/.test(request.path),
+    );
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.unhandled.length = 0;
+  }
+
+  // ---- HTTP --------------------------------------------------------------------------------
+
+  async handle(
+    method: string,
+    url: string,
+    body: any,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<SimResponse | "hang"> {
+    const parsed = new URL(url, this.baseUrl);
+    const path = decodeURIComponent(parsed.pathname.replace(/^\/api\/v3/, "").replace(/^\/api(?=\/graphql)/, ""));
+    const fault = this.faults.find((candidate) => candidate.method === method && candidate.path.test(path) && candidate.times > 0);
+    if (fault) {
+      fault.times -= 1;
+      this.requests.push({ method, path, query: parsed.searchParams, body, status: fault.response === "hang" ? 0 : fault.response.status });
+      return fault.response;
+    }
+    let response: SimResponse = ghError(404, "Not Found");
+    const route = this.routes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
+    if (route) {
+      const match = route.pattern.exec(path)!;
+      const params = Object.fromEntries(route.keys.map((key, index) => [key, match[index + 1]]));
+      response = await route.handler({ method, params, query: parsed.searchParams, body, headers });
+    } else {
+      this.unhandled.push(`${method} ${path}`);
+    }
+    this.requests.push({ method, path, query: parsed.searchParams, body, status: response.status });
+    return response;
+  }
+
+  /** Serves this simulator through nock; real network stays disabled. */
+  install(): void {
+    nock.disableNetConnect();
+    const scope = nock(this.baseUrl).persist();
+    // nock has already read the body; it hands it over with its "request" event.
+    const bodies = new WeakMap<object, string>();
+    scope.on("request", (request: object, _interceptor: unknown, body: string) => bodies.set(request, body));
+    for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
+      // nock 15 hands a reply function the Fetch Request it intercepted.
+      scope.intercept(/.*/, method).reply(async (request: Request) => {
+        const text = bodies.get(request) ?? "";
+        const body = text.length > 0 ? safeJson(text) : undefined;
+        const headers = Object.fromEntries(request.headers.entries());
+        let response: SimResponse | "hang";
+        try {
+          response = await this.handle(method, request.url, body, headers);
+        } catch (error) {
+          // A simulator bug must fail the test loudly, not hang it.
+          // eslint-disable-next-line no-console
+          console.error(`simulator crashed on ${method} ${request.url}`, error);
+          response = ghError(500, `simulator crashed: ${(error as Error).message}`);
+        }
+        if (response === "hang") return new Promise(() => {});
+        return [response.status, response.body ?? "", { "content-type": "application/json; charset=utf-8", ...(response.headers ?? {}) }];
+      });
+    }
+  }
+}
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/** A deterministic 40-hex "sha" for a name. */
+export const sha = (name: string): string => {
+  let h1 = 0x811c9dc5;
+  let out = "";
+  for (let round = 0; out.length < 40; round++) {
+    for (const char of `${round}:${name}`) h1 = Math.imul(h1 ^ char.charCodeAt(0), 16777619) >>> 0;
+    out += h1.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 40);
+};
+
+export type { SimCheckRun, SimComment, SimFile, SimIssue, SimPull, SimReaction, SimRepo, SimStatus, SimTeam, SimUser };
