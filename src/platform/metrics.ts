@@ -1,0 +1,56 @@
+import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+
+/** One registry for the process; served at GET /metrics in Prometheus format. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const metrics = {
+  webhookDuration: new Histogram({
+    name: "hotfix_webhook_handling_seconds",
+    help: "Time to handle one webhook delivery, by event.",
+    labelNames: ["event", "outcome"] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  }),
+  githubRequests: new Counter({
+    name: "hotfix_github_requests_total",
+    help: "GitHub API requests made, by method, route and status.",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry],
+  }),
+  rateLimitRemaining: new Gauge({
+    name: "hotfix_github_rate_limit_remaining",
+    help: "x-ratelimit-remaining of the latest GitHub response.",
+    registers: [registry],
+  }),
+  approvals: new Counter({
+    name: "hotfix_approvals_total",
+    help: "Emergency approval commands, accepted or refused, by reason.",
+    labelNames: ["outcome", "reason"] as const,
+    registers: [registry],
+  }),
+  checkConclusions: new Counter({
+    name: "hotfix_check_conclusions_total",
+    help: "Hotfix governance verdicts written, by conclusion (in_progress for pending).",
+    labelNames: ["conclusion"] as const,
+    registers: [registry],
+  }),
+  backports: new Counter({
+    name: "hotfix_backports_total",
+    help: "Backport attempts, by result (created, conflict, missing_branch, already_applied, failed ...).",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  }),
+  postmortems: new Counter({
+    name: "hotfix_postmortems_opened_total",
+    help: "Postmortem issues opened.",
+    registers: [registry],
+  }),
+  leadTime: new Histogram({
+    name: "hotfix_lead_time_seconds",
+    help: "Hotfix lead times: label to first approval, label to merge.",
+    labelNames: ["span"] as const,
+    buckets: [60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400, 259200],
+    registers: [registry],
+  }),
+};
