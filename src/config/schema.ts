@@ -47,6 +47,10 @@ export type Permission = z.infer<typeof Permission>;
  * Objects are strict so a misspelt key is reported, never ignored.
  */
 export const HotfixConfig = z.strictObject({
+  _extends: z
+    .string()
+    .optional()
+    .describe("Inherit settings from another repository's .github/hotfix.yml (e.g. \".github\" or \"org/repo:path.yml\")."),
   label: z.string().min(1).default("hotfix").describe("The label that marks an emergency change."),
   dry_run: z.boolean().default(false).describe("Report what would be done; create no branch, PR or issue."),
   report_all_pull_requests: z
