@@ -10,6 +10,7 @@ import { evaluateHotfix, isHotfix } from "../governance/evaluate-hotfix.js";
 import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
+import { settleAll } from "../platform/settle-all.js";
 import { approvalResults } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError, isLostAccess } from "./github-errors.js";
@@ -32,7 +33,7 @@ export const evaluatePullRequest = async (delivery: Delivery, number: number, he
   let facts: PullRequestFacts | null;
   let output: CheckOutput | null;
   try {
-    const [config, gathered] = await Promise.all([
+    const [config, gathered] = await settleAll([
       delivery.config(),
       fetchPullRequestFacts((query, variables) => delivery.octokit.graphql(query, variables), delivery.repo, number, delivery.appId),
     ]);

@@ -29,10 +29,12 @@ export const createTestApp = async (options: { retry?: boolean } = {}): Promise<
     appId: SIM_APP.id,
     privateKey: testPrivateKey(),
     logLevel: (process.env.LOG_LEVEL as any) === "silent" ? "fatal" : ((process.env.LOG_LEVEL as any) ?? "fatal"),
-    Octokit: ProbotOctokit.defaults({
+    // A function, so it overrides what Probot sets: its write spacing only adds waiting here.
+    Octokit: ProbotOctokit.defaults((instanceOptions: any) => ({
+      ...instanceOptions,
       retry: options.retry ? { enabled: true, retryAfterBaseValue: 1 } : { enabled: false },
       throttle: { enabled: false },
-    }),
+    })),
   });
   await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {} });
   return {
