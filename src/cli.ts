@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+import { CONFIG_PATH } from "./config/schema.js";
+import { validateConfigText } from "./config/validate-config.js";
+
+const USAGE = `Usage: hotfix-governance validate [${CONFIG_PATH}]
+
+Validates a Hotfix Governance configuration file with the same rules the app uses.
+Prints each problem with its key path and line, or "valid". Exits 1 when the file has problems.`;
+
+/** The `hotfix-governance` command line. Returns the exit code. */
+export const runCli = (args: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number => {
+  const [command, file = CONFIG_PATH] = args;
+  if (command !== "validate") {
+    (command === "--help" || command === "-h" ? out : err)(USAGE);
+    return command === "--help" || command === "-h" ? 0 : 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    err(`${file}: cannot read: ${(error as Error).message}`);
+    return 2;
+  }
+  const result = validateConfigText(text);
+  if (result.ok) {
+    out(`${file}: valid`);
+    return 0;
+  }
+  for (const problem of result.problems) {
+    out(`${file}${problem.line ? `:${problem.line}` : ""}: ${problem.path || "(file)"}: ${problem.message}`);
+  }
+  out(`${result.problems.length} problem${result.problems.length === 1 ? "" : "s"} found`);
+  return 1;
+};
