@@ -1,0 +1,363 @@
+import type { ProbotOctokit } from "probot";
+import type { Actor, HeadCheck } from "../governance/facts.js";
+import type { HistoryComment, LabelEvent, PullRequestHistory, ReferencingIssue } from "../postmortem/history.js";
+import type { RepoRef } from "./repo-ref.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+
+/**
+ * The issues gateway: postmortem issues, the app's marked comments, assignees, the PR history the
+ * postmortem is filled from (one GraphQL query) and the search for overdue postmortems.
+ * Every query here is validated against GitHub's published schema by the tests.
+ */
+
+const TIMELINE_ITEM_FRAGMENTS = /* GraphQL */ `
+  fragment HistoryActor on Actor { __typename login }
+
+  fragment HistoryComment on Comment {
+    author { ...HistoryActor }
+    body
+    createdAt
+    lastEditedAt
+    viewerDidAuthor
+    ... on Reactable { reactionGroups { content viewerHasReacted } }
+    ... on UniformResourceLocatable { url }
+  }
+
+  fragment HistoryItem on PullRequestTimelineItems {
+    __typename
+    ... on LabeledEvent { createdAt actor { login } label { name } }
+    ... on UnlabeledEvent { createdAt actor { login } label { name } }
+    ... on IssueComment { databaseId ...HistoryComment }
+    ... on PullRequestReview {
+      databaseId
+      state
+      submittedAt
+      ...HistoryComment
+      comments(first: 50) { nodes { databaseId ...HistoryComment } }
+    }
+    ... on CrossReferencedEvent {
+      isCrossRepository
+      source { __typename ... on Issue { number url title body state viewerDidAuthor } }
+    }
+  }
+`;
+
+/** The timeline item types the postmortem reads (GitHub filters server-side: fewer pages). */
+const ITEM_TYPES = "[LABELED_EVENT, UNLABELED_EVENT, ISSUE_COMMENT, PULL_REQUEST_REVIEW, CROSS_REFERENCED_EVENT]";
+
+export const PULL_REQUEST_HISTORY_QUERY = /* GraphQL */ `
+  query PullRequestHistory($owner: String!, $repo: String!, $number: Int!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        number
+        title
+        body
+        url
+        createdAt
+        mergedAt
+        mergeCommit { oid }
+        mergedBy { ...HistoryActor }
+        author { ...HistoryActor }
+        headRefOid
+        labels(first: 100) { nodes { name } }
+        headCommit: commits(last: 1) {
+          nodes {
+            commit {
+              oid
+              statusCheckRollup {
+                contexts(first: 100) {
+                  nodes {
+                    __typename
+                    ... on CheckRun { name status conclusion completedAt }
+                    ... on StatusContext { context state createdAt }
+                  }
+                }
+              }
+            }
+          }
+        }
+        timelineItems(first: 100, itemTypes: ${ITEM_TYPES}) {
+          pageInfo { hasNextPage endCursor }
+          nodes { ...HistoryItem }
+        }
+      }
+    }
+  }
+  ${TIMELINE_ITEM_FRAGMENTS}
+`;
+
+export const PULL_REQUEST_HISTORY_PAGE_QUERY = /* GraphQL */ `
+  query PullRequestHistoryPage($owner: String!, $repo: String!, $number: Int!, $after: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        timelineItems(first: 100, after: $after, itemTypes: ${ITEM_TYPES}) {
+          pageInfo { hasNextPage endCursor }
+          nodes { ...HistoryItem }
+        }
+      }
+    }
+  }
+  ${TIMELINE_ITEM_FRAGMENTS}
+`;
+
+/** A hotfix PR's timeline is short; this bounds the pages read for a pathological one. */
+const MAX_TIMELINE_PAGES = 20;
+
+const actor = (node: any): Actor | null => (node?.login ? { login: node.login, isBot: node.__typename === "Bot" } : null);
+
+const headCheck = (node: any): HeadCheck => {
+  if (node.__typename === "StatusContext") {
+    const state = String(node.state).toLowerCase();
+    const pending = state === "pending" || state === "expected";
+    return { name: node.context, kind: "status", status: pending ? "pending" : "completed", conclusion: pending ? null : state, completedAt: node.createdAt ?? null };
+  }
+  return {
+    name: node.name,
+    kind: "check_run",
+    status: node.status === "COMPLETED" ? "completed" : "pending",
+    conclusion: node.conclusion ? String(node.conclusion).toLowerCase() : null,
+    completedAt: node.completedAt ?? null,
+  };
+};
+
+const comment = (kind: HistoryComment["kind"], node: any): HistoryComment => ({
+  kind,
+  id: node.databaseId ?? null,
+  url: node.url ?? null,
+  author: actor(node.author),
+  body: node.body ?? "",
+  createdAt: kind === "review" ? (node.submittedAt ?? node.createdAt) : node.createdAt,
+  lastEditedAt: node.lastEditedAt ?? null,
+  ...(kind === "review" ? { state: node.state } : {}),
+  byApp: Boolean(node.viewerDidAuthor),
+  appReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),
+});
+
+const readItems = (nodes: any[], into: { labelEvents: LabelEvent[]; comments: HistoryComment[]; referencingIssues: ReferencingIssue[] }) => {
+  for (const node of nodes) {
+    if (!node) continue;
+    switch (node.__typename) {
+      case "LabeledEvent":
+      case "UnlabeledEvent":
+        into.labelEvents.push({
+          action: node.__typename === "LabeledEvent" ? "labeled" : "unlabeled",
+          label: node.label.name,
+          actor: node.actor?.login ?? null,
+          at: node.createdAt,
+        });
+        break;
+      case "IssueComment":
+        into.comments.push(comment("comment", node));
+        break;
+      case "PullRequestReview":
+        // A pending review is invisible to others; its body is not a command yet.
+        if (node.state === "PENDING") break;
+        into.comments.push(comment("review", node));
+        for (const inner of node.comments?.nodes ?? []) into.comments.push(comment("review_comment", inner));
+        break;
+      case "CrossReferencedEvent":
+        if (!node.isCrossRepository && node.source?.__typename === "Issue") {
+          const source = node.source;
+          into.referencingIssues.push({ number: source.number, url: source.url, title: source.title, body: source.body ?? "", state: source.state, byApp: Boolean(source.viewerDidAuthor) });
+        }
+        break;
+    }
+  }
+};
+
+const isNotFound = (error: unknown): boolean =>
+  Boolean((error as { errors?: Array<{ type?: string }> })?.errors?.some((item) => item.type === "NOT_FOUND"));
+
+/**
+ * The history of PR `number`: its facts, the head commit's checks and its timeline (labels,
+ * comments, reviews, issues that reference it). One query; more pages only for very long timelines.
+ */
+export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, number: number): Promise<PullRequestHistory | null> => {
+  let data: any;
+  try {
+    data = await graphql<any>(PULL_REQUEST_HISTORY_QUERY, { owner: repo.owner, repo: repo.repo, number });
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+  const pr = data?.repository?.pullRequest;
+  if (!pr) return null;
+  const items = { labelEvents: [] as LabelEvent[], comments: [] as HistoryComment[], referencingIssues: [] as ReferencingIssue[] };
+  readItems(pr.timelineItems.nodes, items);
+  let page = pr.timelineItems.pageInfo;
+  for (let pages = 1; page.hasNextPage && pages < MAX_TIMELINE_PAGES; pages++) {
+    const next = await graphql<any>(PULL_REQUEST_HISTORY_PAGE_QUERY, { owner: repo.owner, repo: repo.repo, number, after: page.endCursor });
+    const connection = next.repository.pullRequest.timelineItems;
+    readItems(connection.nodes, items);
+    page = connection.pageInfo;
+  }
+  const head = pr.headCommit.nodes[0]?.commit;
+  return {
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? "",
+    url: pr.url,
+    createdAt: pr.createdAt,
+    mergedAt: pr.mergedAt ?? null,
+    mergeCommitSha: pr.mergeCommit?.oid ?? null,
+    mergedBy: actor(pr.mergedBy),
+    author: actor(pr.author),
+    labels: pr.labels.nodes.map((label: any) => label.name),
+    headSha: head?.oid ?? pr.headRefOid,
+    headChecks: (head?.statusCheckRollup?.contexts?.nodes ?? []).filter(Boolean).map(headCheck),
+    ...items,
+  };
+};
+
+/** GET /repos/{owner}/{repo}/assignees/{assignee}: 204 when the login can be assigned, 404 when not. */
+export const canBeAssigned = async (octokit: Octokit, repo: RepoRef, login: string): Promise<boolean> => {
+  try {
+    await octokit.rest.issues.checkUserCanBeAssigned({ ...repo, assignee: login });
+    return true;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return false;
+    throw error;
+  }
+};
+
+export interface IssueRef {
+  number: number;
+  url: string;
+}
+
+/** POST /repos/{owner}/{repo}/issues (410 when the repository has issues disabled). */
+export const createIssue = async (
+  octokit: Octokit,
+  repo: RepoRef,
+  issue: { title: string; body: string; labels: string[]; assignees: string[] },
+): Promise<IssueRef> => {
+  const { data } = await octokit.rest.issues.create({ ...repo, ...issue });
+  return { number: data.number, url: data.html_url };
+};
+
+/**
+ * An issue of this repository created since `since` whose body `matches`: the fallback that finds
+ * a postmortem when its link comment on the PR is missing (an earlier attempt stopped between the
+ * two writes, or someone deleted the comment). GET /repos/{owner}/{repo}/issues, newest first and
+ * updated since `since`, whatever its labels now (people relabel issues); paging stops at the first
+ * issue created before `since`, so it is one request unless many issues were opened since.
+ */
+export const findRecentIssue = async (
+  octokit: Octokit,
+  repo: RepoRef,
+  options: { since: string; matches: (body: string) => boolean },
+): Promise<IssueRef | null> => {
+  const since = Date.parse(options.since);
+  const iterator = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+    ...repo,
+    state: "all",
+    sort: "created",
+    direction: "desc",
+    since: options.since,
+    per_page: 100,
+  });
+  for await (const { data } of iterator) {
+    for (const issue of data) {
+      if (issue.pull_request) continue;
+      if (Date.parse(issue.created_at) < since) return null;
+      if (options.matches(issue.body ?? "")) return { number: issue.number, url: issue.html_url };
+    }
+  }
+  return null;
+};
+
+/** POST /repos/{owner}/{repo}/issues/{issue_number}/comments */
+export const createIssueComment = async (octokit: Octokit, repo: RepoRef, issueNumber: number, body: string): Promise<number> => {
+  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
+  return data.id;
+};
+
+/** PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} */
+export const updateIssueComment = async (octokit: Octokit, repo: RepoRef, commentId: number, body: string): Promise<void> => {
+  await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body });
+};
+
+export type RepositoryFile = { ok: true; text: string } | { ok: false; problem: string };
+
+/**
+ * A text file of the default branch (GET /repos/{owner}/{repo}/contents/{path}). A missing file,
+ * a directory or a file too large for the contents API is a problem to report, not an error.
+ */
+export const readRepositoryFile = async (octokit: Octokit, repo: RepoRef, path: string): Promise<RepositoryFile> => {
+  try {
+    const { data } = await octokit.rest.repos.getContent({ ...repo, path: path.replace(/^\/+/, "") });
+    if (Array.isArray(data)) return { ok: false, problem: `\`${path}\` is a directory, not a file` };
+    if (data.type !== "file") return { ok: false, problem: `\`${path}\` is a ${data.type}, not a file` };
+    if (data.encoding !== "base64" || typeof data.content !== "string") return { ok: false, problem: `\`${path}\` is too large to read` };
+    return { ok: true, text: Buffer.from(data.content, "base64").toString("utf8") };
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return { ok: false, problem: `\`${path}\` does not exist on the default branch` };
+    throw error;
+  }
+};
+
+// ---- reminders -------------------------------------------------------------------------------
+
+export const OPEN_POSTMORTEMS_QUERY = /* GraphQL */ `
+  query OpenPostmortems($query: String!, $after: String) {
+    search(query: $query, type: ISSUE, first: 50, after: $after) {
+      issueCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        __typename
+        ... on Issue {
+          number
+          url
+          body
+          state
+          viewerDidAuthor
+          repository { name owner { login } isArchived }
+          assignees(first: 20) { nodes { login } }
+          comments(last: 50) { nodes { viewerDidAuthor body } }
+        }
+      }
+    }
+  }
+`;
+
+export interface OpenPostmortem {
+  repo: RepoRef;
+  number: number;
+  url: string;
+  body: string;
+  byApp: boolean;
+  archived: boolean;
+  assignees: string[];
+  /** Bodies of this app's comments among the latest ones, oldest first. */
+  appComments: string[];
+}
+
+/** GitHub's search returns at most 1000 results per query. */
+const SEARCH_CAP = 1000;
+
+/** Open issues matching a GitHub search query (`is:issue is:open ...`), page by page. */
+export const searchOpenPostmortems = async function* (graphql: Gql, query: string): AsyncGenerator<OpenPostmortem> {
+  let after: string | null = null;
+  for (let seen = 0; seen < SEARCH_CAP; ) {
+    const data: any = await graphql<any>(OPEN_POSTMORTEMS_QUERY, { query, after });
+    const nodes: any[] = data.search.nodes ?? [];
+    for (const node of nodes) {
+      if (node?.__typename !== "Issue" || node.state !== "OPEN") continue;
+      yield {
+        repo: { owner: node.repository.owner.login, repo: node.repository.name },
+        number: node.number,
+        url: node.url,
+        body: node.body ?? "",
+        byApp: Boolean(node.viewerDidAuthor),
+        archived: Boolean(node.repository.isArchived),
+        assignees: node.assignees.nodes.map((user: any) => user.login),
+        appComments: node.comments.nodes.filter((item: any) => item.viewerDidAuthor).map((item: any) => item.body ?? ""),
+      };
+    }
+    seen += nodes.length;
+    if (!data.search.pageInfo.hasNextPage || nodes.length === 0) return;
+    after = data.search.pageInfo.endCursor;
+  }
+};

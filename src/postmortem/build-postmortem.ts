@@ -1,0 +1,325 @@
+import type { BackportOutcome } from "../backport/outcome.js";
+import type { HotfixConfig } from "../config/schema.js";
+import type { Actor, HeadCheck } from "../governance/facts.js";
+import { incidentReference } from "../governance/rules/incident.js";
+import { lastEmergencyCommand } from "./emergency-commands.js";
+import type { HistoryComment, LabelEvent, PullRequestHistory } from "./history.js";
+import { escapeMarkdown, postmortemTitle } from "./markdown-text.js";
+import { severityLabels } from "./severity-labels.js";
+import { dueDate, formatUtc, secondsBetween } from "./time.js";
+
+/** Who the issue is assigned to, and who could not be (with why: the issue says so). */
+export interface AssigneePlan {
+  assigned: string[];
+  skipped: Array<{ login: string; reason: string }>;
+}
+
+export interface PostmortemInput {
+  repository: string;
+  history: PullRequestHistory;
+  /** The PR's labels when it was merged (the merge payload): severity labels are carried over. */
+  labelsAtMerge: string[];
+  backports: BackportOutcome[];
+  config: HotfixConfig;
+  assignees: AssigneePlan;
+}
+
+export type TimelineKind =
+  | "opened"
+  | "labeled"
+  | "unlabeled"
+  | "approval"
+  | "revocation"
+  | "checks_green"
+  | "merged"
+  | "backport"
+  | "backport_failed";
+
+export interface TimelineEntry {
+  at: string;
+  kind: TimelineKind;
+  /** Markdown: user text already escaped. */
+  text: string;
+}
+
+export interface ApprovalEvent {
+  login: string;
+  kind: "approval" | "revocation";
+  at: string;
+  url: string | null;
+}
+
+export interface Durations {
+  labelToFirstApproval: number | null;
+  labelToQuorum: number | null;
+  labelToMerge: number | null;
+  openedToMerge: number | null;
+}
+
+/** Everything the postmortem says, decided; rendering only lays it out. */
+export interface Postmortem {
+  repository: string;
+  number: number;
+  /** The issue title (plain text, as GitHub shows titles). */
+  title: string;
+  prTitle: string;
+  prUrl: string;
+  author: Actor | null;
+  openedAt: string;
+  mergedAt: string;
+  mergedBy: Actor | null;
+  mergeCommitSha: string | null;
+  mergeCommitUrl: string | null;
+  incident: string | null;
+  hotfixLabel: string;
+  /** When the hotfix label that was in effect at merge was added; null when GitHub has no record. */
+  labeledAt: string | null;
+  labeledAfterMerge: boolean;
+  approvalsRequired: number;
+  approvers: string[];
+  approvalEvents: ApprovalEvent[];
+  /** Why there are no approvers, when that needs saying. */
+  approvalNote: string | null;
+  requiredChecks: string[];
+  checksGreenAt: string | null;
+  /** Required checks that were not green on the head commit at merge. */
+  checksNotGreen: string[];
+  timeline: TimelineEntry[];
+  durations: Durations;
+  dueDate: string;
+  dueInDays: number;
+  labels: string[];
+  severity: string[];
+  assignees: AssigneePlan;
+  backports: BackportOutcome[];
+  /** Markdown checklist items (without the `- [ ] ` prefix). */
+  actionItems: string[];
+}
+
+/** `@login`, or `name[bot]` for apps (bots cannot be notified or assigned). */
+export const actorName = (actor: Actor | null): string => {
+  if (!actor) return "a deleted account";
+  if (actor.isBot) return actor.login.endsWith("[bot]") ? actor.login : `${actor.login}[bot]`;
+  return `@${actor.login}`;
+};
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const byTime = <T extends { at: string }>(items: T[]): T[] =>
+  items.map((item, index) => ({ item, index })).sort((a, b) => Date.parse(a.item.at) - Date.parse(b.item.at) || a.index - b.index).map(({ item }) => item);
+
+/**
+ * When the hotfix label in effect at merge was added: the last `labeled` before the merge not
+ * undone by an `unlabeled` before the merge. With none, the first one after the merge (the label
+ * came late) or null.
+ */
+export const hotfixLabeledAt = (events: LabelEvent[], label: string, mergedAt: string): { at: string | null; afterMerge: boolean } => {
+  const mine = byTime(events.filter((event) => same(event.label, label)));
+  const merge = Date.parse(mergedAt);
+  let inEffect: string | null = null;
+  for (const event of mine.filter((candidate) => Date.parse(candidate.at) <= merge)) {
+    if (event.action === "labeled") inEffect ??= event.at;
+    else inEffect = null;
+  }
+  if (inEffect) return { at: inEffect, afterMerge: false };
+  const late = mine.find((event) => event.action === "labeled" && Date.parse(event.at) > merge);
+  return late ? { at: late.at, afterMerge: true } : { at: null, afterMerge: false };
+};
+
+const grants = (comment: HistoryComment): boolean =>
+  comment.appReactions.includes("THUMBS_UP") && !comment.lastEditedAt && comment.state !== "DISMISSED" && !comment.author?.isBot;
+
+/**
+ * The approvals and revocations in time order. An approval is a command the app accepted (its 👍),
+ * never from a bot, an edited comment or a dismissed review; a revocation withdraws an approval
+ * of the same person. Commands after the merge are left out: they changed nothing.
+ */
+export const approvalEvents = (comments: HistoryComment[], mergedAt: string): ApprovalEvent[] => {
+  const current = new Set<string>();
+  const events: ApprovalEvent[] = [];
+  const sources = byTime(comments.filter((comment) => !comment.byApp && comment.author).map((comment) => ({ comment, at: comment.createdAt })));
+  for (const { comment, at } of sources) {
+    if (Date.parse(at) > Date.parse(mergedAt)) continue;
+    const command = lastEmergencyCommand(comment.body);
+    const login = comment.author!.login;
+    const key = login.toLowerCase();
+    if (command === "approve" && grants(comment)) {
+      current.add(key);
+      events.push({ login, kind: "approval", at, url: comment.url });
+    } else if (command === "revoke" && current.has(key)) {
+      current.delete(key);
+      events.push({ login, kind: "revocation", at, url: comment.url });
+    }
+  }
+  return events;
+};
+
+/** People whose approval stood at the merge, in the order they approved. */
+export const standingApprovers = (events: ApprovalEvent[]): string[] => {
+  const standing = new Map<string, string>();
+  for (const event of events) {
+    if (event.kind === "approval") standing.set(event.login.toLowerCase(), event.login);
+    else standing.delete(event.login.toLowerCase());
+  }
+  return [...standing.values()];
+};
+
+/** When `required` distinct approvals first stood together; null if never (or none required). */
+export const quorumAt = (events: ApprovalEvent[], required: number): string | null => {
+  if (required <= 0) return null;
+  const standing = new Set<string>();
+  for (const event of events) {
+    if (event.kind === "approval") standing.add(event.login.toLowerCase());
+    else standing.delete(event.login.toLowerCase());
+    if (standing.size >= required) return event.at;
+  }
+  return null;
+};
+
+/** When every required check had succeeded on the head commit (the latest completion), or which did not. */
+export const requiredChecksGreen = (headChecks: HeadCheck[], required: string[]): { at: string | null; notGreen: string[] } => {
+  if (required.length === 0) return { at: null, notGreen: [] };
+  const notGreen = required.filter((name) => headChecks.find((check) => check.name === name)?.conclusion !== "success");
+  if (notGreen.length > 0) return { at: null, notGreen };
+  const times = required.map((name) => headChecks.find((check) => check.name === name)!.completedAt).filter((at): at is string => Boolean(at));
+  return { at: times.length ? times.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)) : null, notGreen };
+};
+
+const clamp = (seconds: number | null): number | null => (seconds == null ? null : Math.max(0, seconds));
+
+const FAILED: Record<string, string> = {
+  conflict: "the change does not apply cleanly",
+  missing_branch: "the branch does not exist",
+  refused: "GitHub refused the write",
+  failed: "GitHub failed",
+};
+
+export const isFailedBackport = (outcome: BackportOutcome): boolean => outcome.status in FAILED;
+
+/** One line about a backport, for the timeline and the backports list. */
+export const describeBackport = (outcome: BackportOutcome): string => {
+  const target = `\`${outcome.target.replace(/`/g, "'")}\``;
+  const reason = outcome.reason ? `: ${escapeMarkdown(outcome.reason)}` : "";
+  switch (outcome.status) {
+    case "created":
+      return `Backport to ${target} opened: ${outcome.pullRequest ? `#${outcome.pullRequest.number}` : "pull request"}`;
+    case "already_applied":
+      return `Backport to ${target} not needed: the change is already there${reason}`;
+    case "planned":
+      return `Backport to ${target} planned (dry run)${reason}`;
+    default:
+      return `Backport to ${target} failed — ${FAILED[outcome.status] ?? outcome.status}${reason}`;
+  }
+};
+
+const actionItems = (pm: Omit<Postmortem, "actionItems">): string[] => {
+  const items: string[] = [];
+  for (const outcome of pm.backports.filter(isFailedBackport)) {
+    const target = `\`${outcome.target.replace(/`/g, "'")}\``;
+    const why = `${FAILED[outcome.status]}${outcome.reason ? `: ${escapeMarkdown(outcome.reason)}` : ""}`;
+    items.push(
+      outcome.status === "missing_branch"
+        ? `Port #${pm.number} to ${target} by hand, or drop the target (${why})`
+        : `Port #${pm.number} to ${target} by hand (${why})`,
+    );
+  }
+  if (pm.checksNotGreen.length > 0) {
+    items.push(`Confirm the required checks ${pm.checksNotGreen.map((name) => `\`${name}\``).join(", ")} pass: they were not green at merge`);
+  }
+  if (pm.approvalsRequired > 0 && pm.approvers.length < pm.approvalsRequired) {
+    items.push(`Review why #${pm.number} merged with ${pm.approvers.length} of ${pm.approvalsRequired} required emergency approvals`);
+  }
+  const incident = pm.incident ? ` for ${escapeMarkdown(pm.incident)}` : "";
+  items.push(`Follow up the hotfix with the permanent fix${incident} (tests, monitoring, clean-up of the emergency change)`);
+  return items;
+};
+
+/** Decides what the postmortem of a merged hotfix says, from the facts GitHub holds. Pure. */
+export const buildPostmortem = (input: PostmortemInput): Postmortem => {
+  const { history, config } = input;
+  const mergedAt = history.mergedAt!;
+  const label = hotfixLabeledAt(history.labelEvents, config.label, mergedAt);
+  const events = approvalEvents(history.comments, mergedAt);
+  const approvers = standingApprovers(events);
+  const required = config.approvals.required;
+  const quorum = quorumAt(events, required);
+  const checks = requiredChecksGreen(history.headChecks, config.required_checks);
+  const firstApproval = events.find((event) => event.kind === "approval")?.at ?? null;
+  const labelBeforeMerge = label.afterMerge ? null : label.at;
+
+  let approvalNote: string | null = null;
+  if (label.afterMerge) {
+    approvalNote = `The \`${config.label}\` label was added after the merge (${formatUtc(label.at!)}): no emergency approval was collected before the change went in.`;
+  } else if (approvers.length === 0) {
+    approvalNote = required > 0 ? "No accepted `/approve-emergency` stood at the merge." : "No emergency approval was required (`approvals.required: 0`).";
+  }
+
+  const timeline: TimelineEntry[] = [
+    { at: history.createdAt, kind: "opened", text: `Pull request #${history.number} opened by ${actorName(history.author)}` },
+    ...history.labelEvents
+      .filter((event) => same(event.label, config.label))
+      .map<TimelineEntry>((event) => ({
+        at: event.at,
+        kind: event.action,
+        text: `${event.action === "labeled" ? "Labelled" : "Label removed:"} \`${config.label}\`${event.actor ? ` by @${event.actor}` : ""}`,
+      })),
+    ...events.map<TimelineEntry>((event) => ({
+      at: event.at,
+      kind: event.kind,
+      text: `${event.kind === "approval" ? "Emergency approval" : "Approval revoked"} by @${event.login}${event.url ? ` ([comment](${event.url}))` : ""}`,
+    })),
+    ...(checks.at
+      ? [{ at: checks.at, kind: "checks_green" as const, text: `Required checks green: ${config.required_checks.map((name) => `\`${name}\``).join(", ")}` }]
+      : []),
+    {
+      at: mergedAt,
+      kind: "merged",
+      text: `Merged by ${actorName(history.mergedBy)}${history.mergeCommitSha ? ` as \`${history.mergeCommitSha.slice(0, 7)}\`` : ""}`,
+    },
+    ...input.backports.map<TimelineEntry>((outcome) => ({
+      at: outcome.at,
+      kind: isFailedBackport(outcome) ? "backport_failed" : "backport",
+      text: describeBackport(outcome),
+    })),
+  ];
+
+  const severity = severityLabels(input.labelsAtMerge);
+  const labels = [...new Map([...config.postmortem.labels, ...severity].map((name) => [name.toLowerCase(), name])).values()];
+  const base: Omit<Postmortem, "actionItems"> = {
+    repository: input.repository,
+    number: history.number,
+    title: postmortemTitle(history.title, history.number),
+    prTitle: history.title,
+    prUrl: history.url,
+    author: history.author,
+    openedAt: history.createdAt,
+    mergedAt,
+    mergedBy: history.mergedBy,
+    mergeCommitSha: history.mergeCommitSha,
+    mergeCommitUrl: history.mergeCommitSha ? history.url.replace(/\/pull\/\d+\/?$/, `/commit/${history.mergeCommitSha}`) : null,
+    incident: incidentReference(history.body, config),
+    hotfixLabel: config.label,
+    labeledAt: label.at,
+    labeledAfterMerge: label.afterMerge,
+    approvalsRequired: required,
+    approvers,
+    approvalEvents: events,
+    approvalNote,
+    requiredChecks: config.required_checks,
+    checksGreenAt: checks.at,
+    checksNotGreen: checks.notGreen,
+    timeline: byTime(timeline),
+    durations: {
+      labelToFirstApproval: clamp(secondsBetween(labelBeforeMerge, firstApproval)),
+      labelToQuorum: clamp(secondsBetween(labelBeforeMerge, quorum)),
+      labelToMerge: clamp(secondsBetween(labelBeforeMerge, mergedAt)),
+      openedToMerge: clamp(secondsBetween(history.createdAt, mergedAt)),
+    },
+    dueDate: dueDate(mergedAt, config.postmortem.due_in_days),
+    dueInDays: config.postmortem.due_in_days,
+    labels,
+    severity,
+    assignees: input.assignees,
+    backports: input.backports,
+  };
+  return { ...base, actionItems: actionItems(base) };
+};

@@ -1,0 +1,60 @@
+import type { Actor, HeadCheck } from "../governance/facts.js";
+
+/**
+ * What GitHub records about a merged PR, as the postmortem reads it: the PR's own timeline
+ * (labels, comments, reviews, merge, issues that reference it) and the checks of its head commit.
+ * Gathered by one GraphQL query (`src/github/issues.ts`); every time is ISO-8601 UTC.
+ */
+export interface LabelEvent {
+  action: "labeled" | "unlabeled";
+  label: string;
+  actor: string | null;
+  at: string;
+}
+
+/** A conversation comment, a review body or a review comment: where commands are written. */
+export interface HistoryComment {
+  kind: "comment" | "review" | "review_comment";
+  id: number | null;
+  url: string | null;
+  author: Actor | null;
+  body: string;
+  createdAt: string;
+  /** GitHub's edit record; null when never edited. */
+  lastEditedAt: string | null;
+  /** Reviews: GitHub's review state (`DISMISSED` reviews grant nothing). */
+  state?: string;
+  /** Written by this app (GraphQL `viewerDidAuthor`). */
+  byApp: boolean;
+  /** Reactions this app put on it (GraphQL `viewerHasReacted`), e.g. `THUMBS_UP` for an accepted command. */
+  appReactions: string[];
+}
+
+/** An issue whose body mentions the PR (a `CrossReferencedEvent` on the PR). */
+export interface ReferencingIssue {
+  number: number;
+  url: string;
+  title: string;
+  body: string;
+  state: string;
+  byApp: boolean;
+}
+
+export interface PullRequestHistory {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  createdAt: string;
+  mergedAt: string | null;
+  mergeCommitSha: string | null;
+  mergedBy: Actor | null;
+  author: Actor | null;
+  labels: string[];
+  headSha: string;
+  /** The newest run/status of each name on the head commit. */
+  headChecks: HeadCheck[];
+  labelEvents: LabelEvent[];
+  comments: HistoryComment[];
+  referencingIssues: ReferencingIssue[];
+}
