@@ -1,6 +1,12 @@
 import type { Actor, CommandSource, HeadCheck, OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { CHECK_NAME } from "../governance/check-output.js";
+import { settleAll } from "../platform/settle-all.js";
 import type { RepoRef } from "./repo-ref.js";
+
+/** Where commands are written: enough to decide them and to know what the app already answered. */
+const COMMENT_FIELDS = "id databaseId author { ...ActorFields } body createdAt lastEditedAt viewerDidAuthor reactionGroups { content viewerHasReacted }";
+const REVIEW_FIELDS = `${COMMENT_FIELDS} state submittedAt commit { oid }`;
+const THREAD_FIELDS = `comments(first: 100) { nodes { ${COMMENT_FIELDS} commit { oid } } }`;
 
 /**
  * Everything the rules read about a PR, in one GraphQL query (GitHub's REST API would need a
@@ -43,18 +49,16 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
         }
         comments(last: 100) {
           pageInfo { hasPreviousPage startCursor }
-          nodes { databaseId author { ...ActorFields } body createdAt lastEditedAt }
+          nodes { ${COMMENT_FIELDS} }
         }
         reviews(last: 100) {
           pageInfo { hasPreviousPage startCursor }
-          nodes { databaseId author { ...ActorFields } body state createdAt submittedAt lastEditedAt commit { oid } }
+          nodes { ${REVIEW_FIELDS} }
         }
         reviewThreads(last: 100) {
           pageInfo { hasPreviousPage startCursor }
           nodes {
-            comments(first: 100) {
-              nodes { databaseId author { ...ActorFields } body createdAt lastEditedAt commit { oid } }
-            }
+            ${THREAD_FIELDS}
           }
         }
         headCommit: commits(last: 1) {
@@ -109,6 +113,80 @@ export const PULL_REQUEST_FILES_QUERY = /* GraphQL */ `
   }
 `;
 
+const pageQuery = (name: string, connection: string, fragments: string) => /* GraphQL */ `
+  query ${name}($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        ${connection}
+      }
+    }
+  }
+  ${fragments}
+`;
+const ACTOR_FRAGMENT = "fragment ActorFields on Actor { __typename login }";
+
+/** Earlier pages of the lists the facts query reads newest-first (`last: 100`): only for very large PRs. */
+export const PULL_REQUEST_COMMENTS_QUERY = pageQuery(
+  "PullRequestComments",
+  `comments(last: 100, before: $cursor) { pageInfo { hasPreviousPage startCursor } nodes { ${COMMENT_FIELDS} } }`,
+  ACTOR_FRAGMENT,
+);
+export const PULL_REQUEST_REVIEWS_QUERY = pageQuery(
+  "PullRequestReviews",
+  `reviews(last: 100, before: $cursor) { pageInfo { hasPreviousPage startCursor } nodes { ${REVIEW_FIELDS} } }`,
+  ACTOR_FRAGMENT,
+);
+export const PULL_REQUEST_THREADS_QUERY = pageQuery(
+  "PullRequestReviewThreads",
+  `reviewThreads(last: 100, before: $cursor) { pageInfo { hasPreviousPage startCursor } nodes { ${THREAD_FIELDS} } }`,
+  ACTOR_FRAGMENT,
+);
+/** Later pages of the commits (every committer matters: committers cannot approve). */
+export const PULL_REQUEST_COMMITS_QUERY = pageQuery(
+  "PullRequestCommits",
+  "commits(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { ...CommitFields } }",
+  `fragment CommitFields on PullRequestCommit {
+    commit {
+      oid
+      authors(first: 10) { nodes { user { login } } }
+      committer { user { login } }
+    }
+  }`,
+);
+
+/** At most this many extra pages per list: enough for any PR a person can read. */
+const MAX_PAGES = 30;
+
+type Connection = { nodes: any[]; pageInfo: { hasPreviousPage?: boolean; startCursor?: string | null; hasNextPage?: boolean; endCursor?: string | null } };
+
+/**
+ * The whole list behind `first`, oldest first. Newest-first lists (comments, reviews, threads)
+ * are completed backwards: what a cap would drop is the oldest part, so a `/revoke-emergency`
+ * is never lost while the approval before it is kept.
+ */
+const completeList = async (
+  graphql: Gql,
+  query: string,
+  variables: Record<string, unknown>,
+  field: string,
+  first: Connection,
+  direction: "backward" | "forward",
+): Promise<any[]> => {
+  const nodes = [...first.nodes];
+  let info = first.pageInfo;
+  for (let pages = 0; pages < MAX_PAGES; pages++) {
+    const more = direction === "backward" ? info.hasPreviousPage : info.hasNextPage;
+    if (!more) break;
+    const cursor = direction === "backward" ? info.startCursor : info.endCursor;
+    const next = await graphql<any>(query, { ...variables, cursor });
+    const connection: Connection = next.repository.pullRequest[field];
+    if (direction === "backward") nodes.unshift(...connection.nodes);
+    else nodes.push(...connection.nodes);
+    info = connection.pageInfo;
+  }
+  return nodes;
+};
+
 /** GitHub lists at most this many files of a pull request, in REST and GraphQL alike. */
 export const GITHUB_FILE_LIST_CAP = 3000;
 
@@ -145,6 +223,9 @@ const source = (kind: CommandSource["kind"], node: any): CommandSource => ({
   lastEditedAt: node.lastEditedAt ?? null,
   commitSha: node.commit?.oid ?? null,
   ...(kind === "review" ? { state: node.state } : {}),
+  nodeId: node.id,
+  viewerDidAuthor: Boolean(node.viewerDidAuthor),
+  viewerReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),
 });
 
 /** Fetches the facts of PR `number`: one query, plus file pages only beyond 100 changed files. */
@@ -172,6 +253,14 @@ export const fetchPullRequestFacts = async (
     files.push(...connection.nodes);
     page = connection.pageInfo;
   }
+
+  const variables = { owner: repo.owner, repo: repo.repo, number };
+  const [commitNodes, commentNodes, reviewNodes, threadNodes] = await settleAll([
+    completeList(graphql, PULL_REQUEST_COMMITS_QUERY, variables, "commits", pr.commits, "forward"),
+    completeList(graphql, PULL_REQUEST_COMMENTS_QUERY, variables, "comments", pr.comments, "backward"),
+    completeList(graphql, PULL_REQUEST_REVIEWS_QUERY, variables, "reviews", pr.reviews, "backward"),
+    completeList(graphql, PULL_REQUEST_THREADS_QUERY, variables, "reviewThreads", pr.reviewThreads, "backward"),
+  ]);
 
   const head = pr.headCommit.nodes[0]?.commit;
   const ownCheckRuns: OwnCheckRun[] = (head?.checkSuites?.nodes ?? [])
@@ -216,15 +305,15 @@ export const fetchPullRequestFacts = async (
     changedFiles: pr.changedFiles,
     files,
     filesComplete: files.length >= pr.changedFiles,
-    commits: pr.commits.nodes.map((node: any) => ({
+    commits: commitNodes.map((node: any) => ({
       sha: node.commit.oid,
       authorLogins: node.commit.authors.nodes.map((author: any) => author.user?.login).filter(Boolean),
       committerLogin: node.commit.committer?.user?.login ?? null,
     })),
     totalCommits: pr.commits.totalCount,
-    comments: pr.comments.nodes.map((node: any) => source("comment", node)),
-    reviews: pr.reviews.nodes.map((node: any) => source("review", node)),
-    reviewComments: pr.reviewThreads.nodes.flatMap((thread: any) => thread.comments.nodes.map((node: any) => source("review_comment", node))),
+    comments: commentNodes.map((node: any) => source("comment", node)),
+    reviews: reviewNodes.map((node: any) => source("review", node)),
+    reviewComments: threadNodes.flatMap((thread: any) => thread.comments.nodes.map((node: any) => source("review_comment", node))),
     headChecks,
     ownCheckRuns,
   };

@@ -36,6 +36,12 @@ export interface CommandSource {
   commitSha: string | null;
   /** Reviews: SUBMITTED-like states; `DISMISSED` reviews grant nothing. */
   state?: string;
+  /** GraphQL node id: reviews have no REST reactions, so the app reacts to them through GraphQL. */
+  nodeId?: string;
+  /** Written by this app (GraphQL `viewerDidAuthor`): its status comment and replies are never commands. */
+  viewerDidAuthor?: boolean;
+  /** Reactions this app already put on it (GraphQL `viewerHasReacted`), e.g. `THUMBS_UP`. */
+  viewerReactions?: string[];
 }
 
 /** The newest run/status of one name on the head commit. */

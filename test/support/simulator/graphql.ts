@@ -145,7 +145,16 @@ const commitNode = (sim: GitHubSimulator, repo: SimRepo, commit: { sha: string; 
   };
 };
 
-const commentNode = (sim: GitHubSimulator, comment: SimComment) => ({
+/** Fields of comment-like nodes (IssueComment, PullRequestReview, PullRequestReviewComment) other modules add. */
+export type CommentKind = "comment" | "review" | "review_comment";
+export type CommentExtension = (sim: GitHubSimulator, comment: SimComment, kind: CommentKind) => Record<string, unknown>;
+const commentExtensions: CommentExtension[] = [];
+export const extendCommentNode = (extension: CommentExtension): void => {
+  if (!commentExtensions.includes(extension)) commentExtensions.push(extension);
+};
+
+const commentNode = (sim: GitHubSimulator, comment: SimComment, kind: CommentKind = "comment") => ({
+  ...Object.assign({}, ...commentExtensions.map((extension) => extension(sim, comment, kind))),
   id: comment.nodeId,
   databaseId: comment.id,
   author: userNode(comment.user),
@@ -201,7 +210,7 @@ export const pullRequestNode = (sim: GitHubSimulator, repo: SimRepo, pull: SimPu
     reviews: (args: ConnectionArgs) =>
       connection(
         reviews.map((review) => ({
-          ...commentNode(sim, review),
+          ...commentNode(sim, review, "review"),
           state: review.state,
           submittedAt: review.createdAt,
           commit: review.commitId ? { oid: review.commitId } : null,
@@ -216,7 +225,7 @@ export const pullRequestNode = (sim: GitHubSimulator, repo: SimRepo, pull: SimPu
           comments: (commentArgs: ConnectionArgs) =>
             connection(
               [root, ...reviewComments.filter((comment) => comment.inReplyToId === root.id)].map((comment) => ({
-                ...commentNode(sim, comment),
+                ...commentNode(sim, comment, "review_comment"),
                 path: comment.path,
                 commit: comment.commitId ? { oid: comment.commitId } : null,
               })),

@@ -98,7 +98,7 @@ export interface SimComment {
 
 export interface SimReaction {
   id: number;
-  subject: "comment" | "review_comment" | "issue";
+  subject: "comment" | "review_comment" | "review" | "issue";
   subjectId: number;
   user: SimUser;
   content: string;
