@@ -1,15 +1,21 @@
 import type { ApplicationFunction } from "probot";
+import type { Logger } from "pino";
 import { registerCheckHandlers } from "./handlers/checks.js";
 import { registerHttpRoutes } from "./handlers/http.js";
 import { registerMergeHandler } from "./handlers/merged.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
+import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
+import { leaderOnly } from "./platform/leader.js";
+import { createRuntime } from "./platform/runtime.js";
 
 /** Registration only: every behaviour lives in the handlers and the flows they call. */
 const hotfixGovernance: ApplicationFunction = (app, options) => {
-  registerHttpRoutes(options.addHandler);
-  registerPullRequestHandlers(app);
-  registerCheckHandlers(app);
-  registerMergeHandler(app);
+  const runtime = createRuntime(app.log as unknown as Logger);
+  registerHttpRoutes(options.addHandler, { check: () => runtime.coordination.health() });
+  registerPullRequestHandlers(app, runtime);
+  registerCheckHandlers(app, runtime);
+  registerMergeHandler(app, runtime);
+  startReminderSchedule(app, { sweep: leaderOnly(runtime.coordination, "postmortem-reminders", 2 * 3600, runReminderSweep) });
 };
 
 export default hotfixGovernance;

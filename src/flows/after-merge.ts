@@ -31,7 +31,11 @@ export interface MergedPullRequest {
  * 3. open the postmortem, which lists what step 2 produced, failures as action items.
  * Each step is idempotent, so a redelivered merge event changes nothing.
  */
-export const afterMerge = async (delivery: Delivery, pr: MergedPullRequest): Promise<void> => {
+export const afterMerge = (delivery: Delivery, pr: MergedPullRequest): Promise<void> =>
+  // Two deliveries of one merge (redelivery, two replicas) never work side by side.
+  delivery.withPullRequestLock(pr.number, () => followUp(delivery, pr));
+
+const followUp = async (delivery: Delivery, pr: MergedPullRequest): Promise<void> => {
   const log = delivery.log.child({ pr: pr.number });
   const loaded = await delivery.config();
   if (!loaded.ok) {

@@ -2,6 +2,8 @@ import type { Context, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
 import type { RepoRef } from "../github/repo-ref.js";
+import type { Coordination } from "../platform/coordination.js";
+import { appIdFromEnv, singleProcessRuntime, type Runtime } from "../platform/runtime.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -20,6 +22,9 @@ export interface Delivery {
   appId: number | null;
   now: () => Date;
   config: () => Promise<LoadedConfig>;
+  /** Runs `fn` as the only handler of the PR `number` at this moment, across replicas. */
+  withPullRequestLock: <T>(number: number, fn: () => Promise<T>) => Promise<T>;
+  coordination: Coordination;
 }
 
 const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
@@ -32,12 +37,11 @@ const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-export const appIdFromEnv = (): number | null => {
-  const id = Number.parseInt(process.env.APP_ID ?? "", 10);
-  return Number.isFinite(id) ? id : null;
-};
+export { appIdFromEnv };
 
-export const deliveryFrom = (context: Context, now: () => Date = () => new Date()): Delivery => {
+let fallbackRuntime: Runtime | undefined;
+
+export const deliveryFrom = (context: Context, runtime: Runtime = (fallbackRuntime ??= singleProcessRuntime())): Delivery => {
   const payload = context.payload as { repository?: { owner: { login: string }; name: string }; sender?: { login: string } };
   const repo = { owner: payload.repository!.owner.login, repo: payload.repository!.name };
   const actor = payload.sender?.login ?? null;
@@ -48,8 +52,10 @@ export const deliveryFrom = (context: Context, now: () => Date = () => new Date(
     repo,
     octokit: context.octokit,
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
-    appId: appIdFromEnv(),
-    now,
+    appId: runtime.appId,
+    now: runtime.now,
     config: memoize(() => loadConfig((file) => context.config(file))),
+    withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
+    coordination: runtime.coordination,
   };
 };

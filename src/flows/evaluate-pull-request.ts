@@ -28,7 +28,11 @@ export interface Evaluation {
  * 3. apply it: at most one check-run write, none when the check already says the same.
  * When GitHub cannot be read the check is set to a failure that says so (fail closed).
  */
-export const evaluatePullRequest = async (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> => {
+export const evaluatePullRequest = (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> =>
+  // Events for one PR are evaluated one at a time, across replicas.
+  delivery.withPullRequestLock(number, () => evaluateNow(delivery, number, headShaHint));
+
+const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> => {
   const log = delivery.log.child({ pr: number });
   let facts: PullRequestFacts | null;
   let output: CheckOutput | null;

@@ -1,8 +1,10 @@
-import type { Context, Probot } from "probot";
+import type { Probot } from "probot";
 import { evaluatePullRequest } from "../flows/evaluate-pull-request.js";
-import { deliveryFrom, type Delivery } from "../flows/delivery.js";
+import type { Delivery } from "../flows/delivery.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { openPullRequestsWithHead } from "../github/pull-requests.js";
+import type { Runtime } from "../platform/runtime.js";
+import { on } from "./on.js";
 
 type PayloadPulls = Array<{ number: number; head: { sha: string } }> | undefined;
 
@@ -15,8 +17,7 @@ const pullRequestsOf = async (delivery: Delivery, sha: string, listed: PayloadPu
   return fromPayload.length > 0 ? fromPayload : openPullRequestsWithHead(delivery.octokit, delivery.repo, sha);
 };
 
-const reevaluateCommit = async (context: Context, sha: string, listed: PayloadPulls) => {
-  const delivery = deliveryFrom(context);
+const reevaluateCommit = async (delivery: Delivery, sha: string, listed: PayloadPulls) => {
   const numbers = await pullRequestsOf(delivery, sha, listed);
   for (const number of numbers) await evaluatePullRequest(delivery, number, sha);
 };
@@ -24,25 +25,25 @@ const reevaluateCommit = async (context: Context, sha: string, listed: PayloadPu
 const isOwnRun = (run: { name: string; app?: { id: number } | null }, delivery: Delivery): boolean =>
   run.name === CHECK_NAME && (delivery.appId == null || run.app?.id === delivery.appId);
 
-export const registerCheckHandlers = (app: Probot): void => {
+export const registerCheckHandlers = (app: Probot, runtime: Runtime): void => {
   // Another check finished on a head commit: a required check may now hold.
-  app.on("check_run.completed", async (context) => {
+  on(app, runtime, "check_run.completed", async (delivery, context) => {
     const run = context.payload.check_run;
-    if (isOwnRun(run, deliveryFrom(context))) return; // our own verdict changes nothing
-    await reevaluateCommit(context, run.head_sha, run.pull_requests);
+    if (isOwnRun(run, delivery)) return; // our own verdict changes nothing
+    await reevaluateCommit(delivery, run.head_sha, run.pull_requests);
   });
   // "Re-run" on our check.
-  app.on("check_run.rerequested", async (context) => {
+  on(app, runtime, "check_run.rerequested", async (delivery, context) => {
     const run = context.payload.check_run;
-    if (!isOwnRun(run, deliveryFrom(context))) return;
-    await reevaluateCommit(context, run.head_sha, run.pull_requests);
+    if (!isOwnRun(run, delivery)) return;
+    await reevaluateCommit(delivery, run.head_sha, run.pull_requests);
   });
-  app.on(["check_suite.completed", "check_suite.rerequested"], async (context) => {
+  on(app, runtime, ["check_suite.completed", "check_suite.rerequested"], async (delivery, context) => {
     const suite = context.payload.check_suite;
-    await reevaluateCommit(context, suite.head_sha, suite.pull_requests as PayloadPulls);
+    await reevaluateCommit(delivery, suite.head_sha, suite.pull_requests as PayloadPulls);
   });
-  app.on("status", async (context) => {
+  on(app, runtime, "status", async (delivery, context) => {
     if (context.payload.state === "pending") return; // only a finished status can change a verdict
-    await reevaluateCommit(context, context.payload.sha, undefined);
+    await reevaluateCommit(delivery, context.payload.sha, undefined);
   });
 };

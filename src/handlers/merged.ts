@@ -1,12 +1,13 @@
 import type { Probot } from "probot";
 import { afterMerge } from "../flows/after-merge.js";
-import { deliveryFrom } from "../flows/delivery.js";
+import type { Runtime } from "../platform/runtime.js";
+import { on } from "./on.js";
 
-export const registerMergeHandler = (app: Probot): void => {
-  app.on("pull_request.closed", async (context) => {
+export const registerMergeHandler = (app: Probot, runtime: Runtime): void => {
+  on(app, runtime, "pull_request.closed", async (delivery, context) => {
     const pr = context.payload.pull_request;
     if (!pr.merged || !pr.merge_commit_sha || !pr.merged_at) return; // closed without merging: no follow-up
-    await afterMerge(deliveryFrom(context), {
+    await afterMerge(delivery, {
       number: pr.number,
       title: pr.title,
       body: pr.body,

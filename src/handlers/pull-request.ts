@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import { evaluatePullRequest } from "../flows/evaluate-pull-request.js";
-import { deliveryFrom } from "../flows/delivery.js";
+import type { Runtime } from "../platform/runtime.js";
+import { on } from "./on.js";
 
 /** The pull_request actions that can change the verdict. */
 export const PULL_REQUEST_ACTIONS = [
@@ -13,9 +14,9 @@ export const PULL_REQUEST_ACTIONS = [
   "pull_request.ready_for_review",
 ] as const;
 
-export const registerPullRequestHandlers = (app: Probot): void => {
-  app.on([...PULL_REQUEST_ACTIONS], async (context) => {
+export const registerPullRequestHandlers = (app: Probot, runtime: Runtime): void => {
+  on(app, runtime, [...PULL_REQUEST_ACTIONS], async (delivery, context) => {
     const pr = context.payload.pull_request;
-    await evaluatePullRequest(deliveryFrom(context), pr.number, pr.head.sha);
+    await evaluatePullRequest(delivery, pr.number, pr.head.sha);
   });
 };

@@ -1,0 +1,49 @@
+import type { EmitterWebhookEventName } from "@octokit/webhooks";
+import type { Context, Probot } from "probot";
+import { deliveryFrom, type Delivery } from "../flows/delivery.js";
+import { metrics } from "../platform/metrics.js";
+import type { Runtime } from "../platform/runtime.js";
+
+/** How long a handled delivery id is remembered (GitHub redelivers within days at most). */
+const HANDLED_TTL_SECONDS = 3 * 24 * 3600;
+
+/**
+ * The one preamble of every webhook handler: builds the delivery, handles each delivery id once
+ * (a copy arriving at the same moment waits for the first and then finds it handled; a failed
+ * delivery is not marked, so GitHub's redelivery runs again), times it and counts GitHub requests.
+ */
+export const on = <E extends EmitterWebhookEventName>(
+  app: Probot,
+  runtime: Runtime,
+  events: E | E[],
+  handler: (delivery: Delivery, context: Context<E>) => Promise<void>,
+): void => {
+  app.on(events, async (context) => {
+    const delivery = deliveryFrom(context as unknown as Context, runtime);
+    context.octokit.hook.after("request", (response, options) => {
+      metrics.githubRequests.inc({ method: options.method, route: String(options.url), status: String(response.status) });
+      const remaining = Number(response.headers["x-ratelimit-remaining"]);
+      if (Number.isFinite(remaining)) metrics.rateLimitRemaining.set(remaining);
+    });
+    context.octokit.hook.error("request", (error, options) => {
+      metrics.githubRequests.inc({ method: options.method, route: String(options.url), status: String((error as { status?: number }).status ?? "network") });
+      throw error;
+    });
+    const { coordination } = runtime;
+    await coordination.withLock(`delivery:${context.id}`, async () => {
+      if (await coordination.isHandled(context.id)) {
+        delivery.log.info({ outcome: "duplicate-delivery", event: delivery.event }, "delivery already handled; skipped");
+        return;
+      }
+      const stop = metrics.webhookDuration.startTimer({ event: delivery.event });
+      try {
+        await handler(delivery, context);
+        stop({ outcome: "ok" });
+      } catch (error) {
+        stop({ outcome: "error" });
+        throw error;
+      }
+      await coordination.markHandled(context.id, HANDLED_TTL_SECONDS);
+    });
+  });
+};
