@@ -1,16 +1,19 @@
 import type { ApplicationFunction } from "probot";
 import type { Logger } from "pino";
+import { useAuthorizationCache } from "./github/authorization.js";
 import { registerCheckHandlers } from "./handlers/checks.js";
 import { registerHttpRoutes } from "./handlers/http.js";
 import { registerMergeHandler } from "./handlers/merged.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
 import { leaderOnly } from "./platform/leader.js";
-import { createRuntime } from "./platform/runtime.js";
+import { coordinationCache, createRuntime } from "./platform/runtime.js";
 
 /** Registration only: every behaviour lives in the handlers and the flows they call. */
 const hotfixGovernance: ApplicationFunction = (app, options) => {
   const runtime = createRuntime(app.log as unknown as Logger);
+  // Team and role look-ups are shared by replicas when Redis is configured.
+  useAuthorizationCache(coordinationCache(runtime.coordination));
   registerHttpRoutes(options.addHandler, { check: () => runtime.coordination.health() });
   registerPullRequestHandlers(app, runtime);
   registerCheckHandlers(app, runtime);
