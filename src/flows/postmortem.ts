@@ -137,6 +137,7 @@ const findExisting = async (delivery: Delivery, history: PullRequestHistory, own
   if (dryRun) return null;
   return findRecentIssue(delivery.octokit, delivery.repo, {
     since: history.mergedAt!,
+    appId: delivery.appId,
     matches: (body) => isPostmortemOf(body, history.number),
   });
 };

@@ -22,20 +22,20 @@ const TIMELINE_ITEM_FRAGMENTS = /* GraphQL */ `
     lastEditedAt
     viewerDidAuthor
     ... on Reactable { reactionGroups { content viewerHasReacted } }
-    ... on UniformResourceLocatable { url }
   }
 
   fragment HistoryItem on PullRequestTimelineItems {
     __typename
     ... on LabeledEvent { createdAt actor { login } label { name } }
     ... on UnlabeledEvent { createdAt actor { login } label { name } }
-    ... on IssueComment { databaseId ...HistoryComment }
+    ... on IssueComment { databaseId url ...HistoryComment }
     ... on PullRequestReview {
       databaseId
+      url
       state
       submittedAt
       ...HistoryComment
-      comments(first: 50) { nodes { databaseId ...HistoryComment } }
+      comments(first: 50) { nodes { databaseId url ...HistoryComment } }
     }
     ... on CrossReferencedEvent {
       isCrossRepository
@@ -238,7 +238,7 @@ export const createIssue = async (
 };
 
 /**
- * An issue of this repository created since `since` whose body `matches`: the fallback that finds
+ * An issue this app opened in this repository since `since` whose body `matches`: the fallback that finds
  * a postmortem when its link comment on the PR is missing (an earlier attempt stopped between the
  * two writes, or someone deleted the comment). GET /repos/{owner}/{repo}/issues, newest first and
  * updated since `since`, whatever its labels now (people relabel issues); paging stops at the first
@@ -247,7 +247,7 @@ export const createIssue = async (
 export const findRecentIssue = async (
   octokit: Octokit,
   repo: RepoRef,
-  options: { since: string; matches: (body: string) => boolean },
+  options: { since: string; appId: number | null; matches: (body: string) => boolean },
 ): Promise<IssueRef | null> => {
   const since = Date.parse(options.since);
   const iterator = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
@@ -262,7 +262,9 @@ export const findRecentIssue = async (
     for (const issue of data) {
       if (issue.pull_request) continue;
       if (Date.parse(issue.created_at) < since) return null;
-      if (options.matches(issue.body ?? "")) return { number: issue.number, url: issue.html_url };
+      // Only the app's own issue counts: anyone can paste a marker into an issue.
+      const byApp = options.appId != null ? issue.performed_via_github_app?.id === options.appId : issue.user?.type === "Bot";
+      if (byApp && options.matches(issue.body ?? "")) return { number: issue.number, url: issue.html_url };
     }
   }
   return null;

@@ -1,0 +1,438 @@
+import { extendGraphqlRoot, extendPullRequestNode, connection, userNode, type ConnectionArgs } from "./graphql.js";
+import { restIssue, restIssueComment, fullName } from "./rest-shapes.js";
+import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
+import type { SimComment, SimIssue, SimPull, SimRepo, SimUser } from "./state.js";
+
+/**
+ * Issues, issue comments, assignees, the app's installations and two GraphQL views: a PR's
+ * `timelineItems` (labels, comments, reviews, cross-references, with the viewer's reactions) and
+ * `search(type: ISSUE)`. The viewer of GraphQL is the app's bot, as with an installation token.
+ */
+
+/** The app's bot account: the author of everything the app writes. */
+export const appBot = (sim: GitHubSimulator): SimUser => sim.user(`${SIM_APP.slug}[bot]`, "Bot");
+
+interface SimLabelEvent {
+  action: "labeled" | "unlabeled";
+  label: string;
+  actor: SimUser | null;
+  at: string;
+}
+
+export interface SimInstallation {
+  id: number;
+  account: { login: string; type: "Organization" | "User" };
+  suspendedAt?: string | null;
+}
+
+const labelEvents = new WeakMap<SimPull, SimLabelEvent[]>();
+const installations = new WeakMap<GitHubSimulator, SimInstallation[]>();
+
+/**
+ * Records a label change in the PR's timeline (GitHub's LabeledEvent/UnlabeledEvent) and applies
+ * it to the PR. A PR's labels without any recorded event count as added when it was opened.
+ */
+export const changeLabel = (sim: GitHubSimulator, repoName: string, number: number, action: "labeled" | "unlabeled", label: string, actor?: string, at?: string): void => {
+  const pull = sim.pull(repoName, number);
+  const events = labelEvents.get(pull) ?? pull.labels.map((name) => ({ action: "labeled" as const, label: name, actor: pull.user, at: pull.createdAt }));
+  events.push({ action, label, actor: actor ? sim.user(actor) : pull.user, at: at ?? sim.now() });
+  labelEvents.set(pull, events);
+  if (action === "labeled" && !pull.labels.includes(label)) pull.labels.push(label);
+  if (action === "unlabeled") pull.labels = pull.labels.filter((name) => name !== label);
+  sim.repo(repoName).labels.add(label);
+};
+
+export const addInstallation = (sim: GitHubSimulator, installation: SimInstallation): void => {
+  installations.set(sim, [...(installations.get(sim) ?? []), installation]);
+};
+
+export const addIssue = (sim: GitHubSimulator, repoName: string, issue: Partial<SimIssue> & { title: string; author?: string }): SimIssue => {
+  const repo = sim.repo(repoName);
+  const at = issue.createdAt ?? sim.now();
+  const created: SimIssue = {
+    number: repo.nextNumber++,
+    id: sim.id(),
+    nodeId: `I_${sim.id()}`,
+    body: null,
+    state: "open",
+    labels: [],
+    assignees: [],
+    user: issue.author ? sim.user(issue.author) : appBot(sim),
+    createdAt: at,
+    updatedAt: at,
+    closedAt: null,
+    ...issue,
+  };
+  repo.issues.set(created.number, created);
+  for (const label of created.labels) repo.labels.add(label);
+  return created;
+};
+
+/** REST issue, with `performed_via_github_app` set for what the app created (GitHub sends it then). */
+const issueBody = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue) => ({
+  ...restIssue(sim, repo, issue),
+  performed_via_github_app:
+    issue.user.login === appBot(sim).login ? { id: SIM_APP.id, slug: SIM_APP.slug, node_id: `A_${SIM_APP.id}`, name: "Hotfix Governance", owner: null } : null,
+});
+
+const findRepo = (sim: GitHubSimulator, params: Record<string, string>): SimRepo | undefined =>
+  sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+
+/** Who may be assigned: the owner and collaborators with triage or more; never a bot. */
+const assignable = (repo: SimRepo, login: string): boolean => {
+  if (login.endsWith("[bot]")) return false;
+  if (login.toLowerCase() === repo.owner.login.toLowerCase()) return true;
+  const permission = [...repo.permissions.entries()].find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
+  return permission !== undefined && permission !== "read";
+};
+
+const validation = (resource: string, field: string, message: string, value?: unknown) =>
+  ghError(422, "Validation Failed", { errors: [{ resource, code: "invalid", field, message, value }] });
+
+const REACTIONS: Record<string, string> = {
+  "+1": "THUMBS_UP",
+  "-1": "THUMBS_DOWN",
+  laugh: "LAUGH",
+  hooray: "HOORAY",
+  confused: "CONFUSED",
+  heart: "HEART",
+  rocket: "ROCKET",
+  eyes: "EYES",
+};
+
+const reactionGroups = (sim: GitHubSimulator, repo: SimRepo, subjects: string[], id: number) => {
+  const bot = appBot(sim).login;
+  const mine = repo.reactions.filter((reaction) => subjects.includes(reaction.subject) && reaction.subjectId === id && reaction.user.login === bot);
+  return Object.entries(REACTIONS).map(([rest, content]) => ({
+    content,
+    createdAt: null,
+    viewerHasReacted: mine.some((reaction) => reaction.content === rest || reaction.content === content),
+  }));
+};
+
+const historyComment = (sim: GitHubSimulator, repo: SimRepo, comment: SimComment, subjects: string[], url: string) => ({
+  id: comment.nodeId,
+  databaseId: comment.id,
+  author: userNode(comment.user),
+  body: comment.body,
+  createdAt: comment.createdAt,
+  updatedAt: comment.updatedAt,
+  lastEditedAt: comment.lastEditedAt,
+  viewerDidAuthor: comment.user.login === appBot(sim).login,
+  reactionGroups: reactionGroups(sim, repo, subjects, comment.id),
+  url,
+});
+
+const issueNode = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue) => ({
+  __typename: "Issue",
+  id: issue.nodeId,
+  databaseId: issue.id,
+  number: issue.number,
+  title: issue.title,
+  body: issue.body ?? "",
+  url: `https://github.com/${fullName(repo)}/issues/${issue.number}`,
+  state: issue.state === "open" ? "OPEN" : "CLOSED",
+  createdAt: issue.createdAt,
+  viewerDidAuthor: issue.user.login === appBot(sim).login,
+  author: userNode(issue.user),
+  repository: { name: repo.name, nameWithOwner: fullName(repo), owner: userNode(repo.owner), isArchived: false },
+  assignees: (args: ConnectionArgs) => connection(issue.assignees.map((login) => userNode(sim.user(login))), args),
+  labels: (args: ConnectionArgs) => connection(issue.labels.map((name) => ({ name })), args),
+  comments: (args: ConnectionArgs) =>
+    connection(
+      repo.issueComments
+        .filter((comment) => comment.issueNumber === issue.number)
+        .map((comment) => historyComment(sim, repo, comment, ["comment"], `https://github.com/${fullName(repo)}/issues/${issue.number}#issuecomment-${comment.id}`)),
+      args,
+    ),
+});
+
+const mentionsPull = (body: string | null, repo: SimRepo, number: number): boolean =>
+  new RegExp(`(^|[^\\w/])#${number}(?!\\d)|/${fullName(repo)}/pull/${number}(?!\\d)`, "i").test(body ?? "");
+
+/** The PR's timeline as GitHub's `timelineItems` lists it, oldest first. */
+const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
+  const pullUrl = `https://github.com/${fullName(repo)}/pull/${pull.number}`;
+  const events = labelEvents.get(pull) ?? pull.labels.map((label) => ({ action: "labeled" as const, label, actor: pull.user, at: pull.createdAt }));
+  const items: Array<{ at: string; type: string; node: Record<string, unknown> }> = [
+    ...events.map((event) => ({
+      at: event.at,
+      type: event.action === "labeled" ? "LABELED_EVENT" : "UNLABELED_EVENT",
+      node: {
+        __typename: event.action === "labeled" ? "LabeledEvent" : "UnlabeledEvent",
+        createdAt: event.at,
+        actor: event.actor ? userNode(event.actor) : null,
+        label: { name: event.label, color: "ededed" },
+      },
+    })),
+    ...repo.issueComments
+      .filter((comment) => comment.issueNumber === pull.number)
+      .map((comment) => ({
+        at: comment.createdAt,
+        type: "ISSUE_COMMENT",
+        node: { __typename: "IssueComment", ...historyComment(sim, repo, comment, ["comment"], `${pullUrl}#issuecomment-${comment.id}`) },
+      })),
+    ...repo.reviews
+      .filter((review) => review.issueNumber === pull.number)
+      .map((review) => ({
+        at: review.createdAt,
+        type: "PULL_REQUEST_REVIEW",
+        node: {
+          __typename: "PullRequestReview",
+          ...historyComment(sim, repo, review, ["review"], `${pullUrl}#pullrequestreview-${review.id}`),
+          state: review.state ?? "COMMENTED",
+          submittedAt: review.state === "PENDING" ? null : review.createdAt,
+          comments: (args: ConnectionArgs) => connection([], args),
+        },
+      })),
+    // On GitHub every diff comment belongs to a review; a lone one makes a review with an empty body.
+    ...repo.reviewComments
+      .filter((comment) => comment.issueNumber === pull.number && !comment.inReplyToId)
+      .map((comment) => ({
+        at: comment.createdAt,
+        type: "PULL_REQUEST_REVIEW",
+        node: {
+          __typename: "PullRequestReview",
+          id: `PRR_${comment.nodeId}`,
+          databaseId: comment.id + 1_000_000,
+          author: userNode(comment.user),
+          body: "",
+          createdAt: comment.createdAt,
+          lastEditedAt: null,
+          viewerDidAuthor: comment.user.login === appBot(sim).login,
+          reactionGroups: reactionGroups(sim, repo, ["review"], comment.id + 1_000_000),
+          url: `${pullUrl}#pullrequestreview-${comment.id + 1_000_000}`,
+          state: "COMMENTED",
+          submittedAt: comment.createdAt,
+          comments: (args: ConnectionArgs) =>
+            connection(
+              [comment, ...repo.reviewComments.filter((reply) => reply.inReplyToId === comment.id)].map((item) =>
+                historyComment(sim, repo, item, ["review_comment"], `${pullUrl}#discussion_r${item.id}`),
+              ),
+              args,
+            ),
+        },
+      })),
+    ...[...repo.issues.values()]
+      .filter((issue) => mentionsPull(issue.body, repo, pull.number))
+      .map((issue) => ({
+        at: issue.createdAt,
+        type: "CROSS_REFERENCED_EVENT",
+        node: { __typename: "CrossReferencedEvent", createdAt: issue.createdAt, referencedAt: issue.createdAt, isCrossRepository: false, willCloseTarget: false, source: issueNode(sim, repo, issue) },
+      })),
+  ];
+  return items.map((item, index) => ({ item, index })).sort((a, b) => Date.parse(a.item.at) - Date.parse(b.item.at) || a.index - b.index).map(({ item }) => item);
+};
+
+/** A small implementation of GitHub's issue search syntax: the qualifiers the app uses. */
+const searchIssues = (sim: GitHubSimulator, query: string): Array<{ repo: SimRepo; issue: SimIssue }> => {
+  const tokens = query.match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
+  const words: string[] = [];
+  const filters: Array<(repo: SimRepo, issue: SimIssue) => boolean> = [];
+  let inTitle = false;
+  for (const token of tokens) {
+    const [key, ...rest] = token.split(":");
+    const value = rest.join(":").replace(/^"|"$/g, "");
+    if (!rest.length) {
+      words.push(token.replace(/^"|"$/g, "").toLowerCase());
+      continue;
+    }
+    switch (key.toLowerCase()) {
+      case "is":
+        if (value === "issue") break; // pull requests are not simulated as search results
+        if (value === "open" || value === "closed") filters.push((_repo, issue) => issue.state === value);
+        else throw new Error(`simulator search: unsupported is:${value}`);
+        break;
+      case "archived":
+        break; // simulated repositories are never archived
+      case "in":
+        inTitle = value === "title";
+        break;
+      case "author":
+        filters.push((_repo, issue) =>
+          value.startsWith("app/") ? issue.user.login === `${value.slice(4)}[bot]` : issue.user.login.toLowerCase() === value.toLowerCase(),
+        );
+        break;
+      case "org":
+      case "user":
+        filters.push((repo) => repo.owner.login.toLowerCase() === value.toLowerCase());
+        break;
+      case "repo":
+        filters.push((repo) => fullName(repo).toLowerCase() === value.toLowerCase());
+        break;
+      case "label":
+        filters.push((_repo, issue) => issue.labels.some((label) => label.toLowerCase() === value.toLowerCase()));
+        break;
+      default:
+        throw new Error(`simulator search: unsupported qualifier ${key}`);
+    }
+  }
+  const results: Array<{ repo: SimRepo; issue: SimIssue }> = [];
+  for (const repo of sim.repos.values()) {
+    for (const issue of repo.issues.values()) {
+      const text = (inTitle ? issue.title : `${issue.title}\n${issue.body ?? ""}`).toLowerCase();
+      if (filters.every((filter) => filter(repo, issue)) && words.every((word) => text.includes(word))) results.push({ repo, issue });
+    }
+  }
+  // GitHub's default order for issue search is best match; newest first is close enough here.
+  return results.sort((a, b) => Date.parse(b.issue.createdAt) - Date.parse(a.issue.createdAt));
+};
+
+export const registerIssueRoutes = (sim: GitHubSimulator): void => {
+  extendPullRequestNode((simulator, repo, pull) => ({
+    timelineItems: (args: ConnectionArgs & { itemTypes?: string[] | null }) => {
+      const items = timelineItems(simulator, repo, pull).filter((item) => !args.itemTypes?.length || args.itemTypes.includes(item.type));
+      return { ...connection(items.map((item) => item.node), args), filteredCount: items.length, updatedAt: simulator.now() };
+    },
+  }));
+
+  extendGraphqlRoot((simulator) => ({
+    search: (args: ConnectionArgs & { query: string; type: string }) => {
+      if (args.type !== "ISSUE") throw new Error(`simulator search: unsupported type ${args.type}`);
+      const found = searchIssues(simulator, args.query).map(({ repo, issue }) => issueNode(simulator, repo, issue));
+      return { ...connection(found, args), issueCount: found.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
+    },
+  }));
+
+  sim.route("GET", "/app", () => ({
+    status: 200,
+    body: { id: SIM_APP.id, slug: SIM_APP.slug, name: "Hotfix Governance", node_id: `A_${SIM_APP.id}`, owner: null, permissions: {}, events: [] },
+  }));
+
+  sim.route("GET", "/app/installations", ({ query }) => {
+    const listed = installations.get(sim) ?? [];
+    const page = Number(query.get("page") ?? 1);
+    const perPage = Number(query.get("per_page") ?? 30);
+    const slice = listed.slice((page - 1) * perPage, page * perPage);
+    return {
+      status: 200,
+      body: slice.map((installation) => ({
+        id: installation.id,
+        account: { login: installation.account.login, id: sim.user(installation.account.login).id, type: installation.account.type },
+        app_id: SIM_APP.id,
+        app_slug: SIM_APP.slug,
+        target_type: installation.account.type,
+        repository_selection: "all",
+        permissions: { issues: "write", pull_requests: "write", checks: "write", contents: "write", metadata: "read" },
+        events: [],
+        suspended_at: installation.suspendedAt ?? null,
+        created_at: "2024-01-01T00:00:00Z",
+        updated_at: "2024-01-01T00:00:00Z",
+      })),
+      headers:
+        page * perPage < listed.length
+          ? { link: `<${sim.baseUrl}/app/installations?per_page=${perPage}&page=${page + 1}>; rel="next"` }
+          : undefined,
+    };
+  });
+
+  sim.route("GET", "/repos/{owner}/{repo}/assignees/{login}", ({ params }) => {
+    const repo = findRepo(sim, params);
+    if (!repo) return ghError(404, "Not Found");
+    return assignable(repo, params.login) ? { status: 204 } : ghError(404, "Not Found");
+  });
+
+  sim.route("GET", "/repos/{owner}/{repo}/issues", ({ params, query }) => {
+    const repo = findRepo(sim, params);
+    if (!repo) return ghError(404, "Not Found");
+    const state = query.get("state") ?? "open";
+    const labels = (query.get("labels") ?? "").split(",").filter(Boolean).map((label) => label.toLowerCase());
+    const since = query.get("since") ? Date.parse(query.get("since")!) : null;
+    const direction = query.get("direction") ?? "desc";
+    const sort = query.get("sort") ?? "created";
+    if (!["created", "updated", "comments"].includes(sort)) return validation("Issue", "sort", "invalid sort");
+    // GitHub lists pull requests among the issues (with a `pull_request` key).
+    const pulls: SimIssue[] = [...repo.pulls.values()].map((pull) => ({
+      number: pull.number,
+      id: pull.id,
+      nodeId: pull.nodeId,
+      title: pull.title,
+      body: pull.body,
+      state: pull.state,
+      labels: pull.labels,
+      assignees: pull.assignees,
+      user: pull.user,
+      createdAt: pull.createdAt,
+      updatedAt: pull.updatedAt,
+      closedAt: pull.closedAt,
+    }));
+    let issues = [...repo.issues.values(), ...pulls]
+      .filter((issue) => state === "all" || issue.state === state)
+      .filter((issue) => labels.every((label) => issue.labels.some((name) => name.toLowerCase() === label)))
+      .filter((issue) => since == null || Date.parse(issue.updatedAt) >= since);
+    issues = issues.sort((a, b) => {
+      const key = sort === "updated" ? "updatedAt" : "createdAt";
+      return (Date.parse(a[key]) - Date.parse(b[key]) || a.number - b.number) * (direction === "asc" ? 1 : -1);
+    });
+    const page = Number(query.get("page") ?? 1);
+    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
+    const slice = issues.slice((page - 1) * perPage, page * perPage);
+    return {
+      status: 200,
+      body: slice.map((issue) =>
+        repo.pulls.has(issue.number)
+          ? { ...restIssue(sim, repo, issue), pull_request: { url: `https://api.github.com/repos/${fullName(repo)}/pulls/${issue.number}`, html_url: `https://github.com/${fullName(repo)}/pull/${issue.number}` } }
+          : issueBody(sim, repo, issue),
+      ),
+      headers:
+        page * perPage < issues.length
+          ? { link: `<${sim.baseUrl}/repos/${fullName(repo)}/issues?${new URLSearchParams({ ...Object.fromEntries(query), page: String(page + 1) })}>; rel="next"` }
+          : undefined,
+    };
+  });
+
+  sim.route("POST", "/repos/{owner}/{repo}/issues", ({ params, body }) => {
+    const repo = findRepo(sim, params);
+    if (!repo) return ghError(404, "Not Found");
+    if (!repo.hasIssues) return ghError(410, "Issues are disabled for this repo");
+    if (typeof body?.title !== "string" || body.title.length === 0) return validation("Issue", "title", "title is missing");
+    if (body.title.length > 256) return validation("Issue", "title", "title is too long (maximum is 256 characters)");
+    if (typeof body.body === "string" && body.body.length > 65536) return validation("Issue", "body", "body is too long (maximum is 65536 characters)");
+    const assignees: string[] = body.assignees ?? [];
+    if (assignees.length > 10) return validation("Issue", "assignees", "too many assignees (maximum is 10)");
+    const invalid = assignees.filter((login) => !assignable(repo, login));
+    if (invalid.length > 0) return validation("Issue", "assignees", `invalid assignees: ${invalid.join(", ")}`, invalid);
+    const labels: string[] = (body.labels ?? []).map((label: string | { name: string }) => (typeof label === "string" ? label : label.name));
+    const issue = addIssue(sim, fullName(repo), { title: body.title, body: body.body ?? null, labels, assignees });
+    return { status: 201, body: issueBody(sim, repo, issue) };
+  });
+
+  sim.route("GET", "/repos/{owner}/{repo}/issues/{number}", ({ params }) => {
+    const repo = findRepo(sim, params);
+    const issue = repo?.issues.get(Number(params.number));
+    return repo && issue ? { status: 200, body: issueBody(sim, repo, issue) } : ghError(404, "Not Found");
+  });
+
+  sim.route("GET", "/repos/{owner}/{repo}/issues/{number}/comments", ({ params, query }) => {
+    const repo = findRepo(sim, params);
+    const number = Number(params.number);
+    if (!repo || (!repo.issues.has(number) && !repo.pulls.has(number))) return ghError(404, "Not Found");
+    const comments = repo.issueComments.filter((comment) => comment.issueNumber === number);
+    const page = Number(query.get("page") ?? 1);
+    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
+    return { status: 200, body: comments.slice((page - 1) * perPage, page * perPage).map((comment) => restIssueComment(repo, comment)) };
+  });
+
+  sim.route("POST", "/repos/{owner}/{repo}/issues/{number}/comments", ({ params, body }) => {
+    const repo = findRepo(sim, params);
+    const number = Number(params.number);
+    if (!repo || (!repo.issues.has(number) && !repo.pulls.has(number))) return ghError(404, "Not Found");
+    if (repo.issues.has(number) && !repo.hasIssues) return ghError(410, "Issues are disabled for this repo");
+    if (typeof body?.body !== "string" || body.body.length === 0) return validation("IssueComment", "body", "body is missing");
+    if (body.body.length > 65536) return validation("IssueComment", "body", "body is too long (maximum is 65536 characters)");
+    const comment = sim.addComment(fullName(repo), number, appBot(sim).login, body.body);
+    return { status: 201, body: restIssueComment(repo, comment) };
+  });
+
+  sim.route("PATCH", "/repos/{owner}/{repo}/issues/comments/{id}", ({ params, body }) => {
+    const repo = findRepo(sim, params);
+    const comment = repo?.issueComments.find((candidate) => candidate.id === Number(params.id));
+    if (!repo || !comment) return ghError(404, "Not Found");
+    if (comment.user.login !== appBot(sim).login) return ghError(403, "Resource not accessible by integration");
+    if (typeof body?.body !== "string" || body.body.length === 0) return validation("IssueComment", "body", "body is missing");
+    comment.body = body.body;
+    comment.updatedAt = sim.now();
+    comment.lastEditedAt = comment.updatedAt;
+    return { status: 200, body: restIssueComment(repo, comment) };
+  });
+};
