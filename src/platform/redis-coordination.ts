@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { INSTANCE_ID, MemoryCoordination, type Coordination } from "./coordination.js";
+import { randomUUID } from "node:crypto";
+import { MemoryCoordination, type Coordination } from "./coordination.js";
 
 const PREFIX = "hotfix-governance:";
 /** A lock's lease: renewed while its holder works, expires when the holder dies. */
@@ -27,14 +28,15 @@ export class RedisCoordination implements Coordination {
   private readonly redis: Redis;
   private readonly fallback = new MemoryCoordination();
   private degraded = false;
+  /** Who this replica is, in lock tokens and leadership. */
+  private readonly instanceId = randomUUID();
 
   constructor(url: string, private readonly log: Logger) {
     this.redis = new Redis(url, {
-      lazyConnect: false,
+      // Commands wait for a (re)connection at most 1 s, then fail over to memory.
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      connectTimeout: 2_000,
-      commandTimeout: 2_000,
+      connectTimeout: 1_000,
+      commandTimeout: 1_000,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
     });
     // ioredis reconnects by itself; errors are reported through the operations.
@@ -65,14 +67,14 @@ export class RedisCoordination implements Coordination {
   markHandled(deliveryId: string, ttlSeconds: number): Promise<void> {
     return this.attempt(
       "markHandled",
-      async () => void (await this.redis.set(`${PREFIX}delivery:${deliveryId}`, INSTANCE_ID, "EX", ttlSeconds)),
+      async () => void (await this.redis.set(`${PREFIX}delivery:${deliveryId}`, this.instanceId, "EX", ttlSeconds)),
       () => this.fallback.markHandled(deliveryId, ttlSeconds),
     );
   }
 
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const lockKey = `${PREFIX}lock:${key}`;
-    const token = `${INSTANCE_ID}:${Math.random().toString(36).slice(2)}`;
+    const token = `${this.instanceId}:${Math.random().toString(36).slice(2)}`;
     let acquired: boolean;
     try {
       acquired = await this.acquire(lockKey, token);
@@ -118,7 +120,7 @@ export class RedisCoordination implements Coordination {
   acquireLeadership(name: string, ttlSeconds: number): Promise<boolean> {
     return this.attempt(
       "acquireLeadership",
-      async () => (await this.redis.eval(LEAD, 1, `${PREFIX}leader:${name}`, INSTANCE_ID, String(ttlSeconds * 1000))) === 1,
+      async () => (await this.redis.eval(LEAD, 1, `${PREFIX}leader:${name}`, this.instanceId, String(ttlSeconds * 1000))) === 1,
       () => this.fallback.acquireLeadership(name, ttlSeconds),
     );
   }
