@@ -6,6 +6,14 @@ import type { Runtime } from "../platform/runtime.js";
 
 /** How long a handled delivery id is remembered (GitHub redelivers within days at most). */
 const HANDLED_TTL_SECONDS = 3 * 24 * 3600;
+/** A GitHub request that hangs is aborted after this long (then retried as a 5xx by Probot). */
+export const REQUEST_TIMEOUT_MS = Number(process.env.GITHUB_REQUEST_TIMEOUT_MS ?? 20_000);
+
+/** Every attempt (retries included) gets its own timer: a hanging request is aborted, then retried. */
+const fetchWithTimeout: typeof fetch = (input, init) => {
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+};
 
 /**
  * The one preamble of every webhook handler: builds the delivery, handles each delivery id once
@@ -20,6 +28,9 @@ export const on = <E extends EmitterWebhookEventName>(
 ): void => {
   app.on(events, async (context) => {
     const delivery = deliveryFrom(context as unknown as Context, runtime);
+    context.octokit.hook.before("request", (options) => {
+      options.request = { ...options.request, fetch: fetchWithTimeout };
+    });
     context.octokit.hook.after("request", (response, options) => {
       metrics.githubRequests.inc({ method: options.method, route: String(options.url), status: String(response.status) });
       const remaining = Number(response.headers["x-ratelimit-remaining"]);
