@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import { CHECK_NAME } from "../governance/check-output.js";
 import type { Actor, HeadCheck } from "../governance/facts.js";
 import type { HistoryComment, LabelEvent, PullRequestHistory, ReferencingIssue } from "../postmortem/history.js";
 import type { RepoRef } from "./repo-ref.js";
@@ -32,6 +33,7 @@ const TIMELINE_ITEM_FRAGMENTS = /* GraphQL */ `
     ... on PullRequestReview {
       databaseId
       url
+      commit { oid }
       state
       submittedAt
       ...HistoryComment
@@ -48,7 +50,7 @@ const TIMELINE_ITEM_FRAGMENTS = /* GraphQL */ `
 const ITEM_TYPES = "[LABELED_EVENT, UNLABELED_EVENT, ISSUE_COMMENT, PULL_REQUEST_REVIEW, CROSS_REFERENCED_EVENT]";
 
 export const PULL_REQUEST_HISTORY_QUERY = /* GraphQL */ `
-  query PullRequestHistory($owner: String!, $repo: String!, $number: Int!) {
+  query PullRequestHistory($owner: String!, $repo: String!, $number: Int!, $appId: Int, $checkName: String!) {
     repository(owner: $owner, name: $repo) {
       pullRequest(number: $number) {
         number
@@ -74,6 +76,9 @@ export const PULL_REQUEST_HISTORY_QUERY = /* GraphQL */ `
                     ... on StatusContext { context state createdAt }
                   }
                 }
+              }
+              ownRuns: checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
+                nodes { checkRuns(first: 100, filterBy: { checkName: $checkName, checkType: ALL }) { nodes { startedAt } } }
               }
             }
           }
@@ -130,7 +135,7 @@ const comment = (kind: HistoryComment["kind"], node: any): HistoryComment => ({
   body: node.body ?? "",
   createdAt: kind === "review" ? (node.submittedAt ?? node.createdAt) : node.createdAt,
   lastEditedAt: node.lastEditedAt ?? null,
-  ...(kind === "review" ? { state: node.state } : {}),
+  ...(kind === "review" ? { state: node.state, commitSha: node.commit?.oid ?? null } : {}),
   byApp: Boolean(node.viewerDidAuthor),
   appReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),
 });
@@ -174,10 +179,10 @@ const isNotFound = (error: unknown): boolean =>
  * The history of PR `number`: its facts, the head commit's checks and its timeline (labels,
  * comments, reviews, issues that reference it). One query; more pages only for very long timelines.
  */
-export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, number: number): Promise<PullRequestHistory | null> => {
+export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, number: number, appId: number | null): Promise<PullRequestHistory | null> => {
   let data: any;
   try {
-    data = await graphql<any>(PULL_REQUEST_HISTORY_QUERY, { owner: repo.owner, repo: repo.repo, number });
+    data = await graphql<any>(PULL_REQUEST_HISTORY_QUERY, { owner: repo.owner, repo: repo.repo, number, appId, checkName: CHECK_NAME });
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
@@ -194,6 +199,10 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
     page = connection.pageInfo;
   }
   const head = pr.headCommit.nodes[0]?.commit;
+  const ownRunStarts: string[] = (head?.ownRuns?.nodes ?? [])
+    .flatMap((suite: any) => suite.checkRuns.nodes)
+    .map((run: any) => run.startedAt)
+    .filter(Boolean);
   return {
     number: pr.number,
     title: pr.title,
@@ -207,6 +216,7 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
     labels: pr.labels.nodes.map((label: any) => label.name),
     headSha: head?.oid ?? pr.headRefOid,
     headChecks: (head?.statusCheckRollup?.contexts?.nodes ?? []).filter(Boolean).map(headCheck),
+    headFirstSeenAt: ownRunStarts.length ? ownRunStarts.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null,
     ...items,
   };
 };

@@ -47,6 +47,8 @@ export interface ApprovalEvent {
   kind: "approval" | "revocation";
   at: string;
   url: string | null;
+  /** Why this approval no longer counted at merge (a later push), if so. */
+  stale?: string;
 }
 
 export interface Durations {
@@ -128,12 +130,28 @@ export const hotfixLabeledAt = (events: LabelEvent[], label: string, mergedAt: s
 const grants = (comment: HistoryComment): boolean =>
   comment.appReactions.includes("THUMBS_UP") && !comment.lastEditedAt && comment.state !== "DISMISSED" && !comment.author?.isBot;
 
+/** With `dismiss_on_push`: what made an approval stale at merge (SPEC §4), or null while it counts. */
+export interface Freshness {
+  dismissOnPush: boolean;
+  headSha: string;
+  /** When the app first saw the head commit; unknown → staleness cannot be told and nothing is called stale. */
+  headFirstSeenAt: string | null;
+}
+
+const staleness = (comment: HistoryComment, fresh: Freshness): string | null => {
+  if (!fresh.dismissOnPush) return null;
+  if (comment.kind === "review") return comment.commitSha && comment.commitSha !== fresh.headSha ? "given on an earlier commit" : null;
+  if (fresh.headFirstSeenAt && Date.parse(comment.createdAt) <= Date.parse(fresh.headFirstSeenAt)) return "given before the last push";
+  return null;
+};
+
 /**
  * The approvals and revocations in time order. An approval is a command the app accepted (its 👍),
  * never from a bot, an edited comment or a dismissed review; a revocation withdraws an approval
- * of the same person. Commands after the merge are left out: they changed nothing.
+ * of the same person. An approval a later push made stale (`dismiss_on_push`) is kept for the
+ * timeline, marked, but no longer counts. Commands after the merge changed nothing: left out.
  */
-export const approvalEvents = (comments: HistoryComment[], mergedAt: string): ApprovalEvent[] => {
+export const approvalEvents = (comments: HistoryComment[], mergedAt: string, fresh: Freshness): ApprovalEvent[] => {
   const current = new Set<string>();
   const events: ApprovalEvent[] = [];
   const sources = byTime(comments.filter((comment) => !comment.byApp && comment.author).map((comment) => ({ comment, at: comment.createdAt })));
@@ -143,8 +161,10 @@ export const approvalEvents = (comments: HistoryComment[], mergedAt: string): Ap
     const login = comment.author!.login;
     const key = login.toLowerCase();
     if (command === "approve" && grants(comment)) {
-      current.add(key);
-      events.push({ login, kind: "approval", at, url: comment.url });
+      const stale = staleness(comment, fresh);
+      if (stale) current.delete(key);
+      else current.add(key);
+      events.push({ login, kind: "approval", at, url: comment.url, ...(stale ? { stale } : {}) });
     } else if (command === "revoke" && current.has(key)) {
       current.delete(key);
       events.push({ login, kind: "revocation", at, url: comment.url });
@@ -157,22 +177,28 @@ export const approvalEvents = (comments: HistoryComment[], mergedAt: string): Ap
 export const standingApprovers = (events: ApprovalEvent[]): string[] => {
   const standing = new Map<string, string>();
   for (const event of events) {
-    if (event.kind === "approval") standing.set(event.login.toLowerCase(), event.login);
+    if (event.kind === "approval" && !event.stale) standing.set(event.login.toLowerCase(), event.login);
     else standing.delete(event.login.toLowerCase());
   }
   return [...standing.values()];
 };
 
-/** When `required` distinct approvals first stood together; null if never (or none required). */
+/**
+ * When the quorum that stood at merge was reached: the moment `required` distinct approvals last
+ * came to stand together and then held until the merge. Null when it did not hold at the merge
+ * (or none was required).
+ */
 export const quorumAt = (events: ApprovalEvent[], required: number): string | null => {
   if (required <= 0) return null;
   const standing = new Set<string>();
+  let since: string | null = null;
   for (const event of events) {
-    if (event.kind === "approval") standing.add(event.login.toLowerCase());
+    if (event.kind === "approval" && !event.stale) standing.add(event.login.toLowerCase());
     else standing.delete(event.login.toLowerCase());
-    if (standing.size >= required) return event.at;
+    if (standing.size >= required) since ??= event.at;
+    else since = null;
   }
-  return null;
+  return since;
 };
 
 /** When every required check had succeeded on the head commit (the latest completion), or which did not. */
@@ -238,12 +264,16 @@ export const buildPostmortem = (input: PostmortemInput): Postmortem => {
   const { history, config } = input;
   const mergedAt = history.mergedAt!;
   const label = hotfixLabeledAt(history.labelEvents, config.label, mergedAt);
-  const events = approvalEvents(history.comments, mergedAt);
+  const events = approvalEvents(history.comments, mergedAt, {
+    dismissOnPush: config.approvals.dismiss_on_push,
+    headSha: history.headSha,
+    headFirstSeenAt: history.headFirstSeenAt,
+  });
   const approvers = standingApprovers(events);
   const required = config.approvals.required;
   const quorum = quorumAt(events, required);
   const checks = requiredChecksGreen(history.headChecks, config.required_checks);
-  const firstApproval = events.find((event) => event.kind === "approval")?.at ?? null;
+  const firstApproval = events.find((event) => event.kind === "approval" && !event.stale)?.at ?? null;
   const labelBeforeMerge = label.afterMerge ? null : label.at;
 
   let approvalNote: string | null = null;
@@ -265,7 +295,10 @@ export const buildPostmortem = (input: PostmortemInput): Postmortem => {
     ...events.map<TimelineEntry>((event) => ({
       at: event.at,
       kind: event.kind,
-      text: `${event.kind === "approval" ? "Emergency approval" : "Approval revoked"} by @${event.login}${event.url ? ` ([comment](${event.url}))` : ""}`,
+      text:
+        `${event.kind === "approval" ? "Emergency approval" : "Approval revoked"} by @${event.login}` +
+        (event.url ? ` ([comment](${event.url}))` : "") +
+        (event.stale ? ` — no longer counted: ${event.stale}` : ""),
     })),
     ...(checks.at
       ? [{ at: checks.at, kind: "checks_green" as const, text: `Required checks green: ${config.required_checks.map((name) => `\`${name}\``).join(", ")}` }]
@@ -283,7 +316,10 @@ export const buildPostmortem = (input: PostmortemInput): Postmortem => {
   ];
 
   const severity = severityLabels(input.labelsAtMerge);
-  const labels = [...new Map([...config.postmortem.labels, ...severity].map((name) => [name.toLowerCase(), name])).values()];
+  // Each label once (GitHub's label names are case-insensitive); the configured spelling wins.
+  const labels = [...config.postmortem.labels, ...severity].filter(
+    (name, index, all) => all.findIndex((other) => other.toLowerCase() === name.toLowerCase()) === index,
+  );
   const base: Omit<Postmortem, "actionItems"> = {
     repository: input.repository,
     number: history.number,

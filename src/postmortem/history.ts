@@ -24,6 +24,8 @@ export interface HistoryComment {
   lastEditedAt: string | null;
   /** Reviews: GitHub's review state (`DISMISSED` reviews grant nothing). */
   state?: string;
+  /** Reviews: the commit they were made on. */
+  commitSha?: string | null;
   /** Written by this app (GraphQL `viewerDidAuthor`). */
   byApp: boolean;
   /** Reactions this app put on it (GraphQL `viewerHasReacted`), e.g. `THUMBS_UP` for an accepted command. */
@@ -54,6 +56,8 @@ export interface PullRequestHistory {
   headSha: string;
   /** The newest run/status of each name on the head commit. */
   headChecks: HeadCheck[];
+  /** When the app first saw the head commit (its earliest own check run on it); null without a record. */
+  headFirstSeenAt: string | null;
   labelEvents: LabelEvent[];
   comments: HistoryComment[];
   referencingIssues: ReferencingIssue[];

@@ -42,7 +42,7 @@ export const durationsTable = (pm: Postmortem): string => {
     "| Span | Duration |",
     "| --- | --- |",
     `| Label → first approval | ${span(pm.durations.labelToFirstApproval, noLabel || "no approval")} |`,
-    `| ${quorum} | ${span(pm.durations.labelToQuorum, noLabel || (pm.approvalsRequired > 0 ? "quorum not reached" : "no approval required"))} |`,
+    `| ${quorum} | ${span(pm.durations.labelToQuorum, noLabel || (pm.approvalsRequired > 0 ? "quorum not held at merge" : "no approval required"))} |`,
     `| Label → merge | ${span(pm.durations.labelToMerge, noLabel)} |`,
     `| Opened → merge | ${span(pm.durations.openedToMerge, "unknown")} |`,
   ].join("\n");

@@ -181,6 +181,7 @@ const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
           __typename: "PullRequestReview",
           ...historyComment(sim, repo, review, ["review"], `${pullUrl}#pullrequestreview-${review.id}`),
           state: review.state ?? "COMMENTED",
+          commit: review.commitId ? { oid: review.commitId } : null,
           submittedAt: review.state === "PENDING" ? null : review.createdAt,
           comments: (args: ConnectionArgs) => connection([], args),
         },
@@ -203,6 +204,7 @@ const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
           reactionGroups: reactionGroups(sim, repo, ["review"], comment.id + 1_000_000),
           url: `${pullUrl}#pullrequestreview-${comment.id + 1_000_000}`,
           state: "COMMENTED",
+          commit: comment.commitId ? { oid: comment.commitId } : null,
           submittedAt: comment.createdAt,
           comments: (args: ConnectionArgs) =>
             connection(

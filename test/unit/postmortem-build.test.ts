@@ -1,0 +1,200 @@
+import nock from "nock";
+import {
+  actorName,
+  approvalEvents,
+  buildPostmortem,
+  hotfixLabeledAt,
+  quorumAt,
+  requiredChecksGreen,
+  standingApprovers,
+} from "../../src/postmortem/build-postmortem.js";
+import type { HistoryComment, LabelEvent } from "../../src/postmortem/history.js";
+import { isSeverityLabel } from "../../src/postmortem/severity-labels.js";
+import { daysBetween, dueDate, formatDuration, formatUtc } from "../../src/postmortem/time.js";
+import { command, FRESH, HEAD, history, input, label, MERGED } from "./postmortem-fixtures.js";
+
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.restore());
+
+describe("hotfixLabeledAt: the label in effect at merge", () => {
+  test.each<[string, LabelEvent[], { at: string | null; afterMerge: boolean }]>([
+    ["one label before merge", [label("labeled", "2024-05-01T10:05:00Z")], { at: "2024-05-01T10:05:00Z", afterMerge: false }],
+    [
+      "removed and added again: the last addition counts",
+      [label("labeled", "2024-05-01T10:01:00Z"), label("unlabeled", "2024-05-01T10:02:00Z"), label("labeled", "2024-05-01T10:30:00Z")],
+      { at: "2024-05-01T10:30:00Z", afterMerge: false },
+    ],
+    ["added after the merge", [label("labeled", "2024-05-01T11:00:00Z")], { at: "2024-05-01T11:00:00Z", afterMerge: true }],
+    ["other labels only", [label("labeled", "2024-05-01T10:05:00Z", "sev1")], { at: null, afterMerge: false }],
+    ["case-insensitive name", [label("labeled", "2024-05-01T10:05:00Z", "HotFix")], { at: "2024-05-01T10:05:00Z", afterMerge: false }],
+    ["no record", [], { at: null, afterMerge: false }],
+  ])("%s", (_name, events, expected) => {
+    expect(hotfixLabeledAt(events, "hotfix", MERGED)).toEqual(expected);
+  });
+});
+
+describe("approvalEvents: what the app accepted, in order", () => {
+  const at = (minute: number) => `2024-05-01T10:${String(minute).padStart(2, "0")}:00Z`;
+
+  test.each<[string, HistoryComment[], string[]]>([
+    ["an accepted approval", [command("lead", "/approve-emergency ok", at(20))], ["approval lead"]],
+    ["no 👍 from the app: refused or never seen", [command("eve", "/approve-emergency", at(20), { appReactions: ["THUMBS_DOWN"] })], []],
+    ["an edited comment never grants", [command("lead", "/approve-emergency", at(20), { lastEditedAt: at(21) })], []],
+    ["a dismissed review grants nothing", [command("lead", "/approve-emergency", at(20), { kind: "review", state: "DISMISSED", commitSha: HEAD })], []],
+    ["a bot never approves", [command("ci", "/approve-emergency", at(20), { author: { login: "ci", isBot: true } })], []],
+    ["the app's own comments are not commands", [command("x", "/approve-emergency", at(20), { byApp: true })], []],
+    ["a mention inside a sentence is no command", [command("lead", "I will /approve-emergency later", at(20))], []],
+    ["a command in a code block is no command", [command("lead", "```\n/approve-emergency\n```", at(20))], []],
+    [
+      "a revocation withdraws the same person's approval",
+      [command("lead", "/approve-emergency", at(20)), command("lead", "/revoke-emergency", at(25))],
+      ["approval lead", "revocation lead"],
+    ],
+    ["a revocation without an approval is nothing", [command("lead", "/revoke-emergency", at(25))], []],
+    ["after the merge: changed nothing", [command("lead", "/approve-emergency", "2024-05-01T11:00:00Z")], []],
+    ["a review on the head commit", [command("lead", "/approve-emergency", at(20), { kind: "review", state: "COMMENTED", commitSha: HEAD })], ["approval lead"]],
+  ])("%s", (_name, comments, expected) => {
+    expect(approvalEvents(comments, MERGED, FRESH).map((event) => `${event.kind} ${event.login}`)).toEqual(expected);
+  });
+
+  test("with dismiss_on_push, approvals before the last push are shown as stale and do not count", () => {
+    const events = approvalEvents(
+      [
+        command("lead", "/approve-emergency", "2024-05-01T10:00:30Z"),
+        command("ops", "/approve-emergency", at(20), { kind: "review", commitSha: "c".repeat(40) }),
+        command("sre", "/approve-emergency", at(30)),
+      ],
+      MERGED,
+      FRESH,
+    );
+    expect(events.map((event) => [event.login, event.stale ?? null])).toEqual([
+      ["lead", "given before the last push"],
+      ["ops", "given on an earlier commit"],
+      ["sre", null],
+    ]);
+    expect(standingApprovers(events)).toEqual(["sre"]);
+    expect(approvalEvents([command("lead", "/approve-emergency", "2024-05-01T10:00:30Z")], MERGED, { ...FRESH, dismissOnPush: false })[0].stale).toBeUndefined();
+  });
+
+  test("quorum: when the required number of approvals came to stand together and held until the merge", () => {
+    const events = approvalEvents(
+      [
+        command("a", "/approve-emergency", at(10)),
+        command("a", "/revoke-emergency", at(11)),
+        command("b", "/approve-emergency", at(12)),
+        command("c", "/approve-emergency", at(15)),
+      ],
+      MERGED,
+      FRESH,
+    );
+    expect(quorumAt(events, 2)).toBe(at(15));
+    expect(quorumAt(events, 1)).toBe(at(12)); // a's approval at 10:10 was withdrawn; b's held
+    const lost = approvalEvents(
+      [command("b", "/approve-emergency", at(12)), command("c", "/approve-emergency", at(15)), command("c", "/revoke-emergency", at(40))],
+      MERGED,
+      FRESH,
+    );
+    expect(quorumAt(lost, 2)).toBeNull(); // reached at 10:15, lost at 10:40: it did not hold at the merge
+    expect(quorumAt(events, 3)).toBeNull();
+    expect(quorumAt(events, 0)).toBeNull();
+    expect(standingApprovers(events)).toEqual(["b", "c"]);
+  });
+});
+
+describe("requiredChecksGreen", () => {
+  const check = (name: string, conclusion: string | null, completedAt: string | null) =>
+    ({ name, kind: "check_run", status: conclusion ? "completed" : "pending", conclusion, completedAt }) as const;
+
+  test("the latest completion of the required checks, when all succeeded", () => {
+    expect(requiredChecksGreen([check("ci", "success", "2024-05-01T10:30:00Z"), check("lint", "success", "2024-05-01T10:40:00Z"), check("other", "failure", null)], ["ci", "lint"])).toEqual({
+      at: "2024-05-01T10:40:00Z",
+      notGreen: [],
+    });
+  });
+  test("names the ones that were not green", () => {
+    expect(requiredChecksGreen([check("ci", "failure", "2024-05-01T10:30:00Z")], ["ci", "lint"])).toEqual({ at: null, notGreen: ["ci", "lint"] });
+  });
+  test("none required: nothing to say", () => {
+    expect(requiredChecksGreen([], [])).toEqual({ at: null, notGreen: [] });
+  });
+});
+
+describe("time", () => {
+  test.each([
+    ["2024-05-01T10:50:00Z", 5, "2024-05-06"],
+    ["2024-05-01T23:59:59Z", 5, "2024-05-06"],
+    ["2024-02-27T12:00:00Z", 3, "2024-03-01"],
+    ["2024-12-30T00:00:00Z", 2, "2025-01-01"],
+    ["2024-05-01T10:50:00+09:00", 0, "2024-05-01"],
+  ])("due date of a merge at %s plus %d days is %s (UTC)", (mergedAt, days, expected) => {
+    expect(dueDate(mergedAt, days)).toBe(expected);
+  });
+
+  test.each([
+    [0, "0 s"],
+    [59, "59 s"],
+    [60, "1 min"],
+    [45 * 60, "45 min"],
+    [3 * 3600 + 5 * 60, "3 h 05 min"],
+    [2 * 86400 + 4 * 3600 + 59, "2 d 4 h"],
+  ])("%d seconds read %s", (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+
+  test("UTC whatever the offset of the input", () => {
+    expect(formatUtc("2024-05-01T12:34:56+02:00")).toBe("2024-05-01 10:34 UTC");
+    expect(daysBetween("2024-05-06", "2024-05-08")).toBe(2);
+  });
+});
+
+test.each([
+  ["sev1", true],
+  ["sev-2", true],
+  ["SEV 3", true],
+  ["severity:high", true],
+  ["severity/critical", true],
+  ["P0", true],
+  ["priority: p1", true],
+  ["priority-high", true],
+  ["several", false],
+  ["p5", false],
+  ["hotfix", false],
+  ["perf", false],
+])("severity label %s: %s", (name, expected) => {
+  expect(isSeverityLabel(name)).toBe(expected);
+});
+
+describe("buildPostmortem", () => {
+  test("durations from the label in effect, the first approval, quorum and merge; due date; labels", () => {
+    const pm = buildPostmortem(input({}, { postmortem: { labels: ["postmortem", "SEV1"] } }));
+    expect(pm.title).toBe("Postmortem: Fix checkout crash (#12)");
+    expect(pm.durations).toEqual({ labelToFirstApproval: 15 * 60, labelToQuorum: 15 * 60, labelToMerge: 45 * 60, openedToMerge: 50 * 60 });
+    expect(pm.dueDate).toBe("2024-05-06");
+    expect(pm.labels).toEqual(["postmortem", "SEV1"]);
+    expect(pm.severity).toEqual(["sev1"]);
+    expect(pm.incident).toBe("INC-42 checkout down");
+    expect(pm.approvers).toEqual(["lead"]);
+    expect(pm.mergeCommitUrl).toBe(`https://github.com/acme/shop/commit/${"b".repeat(40)}`);
+    expect(pm.timeline.map((entry) => entry.kind)).toEqual(["opened", "labeled", "approval", "merged"]);
+  });
+
+  test("the incident comes from `body.incident_pattern` when configured", () => {
+    expect(buildPostmortem(input({}, { body: { incident_pattern: "INC-\\d+" } })).incident).toBe("INC-42");
+    expect(buildPostmortem(input({ history: history({ body: "no sections" }) })).incident).toBeNull();
+  });
+
+  test("required checks green is on the timeline; checks not green at merge become an action item", () => {
+    const checks = [{ name: "ci", kind: "check_run" as const, status: "completed" as const, conclusion: "success", completedAt: "2024-05-01T10:40:00Z" }];
+    const green = buildPostmortem(input({ history: history({ headChecks: checks }) }, { required_checks: ["ci"] }));
+    expect(green.timeline.find((entry) => entry.kind === "checks_green")).toEqual({ at: "2024-05-01T10:40:00Z", kind: "checks_green", text: "Required checks green: `ci`" });
+    const red = buildPostmortem(input({ history: history({ headChecks: [] }) }, { required_checks: ["ci"] }));
+    expect(red.actionItems).toContain("Confirm the required checks `ci` pass: they were not green at merge");
+  });
+
+  test("actor names: people are mentioned, bots are not", () => {
+    expect(actorName({ login: "lead", isBot: false })).toBe("@lead");
+    expect(actorName({ login: "github-merge-queue", isBot: true })).toBe("github-merge-queue[bot]");
+    expect(actorName({ login: "renovate[bot]", isBot: true })).toBe("renovate[bot]");
+    expect(actorName(null)).toBe("a deleted account");
+  });
+});
