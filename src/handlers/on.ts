@@ -7,11 +7,11 @@ import type { Runtime } from "../platform/runtime.js";
 /** How long a handled delivery id is remembered (GitHub redelivers within days at most). */
 const HANDLED_TTL_SECONDS = 3 * 24 * 3600;
 /** A GitHub request that hangs is aborted after this long (then retried as a 5xx by Probot). */
-export const REQUEST_TIMEOUT_MS = Number(process.env.GITHUB_REQUEST_TIMEOUT_MS ?? 20_000);
+const requestTimeoutMs = (): number => Number(process.env.GITHUB_REQUEST_TIMEOUT_MS ?? 20_000);
 
 /** Every attempt (retries included) gets its own timer: a hanging request is aborted, then retried. */
 const fetchWithTimeout: typeof fetch = (input, init) => {
-  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(requestTimeoutMs());
   return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
 };
 

@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import nock from "nock";
+import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
+import { rateLimitHandlers } from "../../src/platform/octokit.js";
 import hotfixGovernance from "../../src/index.js";
 import { createSimulator, SIM_APP, type GitHubSimulator } from "./simulator/index.js";
 
@@ -12,7 +14,8 @@ export const testPrivateKey = (): string =>
 export interface TestApp {
   probot: Probot;
   sim: GitHubSimulator;
-  receive: (name: string, payload: any) => Promise<void>;
+  /** Delivers an event; `id` is GitHub's X-GitHub-Delivery (a redelivery keeps it). */
+  receive: (name: string, payload: any, id?: string) => Promise<void>;
 }
 
 let deliveries = 0;
@@ -21,28 +24,51 @@ let deliveries = 0;
  * The real app, loaded into a real Probot, talking to the simulator through nock.
  * Throttling and retries are off unless a test asks for them: they only add waiting.
  */
-export const createTestApp = async (options: { retry?: boolean } = {}): Promise<TestApp> => {
+export const createTestApp = async (
+  options: {
+    /** Probot's retries of 5xx and network errors, with millisecond waits. */
+    retry?: boolean;
+    /** Probot's throttling with the app's rate-limit handlers; waits are 10 ms per second asked. */
+    throttle?: boolean;
+    /** A logger to read what the app logs. */
+    log?: Logger;
+    /** Another app instance's simulator: two replicas of the app on one GitHub. */
+    sim?: GitHubSimulator;
+    /** REDIS_URL for this instance's coordination. */
+    redisUrl?: string;
+  } = {},
+): Promise<TestApp> => {
   process.env.APP_ID = String(SIM_APP.id);
-  const sim = createSimulator();
-  sim.install();
+  const sim = options.sim ?? createSimulator();
+  if (!options.sim) sim.install();
   const probot = new Probot({
     appId: SIM_APP.id,
     privateKey: testPrivateKey(),
+    log: options.log,
     logLevel: (process.env.LOG_LEVEL as any) === "silent" ? "fatal" : ((process.env.LOG_LEVEL as any) ?? "fatal"),
     // A function, so it overrides what Probot sets: its write spacing only adds waiting here.
     Octokit: ProbotOctokit.defaults((instanceOptions: any) => ({
       ...instanceOptions,
       retry: options.retry ? { enabled: true, retryAfterBaseValue: 1 } : { enabled: false },
-      throttle: { enabled: false },
+      throttle: options.throttle
+        ? { ...instanceOptions.throttle, ...rateLimitHandlers, enabled: true, retryAfterBaseValue: 10 }
+        : { enabled: false },
     })),
   });
-  await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {} });
+  const previousRedis = process.env.REDIS_URL;
+  if (options.redisUrl) process.env.REDIS_URL = options.redisUrl;
+  try {
+    await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {} });
+  } finally {
+    if (previousRedis === undefined) delete process.env.REDIS_URL;
+    else process.env.REDIS_URL = previousRedis;
+  }
   return {
     probot,
     sim,
-    receive: async (name, payload) => {
+    receive: async (name, payload, id) => {
       deliveries += 1;
-      await probot.receive({ id: `delivery-${deliveries}`, name: name as any, payload });
+      await probot.receive({ id: id ?? `delivery-${deliveries}`, name: name as any, payload });
     },
   };
 };

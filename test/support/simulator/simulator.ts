@@ -50,7 +50,7 @@ interface Fault {
   method: string;
   path: RegExp;
   times: number;
-  response: SimResponse | "hang";
+  response: SimResponse | "hang" | "reset";
 }
 
 /** GitHub's error body. */
@@ -113,7 +113,7 @@ export class GitHubSimulator {
   }
 
   /** The next `times` requests matching answer `response` (or never answer: "hang"). */
-  fail(method: string, path: RegExp, response: SimResponse | "hang", times = 1): void {
+  fail(method: string, path: RegExp, response: SimResponse | "hang" | "reset", times = 1): void {
     this.faults.push({ method, path, times, response });
   }
 
@@ -364,13 +364,13 @@ export class GitHubSimulator {
     url: string,
     body: any,
     headers: Record<string, string | string[] | undefined>,
-  ): Promise<SimResponse | "hang"> {
+  ): Promise<SimResponse | "hang" | "reset"> {
     const parsed = new URL(url, this.baseUrl);
     const path = decodeURIComponent(parsed.pathname.replace(/^\/api\/v3/, "").replace(/^\/api(?=\/graphql)/, ""));
     const fault = this.faults.find((candidate) => candidate.method === method && candidate.path.test(path) && candidate.times > 0);
     if (fault) {
       fault.times -= 1;
-      this.requests.push({ method, path, query: parsed.searchParams, body, status: fault.response === "hang" ? 0 : fault.response.status });
+      this.requests.push({ method, path, query: parsed.searchParams, body, status: typeof fault.response === "string" ? 0 : fault.response.status });
       return fault.response;
     }
     let response: SimResponse = ghError(404, "Not Found");
@@ -399,7 +399,7 @@ export class GitHubSimulator {
         const text = bodies.get(request) ?? "";
         const body = text.length > 0 ? safeJson(text) : undefined;
         const headers = Object.fromEntries(request.headers.entries());
-        let response: SimResponse | "hang";
+        let response: SimResponse | "hang" | "reset";
         try {
           response = await this.handle(method, request.url, body, headers);
         } catch (error) {
@@ -409,6 +409,7 @@ export class GitHubSimulator {
           response = ghError(500, `simulator crashed: ${(error as Error).message}`);
         }
         if (response === "hang") return new Promise(() => {});
+        if (response === "reset") throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
         return [response.status, response.body ?? "", { "content-type": "application/json; charset=utf-8", ...(response.headers ?? {}) }];
       });
     }
