@@ -1,0 +1,60 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { GitHubSimulator } from "./simulator.js";
+
+export interface SimulatorServer {
+  /** host:port, for GHE_HOST (with GHE_PROTOCOL=http). */
+  host: string;
+  /** The REST base URL (`/api/v3`), as GitHub Enterprise Server serves it. */
+  baseUrl: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Serves the simulator over real HTTP on loopback, in GitHub Enterprise Server's layout
+ * (`/api/v3/...` and `/api/graphql`), so the real app can run against it with
+ * `GHE_HOST=<host> GHE_PROTOCOL=http`. `latencyMs` delays every answer (benchmarks).
+ */
+export const serveSimulator = async (sim: GitHubSimulator, options: { port?: number; latencyMs?: number } = {}): Promise<SimulatorServer> => {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+      try {
+        if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+        const response = await sim.handle(req.method ?? "GET", req.url ?? "/", body, req.headers);
+        if (response === "hang") return; // never answers: the client's timeout must act
+        if (response === "reset") return void req.socket.destroy();
+        const payload = typeof response.body === "string" ? response.body : response.body === undefined ? "" : JSON.stringify(response.body);
+        res.writeHead(response.status, {
+          "content-type": "application/json; charset=utf-8",
+          "x-ratelimit-remaining": "4999",
+          "x-ratelimit-limit": "5000",
+          ...(response.headers ?? {}),
+        });
+        res.end(response.status === 204 ? undefined : payload);
+      } catch (error) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: `simulator crashed: ${(error as Error).message}` }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: `127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}/api/v3`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
