@@ -2,6 +2,7 @@ import type { ApplicationFunction } from "probot";
 import type { Logger } from "pino";
 import { useAuthorizationCache } from "./github/authorization.js";
 import { registerCheckHandlers } from "./handlers/checks.js";
+import { registerCommentHandlers } from "./handlers/comments.js";
 import { registerHttpRoutes } from "./handlers/http.js";
 import { registerMergeHandler } from "./handlers/merged.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
@@ -17,6 +18,7 @@ const hotfixGovernance: ApplicationFunction = (app, options) => {
   registerHttpRoutes(options.addHandler, { check: () => runtime.coordination.health() });
   registerPullRequestHandlers(app, runtime);
   registerCheckHandlers(app, runtime);
+  registerCommentHandlers(app, runtime);
   registerMergeHandler(app, runtime);
   startReminderSchedule(app, { sweep: leaderOnly(runtime.coordination, "postmortem-reminders", 2 * 3600, runReminderSweep) });
 };

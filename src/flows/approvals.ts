@@ -1,12 +1,113 @@
 import type { HotfixConfig } from "../config/schema.js";
+import { evaluateApprovals, peopleToLookUp, type ApprovalsEvaluation } from "../governance/approvals/evaluate-approvals.js";
+import {
+  inactiveStatusBody,
+  planFeedback,
+  planStatusComment,
+  reviewRequestsFor,
+  statusCommentBody,
+} from "../governance/approvals/feedback.js";
+import type { HotfixEvaluation } from "../governance/evaluate-hotfix.js";
 import type { PullRequestFacts } from "../governance/facts.js";
-import { pending, type RuleResult } from "../governance/rule-result.js";
+import type { RuleResult } from "../governance/rule-result.js";
+import { cachedLookups, gatherAccess } from "../github/authorization.js";
+import { addReaction, createComment, requestReviewers, updateComment } from "../github/feedback.js";
+import { metrics } from "../platform/metrics.js";
 import type { Delivery } from "./delivery.js";
+import { describeGitHubError } from "./github-errors.js";
+
+export interface ApprovalsStep {
+  /** The approvals rows of the check: the global requirement, then each path rule. */
+  results: RuleResult[];
+  /** What follows the check write: feedback, status comment, review requests. Best effort: never throws. */
+  afterCheck: (verdict: HotfixEvaluation) => Promise<void>;
+}
 
 /**
- * The approvals rows of the check. Seam for emergency approvals: until they are evaluated the
- * row stays pending, so the check can never succeed without them.
+ * The approvals of a hotfix PR:
+ * 1. look up (through the cache) the role and teams of the people who issued an approval
+ *    command, and only what can still change their decision;
+ * 2. decide every command and count the approvals (pure: `governance/approvals`);
+ * 3. after the check is written, answer the commands not answered yet, keep the status comment
+ *    current, and request reviews when the PR has just become a hotfix.
+ * A look-up GitHub cannot answer throws: the caller fails the check closed.
  */
-export const approvalResults = async (_delivery: Delivery, _facts: PullRequestFacts, _config: HotfixConfig): Promise<RuleResult[]> => [
-  pending("approvals", "Emergency approvals", "Not yet evaluated."),
-];
+export const approvalResults = async (delivery: Delivery, facts: PullRequestFacts, config: HotfixConfig): Promise<ApprovalsStep> => {
+  const access = await gatherAccess(cachedLookups(delivery.octokit, delivery.repo), peopleToLookUp(facts, config));
+  const evaluation = evaluateApprovals({ facts, config, access, now: delivery.now() });
+  return {
+    results: evaluation.results,
+    afterCheck: async (verdict) => {
+      try {
+        await applyApprovalEffects(delivery, facts, config, evaluation, verdict);
+      } catch (error) {
+        delivery.log.error({ pr: facts.number, err: describeGitHubError(error) }, "approval feedback failed; the check stands");
+      }
+    },
+  };
+};
+
+const bestEffort = async (delivery: Delivery, pr: number, what: string, write: () => Promise<unknown>): Promise<boolean> => {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    delivery.log.warn({ pr, err: describeGitHubError(error) }, `could not ${what}; the check is written regardless`);
+    return false;
+  }
+};
+
+/** Secondary writes of one evaluation, one after another, each only when something changed. */
+const applyApprovalEffects = async (
+  delivery: Delivery,
+  facts: PullRequestFacts,
+  config: HotfixConfig,
+  evaluation: ApprovalsEvaluation,
+  verdict: HotfixEvaluation,
+): Promise<void> => {
+  const { octokit, repo } = delivery;
+  const pr = facts.number;
+  const feedback = planFeedback(evaluation, facts);
+  for (const decision of feedback.fresh) {
+    metrics.approvals.inc({ outcome: decision.outcome, reason: decision.reason ?? decision.command.kind });
+    delivery.log.info(
+      {
+        pr,
+        outcome: decision.outcome,
+        actor: decision.login,
+        command: decision.command.kind,
+        reason: decision.reason,
+        source: `${decision.source.kind}:${decision.source.id}`,
+      },
+      `emergency ${decision.command.kind} ${decision.outcome}: ${decision.explanation}`,
+    );
+  }
+  for (const { source, content } of feedback.reactions) {
+    await bestEffort(delivery, pr, `react ${content} to ${source.kind} ${source.id}`, () => addReaction(octokit, repo, source, content));
+  }
+  for (const { source, body } of feedback.replies) {
+    await bestEffort(delivery, pr, `reply to ${source.kind} ${source.id}`, () => createComment(octokit, repo, pr, body));
+  }
+
+  const status = planStatusComment(facts, statusCommentBody({ config, results: verdict.results, approvals: evaluation }));
+  if (status.action === "create") await bestEffort(delivery, pr, "create the status comment", () => createComment(octokit, repo, pr, status.body));
+  if (status.action === "update") {
+    await bestEffort(delivery, pr, "update the status comment", () => updateComment(octokit, repo, status.commentId, status.body));
+  }
+  if (status.becameHotfix && config.request_reviews) {
+    const { users, teams } = reviewRequestsFor(evaluation, facts, config);
+    await bestEffort(delivery, pr, "request reviews", async () => {
+      const result = await requestReviewers(octokit, repo, pr, users, teams);
+      if (result.requested.length > 0 || result.refused.length > 0) {
+        delivery.log.info({ pr, outcome: "reviews-requested", requested: result.requested, refused: result.refused }, "reviews requested from the approvers");
+      }
+    });
+  }
+};
+
+/** The label is gone: an existing status comment says the rules no longer apply (one edit, once). */
+export const retireStatusComment = async (delivery: Delivery, facts: PullRequestFacts, config: HotfixConfig): Promise<void> => {
+  const status = planStatusComment(facts, inactiveStatusBody(config));
+  if (status.action !== "update") return;
+  await bestEffort(delivery, facts.number, "retire the status comment", () => updateComment(delivery.octokit, delivery.repo, status.commentId, status.body));
+};

@@ -11,7 +11,7 @@ import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
 import { settleAll } from "../platform/settle-all.js";
-import { approvalResults } from "./approvals.js";
+import { approvalResults, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError, isLostAccess } from "./github-errors.js";
 
@@ -25,7 +25,9 @@ export interface Evaluation {
  * Re-evaluates the `Hotfix governance` check of one open PR:
  * 1. gather the config and the PR's facts (concurrently: one GraphQL query and one config read);
  * 2. evaluate the pure rules into one check output;
- * 3. apply it: at most one check-run write, none when the check already says the same.
+ * 3. apply it: at most one check-run write, none when the check already says the same;
+ * 4. then the approvals' secondary writes (reactions, replies, status comment, review requests):
+ *    best effort, after the check so they never hold the verdict back.
  * When GitHub cannot be read the check is set to a failure that says so (fail closed).
  */
 export const evaluatePullRequest = (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> =>
@@ -36,6 +38,7 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
   const log = delivery.log.child({ pr: number });
   let facts: PullRequestFacts | null;
   let output: CheckOutput | null;
+  let afterCheck: AfterCheck | undefined;
   try {
     const [config, gathered] = await settleAll([
       delivery.config(),
@@ -50,7 +53,7 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
       log.debug({ outcome: "skipped", state: facts.state }, "pull request is not open; the check is left as it is");
       return { facts, output: null, write: "none" };
     }
-    output = await decide(delivery, facts, config);
+    ({ output, afterCheck } = await decide(delivery, facts, config));
   } catch (error) {
     if (isLostAccess(error)) {
       log.warn({ outcome: "no-access", err: describeGitHubError(error) }, "the app cannot read this repository any more");
@@ -60,25 +63,38 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
     if (headShaHint) await failClosed(delivery, headShaHint, describeGitHubError(error));
     throw error;
   }
-  if (!output) return { facts, output, write: "none" };
+  if (!output) {
+    await afterCheck?.();
+    return { facts, output, write: "none" };
+  }
   const write = await applyCheck(delivery, facts.headSha, facts.ownCheckRuns, output);
   log.info(
     { outcome: output.conclusion ?? output.status, write, sha: facts.headSha, title: output.title },
     "hotfix governance evaluated",
   );
+  await afterCheck?.();
   return { facts, output, write };
 };
 
-/** The check output for the PR as it is now; null when no check should be shown. */
-const decide = async (delivery: Delivery, facts: PullRequestFacts, config: Awaited<ReturnType<Delivery["config"]>>): Promise<CheckOutput | null> => {
-  if (!config.ok) return invalidConfigCheckOutput(config.path, config.problems);
-  if (!isHotfix(facts.labels, config.config)) {
+/** Secondary writes that follow the check write; best effort, never throws. */
+type AfterCheck = () => Promise<void>;
+
+/** The check output for the PR as it is now (null when no check should be shown), and what follows it. */
+const decide = async (
+  delivery: Delivery,
+  facts: PullRequestFacts,
+  config: Awaited<ReturnType<Delivery["config"]>>,
+): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck }> => {
+  if (!config.ok) return { output: invalidConfigCheckOutput(config.path, config.problems) };
+  const settings = config.config;
+  if (!isHotfix(facts.labels, settings)) {
     // Without report_all_pull_requests only a check we already posted (label removed) is turned neutral.
-    const show = config.config.report_all_pull_requests || facts.ownCheckRuns.length > 0;
-    return show ? notHotfixCheckOutput(config.config.label) : null;
+    const show = settings.report_all_pull_requests || facts.ownCheckRuns.length > 0;
+    return { output: show ? notHotfixCheckOutput(settings.label) : null, afterCheck: () => retireStatusComment(delivery, facts, settings) };
   }
-  const approvals = await approvalResults(delivery, facts, config.config);
-  return hotfixCheckOutput(evaluateHotfix(facts, config.config, approvals));
+  const approvals = await approvalResults(delivery, facts, settings);
+  const evaluation = evaluateHotfix(facts, settings, approvals.results);
+  return { output: hotfixCheckOutput(evaluation), afterCheck: () => approvals.afterCheck(evaluation) };
 };
 
 const applyCheck = async (delivery: Delivery, headSha: string, runs: OwnCheckRun[], output: CheckOutput) => {

@@ -108,3 +108,74 @@ export const issueCommentEvent = (sim: GitHubSimulator, repoName: string, commen
     ...envelope(sim, repoName, comment.user.login),
   };
 };
+
+/** `pull_request_review.<action>` for a review in the simulator (webhooks spell the state in lower case). */
+export const pullRequestReviewEvent = (
+  sim: GitHubSimulator,
+  repoName: string,
+  review: SimComment,
+  action: "submitted" | "edited" | "dismissed",
+  extra: { previousBody?: string; sender?: string } = {},
+) => {
+  const base = fixture(`pull_request_review.${action}`);
+  const repo = sim.repo(repoName);
+  const pull = sim.pull(repoName, review.issueNumber);
+  const rest = restPull(sim, repo, pull);
+  const { changes: _changes, ...rest0 } = base;
+  return {
+    ...rest0,
+    action,
+    review: {
+      ...base.review,
+      id: review.id,
+      node_id: review.nodeId,
+      user: restUser(review.user),
+      body: review.body,
+      commit_id: review.commitId ?? pull.head.sha,
+      submitted_at: review.createdAt,
+      state: String(review.state ?? "commented").toLowerCase(),
+      html_url: `${rest.html_url}#pullrequestreview-${review.id}`,
+      pull_request_url: rest.url,
+    },
+    pull_request: { ...base.pull_request, ...rest },
+    ...(extra.previousBody !== undefined ? { changes: { body: { from: extra.previousBody } } } : {}),
+    ...envelope(sim, repoName, extra.sender ?? review.user.login),
+  };
+};
+
+/** `pull_request_review_comment.<action>` for a review comment in the simulator. */
+export const pullRequestReviewCommentEvent = (
+  sim: GitHubSimulator,
+  repoName: string,
+  comment: SimComment,
+  action: "created" | "edited" | "deleted",
+  extra: { previousBody?: string } = {},
+) => {
+  const base = fixture(`pull_request_review_comment.${action}`);
+  const repo = sim.repo(repoName);
+  const pull = sim.pull(repoName, comment.issueNumber);
+  const rest = restPull(sim, repo, pull);
+  const { changes: _changes, ...rest0 } = base;
+  return {
+    ...rest0,
+    action,
+    comment: {
+      ...base.comment,
+      id: comment.id,
+      node_id: comment.nodeId,
+      url: `https://api.github.com/repos/${fullName(repo)}/pulls/comments/${comment.id}`,
+      html_url: `${rest.html_url}#discussion_r${comment.id}`,
+      pull_request_url: rest.url,
+      path: comment.path ?? "src/app.ts",
+      commit_id: comment.commitId ?? pull.head.sha,
+      original_commit_id: comment.commitId ?? pull.head.sha,
+      user: restUser(comment.user),
+      body: comment.body,
+      created_at: comment.createdAt,
+      updated_at: comment.updatedAt,
+    },
+    pull_request: { ...base.pull_request, ...rest },
+    ...(extra.previousBody !== undefined ? { changes: { body: { from: extra.previousBody } } } : {}),
+    ...envelope(sim, repoName, comment.user.login),
+  };
+};

@@ -173,9 +173,8 @@ interface Context {
   requirements: Requirement[];
   makers: ChangeMakers;
   access: ReadonlyMap<string, PersonAccess>;
-  /** The push time approvals must follow: when the app first saw the head, or "now". */
+  /** The push time approvals must follow: when the app first saw the head, or "now" when it has no record. */
   pushTime: string;
-  pushKnown: boolean;
 }
 
 const decide = (ctx: Context, { source, command }: Entry): CommandDecision => {
@@ -219,13 +218,10 @@ const decide = (ctx: Context, { source, command }: Entry): CommandDecision => {
     if (source.kind === "review" && source.commitSha !== facts.headSha) {
       return refuse("stale", `the review was made on \`${short(source.commitSha)}\`, not on the head commit \`${head}\`: approve again on the new commit`);
     }
+    // One wording whether the push time is on record or assumed to be now (no record: fail closed),
+    // so the check's text does not change once the record exists.
     if (source.kind !== "review" && !(Date.parse(source.createdAt) > Date.parse(ctx.pushTime))) {
-      return refuse(
-        "stale",
-        ctx.pushKnown
-          ? `it was given before the head commit \`${head}\` was pushed: approve again on the new commit`
-          : `the app has no record yet of when the head commit \`${head}\` was pushed, so it cannot tell this approval came after it: approve again`,
-      );
+      return refuse("stale", `it is not newer than the head commit \`${head}\` (as the app first saw it): approve again on this commit`);
     }
   }
   return { ...base, grants, via, outcome: "accepted", reason: null, explanation: `approved by \`${login}\` (${via})` };
@@ -298,14 +294,16 @@ export const evaluateApprovals = (input: {
     requirements,
     makers: changeMakers(facts),
     pushTime: seenAt ?? input.now.toISOString(),
-    pushKnown: seenAt !== null,
   };
   const decisions = commandEntries(facts).map((entry) => decide(ctx, entry));
 
+  // The latest accepted command of a person decides; approving again keeps the standing approval (and its time).
   const standing = new Map<string, CommandDecision | null>();
   for (const decision of decisions) {
     if (decision.outcome !== "accepted" || !decision.login) continue;
-    standing.set(decision.login.toLowerCase(), decision.command.kind === "approve" ? decision : null);
+    const key = decision.login.toLowerCase();
+    if (decision.command.kind === "revoke") standing.set(key, null);
+    else if (!standing.get(key)) standing.set(key, decision);
   }
   const approvals: Approval[] = [...standing.values()]
     .filter((decision): decision is CommandDecision => decision !== null)
