@@ -313,8 +313,8 @@ export const readRepositoryFile = async (octokit: Octokit, repo: RepoRef, path: 
 // ---- reminders -------------------------------------------------------------------------------
 
 export const OPEN_POSTMORTEMS_QUERY = /* GraphQL */ `
-  query OpenPostmortems($query: String!, $after: String) {
-    search(query: $query, type: ISSUE, first: 50, after: $after) {
+  query OpenPostmortems($search: String!, $after: String) {
+    search(query: $search, type: ISSUE, first: 50, after: $after) {
       issueCount
       pageInfo { hasNextPage endCursor }
       nodes {
@@ -353,7 +353,8 @@ const SEARCH_CAP = 1000;
 export const searchOpenPostmortems = async function* (graphql: Gql, query: string): AsyncGenerator<OpenPostmortem> {
   let after: string | null = null;
   for (let seen = 0; seen < SEARCH_CAP; ) {
-    const data: any = await graphql<any>(OPEN_POSTMORTEMS_QUERY, { query, after });
+    // `query` is reserved by @octokit/graphql for the document itself.
+    const data: any = await graphql<any>(OPEN_POSTMORTEMS_QUERY, { search: query, after });
     const nodes: any[] = data.search.nodes ?? [];
     for (const node of nodes) {
       if (node?.__typename !== "Issue" || node.state !== "OPEN") continue;
