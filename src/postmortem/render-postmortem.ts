@@ -1,4 +1,4 @@
-import { actorName, describeBackport, type Postmortem, type TimelineEntry } from "./build-postmortem.js";
+import { actorName, describeBackport, isFailedBackport, type Postmortem, type TimelineEntry } from "./build-postmortem.js";
 import { dueMarker, postmortemMarker } from "./markers.js";
 import { escapeMarkdown } from "./markdown-text.js";
 import { formatDuration, formatUtc } from "./time.js";
@@ -48,8 +48,22 @@ export const durationsTable = (pm: Postmortem): string => {
   ].join("\n");
 };
 
+/** A fenced block that no backtick run inside `text` can close. */
+const fenced = (text: string, info: string, indent: string): string => {
+  const fence = "`".repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((match) => match[0].length + 1)));
+  return [`${fence}${info}`, ...text.trimEnd().split("\n"), fence].map((line) => `${indent}${line}`).join("\n");
+};
+
+/** Each backport on its own line; a failed one carries the git commands to do it by hand, when the backport step gave them. */
 export const backportsList = (pm: Postmortem): string =>
-  pm.backports.length > 0 ? pm.backports.map((outcome) => `- ${describeBackport(outcome)}`).join("\n") : none("No backport targets.");
+  pm.backports.length > 0
+    ? pm.backports
+        .map((outcome) => {
+          const commands = (outcome as { manualCommands?: string }).manualCommands;
+          return `- ${describeBackport(outcome)}${isFailedBackport(outcome) && commands ? `\n\n${fenced(commands, "sh", "  ")}\n` : ""}`;
+        })
+        .join("\n")
+    : none("No backport targets.");
 
 export const actionItemsList = (pm: Postmortem): string => pm.actionItems.map((item) => `- [ ] ${item}`).join("\n");
 

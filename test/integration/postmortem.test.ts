@@ -166,6 +166,16 @@ describe("a merged hotfix", () => {
     expect(issues()).toHaveLength(1);
   });
 
+  test("two deliveries of the merge at once (a redelivery racing the first) open one issue", async () => {
+    await setup();
+    const pr = mergedHotfix();
+
+    await Promise.all([t.receive("pull_request", closedEvent(pr)), t.receive("pull_request", closedEvent(pr))]);
+
+    expect(issues()).toHaveLength(1);
+    expect(prComments(pr)).toHaveLength(1);
+  });
+
   test("labels carry the PR's severity labels; a bot author and an unassignable lead are skipped and named", async () => {
     await setup("postmortem:\n  assignees: [lead, ghost]\n  labels: [postmortem, incident-review]\n");
     const pr = mergedHotfix({ author: "renovate[bot]", labels: ["severity:high", "P1", "frontend"] });

@@ -136,6 +136,14 @@ test("backport conflicts: on the timeline, in the backports list and as action i
   ]);
 });
 
+test("a failed backport that comes with manual git commands shows them under its line", () => {
+  const conflict = { target: "release/1.9", status: "conflict" as const, at: "2024-05-01T10:52:00Z", manualCommands: "git fetch origin\ngit cherry-pick -x abc" };
+  const body = renderDefaultBody(buildPostmortem(input({ backports: [conflict] })));
+  expect(section(body, "Backports")).toBe(
+    "- Backport to `release/1.9` failed — the change does not apply cleanly\n\n  ```sh\n  git fetch origin\n  git cherry-pick -x abc\n  ```",
+  );
+});
+
 test("a long title: the issue title fits GitHub's 256 characters and keeps the number; the body keeps it whole", () => {
   const long = `Fix ${"very ".repeat(80)}long outage`;
   const pm = buildPostmortem(input({ history: history({ title: long }) }));
