@@ -20,4 +20,12 @@ export interface BackportOutcome {
   reason?: string;
   /** When it happened (ISO-8601, UTC). */
   at: string;
+  /** The branch the backport lives (or would live) on: `backport/<pr-number>-to-<target>`. */
+  branch?: string;
+  /** The git commands that do it by hand, when the app could not (conflict, refusal, failure). */
+  manualCommands?: string;
 }
+
+/** Statuses that need a person: the postmortem lists them as action items. */
+export const needsAttention = (outcome: BackportOutcome): boolean =>
+  outcome.status !== "created" && outcome.status !== "planned" && outcome.status !== "already_applied";

@@ -26,6 +26,13 @@ export const extendPullRequestNode = (extension: PullExtension): void => {
   pullExtensions.push(extension);
 };
 
+/** Repository-node extensions (e.g. refs and git objects served from a real git repository). */
+export type RepositoryExtension = (sim: GitHubSimulator, repo: SimRepo) => Record<string, unknown>;
+const repositoryExtensions: RepositoryExtension[] = [];
+export const extendRepositoryNode = (extension: RepositoryExtension): void => {
+  if (!repositoryExtensions.includes(extension)) repositoryExtensions.push(extension);
+};
+
 const encode = (index: number): string => Buffer.from(`cursor:${index}`).toString("base64");
 const decode = (cursor: string): number => Number(Buffer.from(cursor, "base64").toString().split(":")[1]);
 
@@ -259,6 +266,7 @@ export const repositoryNode = (sim: GitHubSimulator, repo: SimRepo) => ({
     if (!pull) throw new NotFound(`Could not resolve to a PullRequest with the number of ${number}.`);
     return pullRequestNode(sim, repo, pull);
   },
+  ...Object.assign({}, ...repositoryExtensions.map((extension) => extension(sim, repo))),
 });
 
 /** POST /graphql: validates against GitHub's schema, then executes on the simulator's state. */

@@ -1,0 +1,34 @@
+/** Names the backport flow gives to branches, and how it recognises its own. */
+
+/** The backport branch of PR #`number` to `target`: its existence is the idempotency key. */
+export const backportBranch = (number: number, target: string): string => `backport/${number}-to-${target}`;
+
+/** Temporary branches live apart from `backport/…`, so a half-made commit is never mistaken for a backport. */
+export const tempBranchPrefix = (number: number): string => `hotfix-governance/tmp/backport-${number}/`;
+
+/** One attempt's temporary branch: the time makes a crashed attempt's leftover recognisable as stale. */
+export const tempBranch = (number: number, now: Date, nonce: string): string => `${tempBranchPrefix(number)}${now.getTime()}-${nonce}`;
+
+/** An attempt older than this is over (a delivery times out long before): its temporary branch may go. */
+export const STALE_TEMP_MS = 15 * 60 * 1000;
+
+/** Temporary branches (full names under the prefix) left by attempts that can no longer be running. */
+export const staleTempBranches = (names: string[], number: number, now: Date): string[] =>
+  names.filter((name) => {
+    if (!name.startsWith(tempBranchPrefix(number))) return false;
+    const started = Number(/^(\d+)-/.exec(name.slice(tempBranchPrefix(number).length))?.[1]);
+    return !Number.isFinite(started) || now.getTime() - started > STALE_TEMP_MS;
+  });
+
+/** The line every backport commit ends with, as `git cherry-pick -x` writes it. */
+export const cherryPickedLine = (sha: string): string => `(cherry picked from commit ${sha})`;
+
+/** Is this commit message the app's backport of `tip`? (A branch of that name made by someone else is left alone.) */
+export const isBackportCommitOf = (message: string, tip: string): boolean => message.trimEnd().endsWith(cherryPickedLine(tip));
+
+/** Hidden markers: comments and PRs are found again by them, so a redelivery never posts twice. */
+export const markers = {
+  backportPullRequest: (number: number, target: string) => `<!-- hotfix-governance:backport:${number}:${target} -->`,
+  failure: (number: number, target: string) => `<!-- hotfix-governance:backport-failure:${number}:${target} -->`,
+  commandReply: (commentId: number) => `<!-- hotfix-governance:backport-reply:${commentId} -->`,
+};
