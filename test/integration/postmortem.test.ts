@@ -7,7 +7,7 @@ import type { Delivery } from "../../src/flows/delivery.js";
 import { ensurePostmortem } from "../../src/flows/postmortem.js";
 import { metrics } from "../../src/platform/metrics.js";
 import { createTestApp, type TestApp } from "../support/app.js";
-import { INSTALLATION_ID, pullRequestEvent } from "../support/events.js";
+import { INSTALLATION_ID, issueCommentEvent, pullRequestEvent } from "../support/events.js";
 import { sha } from "../support/simulator/index.js";
 import { addIssue, appBot, changeLabel } from "../support/simulator/routes-issues.js";
 import type { SimPull } from "../support/simulator/state.js";
@@ -194,6 +194,40 @@ describe("a merged hotfix", () => {
       `/repos/${REPO}/assignees/lead`,
       `/repos/${REPO}/assignees/ghost`,
     ]);
+  });
+
+  test("end to end: the approval the app accepted on the PR (its 👍) is the one the postmortem names; a refused one is not", async () => {
+    await setup("postmortem:\n  assignees: [lead]\n");
+    // The app dates a head commit by its own check run (real clock): the story happens just after now.
+    const base = Date.now() + 60_000;
+    const at = (minutes: number) => t.sim.setTime(new Date(base + minutes * 60_000).toISOString());
+    at(0);
+    const pr = t.sim.addPull(REPO, { author: "dev", labels: [] });
+    at(5);
+    changeLabel(t.sim, REPO, pr.number, "labeled", "hotfix", "dev");
+    await t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "labeled", { label: "hotfix", sender: "dev" }));
+    at(12);
+    const refused = t.sim.addComment(REPO, pr.number, "dev", "/approve-emergency my own fix");
+    await t.receive("issue_comment", issueCommentEvent(t.sim, REPO, refused, "created"));
+    at(20);
+    const accepted = t.sim.addComment(REPO, pr.number, "lead", "/approve-emergency rollback ready");
+    await t.receive("issue_comment", issueCommentEvent(t.sim, REPO, accepted, "created"));
+    const reactions = t.sim.repo(REPO).reactions.map((reaction) => [reaction.subjectId, reaction.content]);
+    expect(reactions).toEqual([
+      [refused.id, "-1"],
+      [accepted.id, "+1"],
+    ]);
+    at(50);
+    merge(pr);
+
+    await t.receive("pull_request", closedEvent(pr));
+
+    const body = issues()[0].body!;
+    expect(body).toContain("| Approvers | @lead |");
+    expect(body).toMatch(/Emergency approval by @lead \(\[comment\]/);
+    expect(body).not.toContain("Emergency approval by @dev");
+    expect(body).toContain("| Label → first approval | 15 min |");
+    expect(body).toContain("| Label → merge | 45 min |");
   });
 
   test("no approval because the label came after the merge: the postmortem says so", async () => {
