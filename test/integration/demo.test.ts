@@ -1,0 +1,85 @@
+import { jest } from "@jest/globals";
+import nock from "nock";
+import { DEMO_REPO, DEMO_TITLE, playStory, type StoryResult } from "../../scripts/demo/story.js";
+import { createTestApp, type TestApp } from "../support/app.js";
+import { disposeAllGitRepos } from "../support/git/git-repo.js";
+
+/**
+ * `npm run demo`'s story, end to end, with the real app in process (the demo itself sends the same
+ * webhooks signed over HTTP to `node lib/main.js`): every step's expectation holds and the final
+ * state on GitHub is the one the README promises.
+ */
+
+const APP = "hotfix-governance[bot]";
+const T0 = Date.parse("2024-05-01T09:30:00.000Z");
+let t: TestApp;
+let story: StoryResult;
+
+beforeAll(async () => {
+  // Only Date is faked (the app's clock and the simulator's move together); timers and I/O stay real.
+  jest.useFakeTimers({
+    doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "hrtime", "performance"],
+  });
+  jest.setSystemTime(T0);
+  t = await createTestApp();
+  t.sim.setTime(new Date(T0).toISOString());
+  let now = T0;
+  story = await playStory({
+    sim: t.sim,
+    deliver: async (name, payload) => {
+      const started = performance.now();
+      await t.receive(name, payload);
+      return { status: null, ms: performance.now() - started };
+    },
+    advance: (minutes) => {
+      now += minutes * 60_000;
+      jest.setSystemTime(now);
+      t.sim.setTime(new Date(now).toISOString());
+    },
+  });
+}, 60_000);
+afterEach(() => nock.cleanAll());
+afterAll(() => {
+  jest.useRealTimers();
+  disposeAllGitRepos();
+  nock.restore();
+});
+
+const repo = () => t.sim.repo(DEMO_REPO);
+const appComments = (number: number) => repo().issueComments.filter((comment) => comment.issueNumber === number && comment.user.login === APP);
+
+test.each([1, 2, 3, 4, 5, 6])("step %i happens as the demo says", (index) => {
+  const step = story.steps[index - 1];
+  expect(step.expectations.filter((item) => !item.ok)).toEqual([]);
+});
+
+test("the story makes no request GitHub would not answer", () => {
+  expect(t.sim.unhandled).toEqual([]);
+  expect(t.sim.requests.filter((request) => request.status >= 500)).toEqual([]);
+});
+
+test("the hotfix PR: merged, its final check passed, one status comment, one refusal reply", () => {
+  const pr = t.sim.pull(DEMO_REPO, story.pr);
+  expect(pr.merged).toBe(true);
+  const runs = t.sim.checkRuns(DEMO_REPO, pr.head.sha);
+  expect(runs.at(-1)?.conclusion).toBe("success");
+  // The first head failed scope; its failure stays on that commit, the new head got its own run.
+  const firstHead = pr.commits[0].sha;
+  expect(t.sim.latestCheck(DEMO_REPO, firstHead)?.conclusion).toBe("failure");
+  const comments = appComments(story.pr);
+  expect(comments.filter((comment) => comment.body.includes("<!-- hotfix-governance:status -->"))).toHaveLength(1);
+  expect(comments.filter((comment) => comment.body.includes("hotfix-governance:reply:"))).toHaveLength(1);
+});
+
+test("after the merge: a forward-port PR to main, no backport PR or branch for release/1.1, one postmortem issue", () => {
+  const pulls = [...repo().pulls.values()].filter((pull) => pull.number !== story.pr);
+  expect(pulls.map((pull) => `${pull.head.ref} → ${pull.base.ref}: ${pull.title}`)).toEqual([`backport/${story.pr}-to-main → main: [Backport main] ${DEMO_TITLE}`]);
+  expect([...repo().branches.keys()].filter((name) => name.startsWith("backport/"))).toEqual([`backport/${story.pr}-to-main`]);
+  // The forward-port is one commit on main whose tree has the fix.
+  const forward = pulls[0];
+  expect(story.git.readFile(forward.head.sha, "src/checkout.ts")?.toString()).toContain("if (cart.items.length === 0) return 0;");
+  expect(story.git.commit(forward.head.sha).message).toMatch(/\(cherry picked from commit [0-9a-f]{40}\)\s*$/);
+  const issues = [...repo().issues.values()];
+  expect(issues.map((issue) => issue.title)).toEqual([`Postmortem: ${DEMO_TITLE} (#${story.pr})`]);
+  expect(issues[0].assignees).toEqual(["dev", "maria"]);
+});
