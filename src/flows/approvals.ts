@@ -74,7 +74,8 @@ const applyApprovalEffects = async (
       {
         pr,
         outcome: decision.outcome,
-        actor: decision.login,
+        // `actor` (bound by the delivery) is who triggered the event; this is who wrote the command.
+        commandAuthor: decision.login,
         command: decision.command.kind,
         reason: decision.reason,
         source: `${decision.source.kind}:${decision.source.id}`,

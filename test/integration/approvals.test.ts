@@ -76,7 +76,7 @@ const expectRefused = (pr: SimPull, command: SimComment, why: RegExp) => {
   const answers = replies().filter((reply) => reply.body.includes(`hotfix-governance:reply:comment:${command.id}`));
   expect(answers).toHaveLength(1);
   expect(answers[0].body).toMatch(why);
-  expect(answers[0].body).toContain(`> ${command.body.split("\n").find((line) => line.trim().startsWith("/"))!.trim()}`);
+  expect(answers[0].body).toContain(`> \`${command.body.split("\n").find((line) => line.trim().startsWith("/"))!.trim()}\``);
   expect(check(pr).status).toBe("in_progress");
   expect(approvalsRow(pr)).toContain("0 of 1 required");
 };
@@ -248,6 +248,26 @@ describe("security: what is not an approval", () => {
     edited.changes = { body: { from: "Looking at it now" } };
     await t.receive("issue_comment", edited);
     expectRefused(pr, note, /edited after it was posted/);
+  });
+
+  test("an edited review body or review comment never grants either", async () => {
+    const pr = await start();
+    const review = t.sim.addReview(REPO, pr.number, "alice", "Reviewed.", { state: "COMMENTED" });
+    await t.receive("pull_request_review", pullRequestReviewEvent(t.sim, REPO, review, "submitted"));
+    expect(t.sim.requests.filter((request) => request.path === "/graphql")).toHaveLength(0);
+    at(6);
+    review.body = "Reviewed.\n\n/approve-emergency";
+    review.lastEditedAt = t.sim.now();
+    await t.receive("pull_request_review", pullRequestReviewEvent(t.sim, REPO, review, "edited", { previousBody: "Reviewed." }));
+    const note = t.sim.addReviewComment(REPO, pr.number, "alice", "nit");
+    at(7);
+    note.body = "/approve-emergency";
+    note.lastEditedAt = t.sim.now();
+    await t.receive("pull_request_review_comment", pullRequestReviewCommentEvent(t.sim, REPO, note, "edited", { previousBody: "nit" }));
+    expect(check(pr).status).toBe("in_progress");
+    expect(check(pr).output.text).toContain("`alice` at 2024-05-01 10:05:00 UTC (review) `/approve-emergency`: it was edited after it was posted");
+    expect(t.sim.repo(REPO).reactions.map((reaction) => `${reaction.subject} ${reaction.content}`).sort()).toEqual(["review -1", "review_comment -1"]);
+    expect(replies()).toHaveLength(2);
   });
 
   test("an approval edited afterwards stops counting", async () => {

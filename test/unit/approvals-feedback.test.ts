@@ -89,7 +89,7 @@ describe("planFeedback", () => {
     ]);
     expect(result.replies).toHaveLength(1);
     expect(result.replies[0].body).toContain(replyMarker(refused));
-    expect(result.replies[0].body).toContain("> /approve-emergency please");
+    expect(result.replies[0].body).toContain("> `/approve-emergency please`");
     expect(result.replies[0].body).toContain(`@bob, this [command](https://github.com/acme/shop/pull/7#issuecomment-${refused.id}) was not accepted: \`bob\` is not allowed`);
     expect(result.fresh.map((decision) => decision.login)).toEqual(["alice", "bob"]);
   });
@@ -126,6 +126,11 @@ describe("planFeedback", () => {
     const result = plan([], [review, dismissed]);
     expect(result.reactions.map((reaction) => [reaction.source.nodeId, reaction.content])).toEqual([["PRR_1", "+1"]]);
     expect(result.replies).toEqual([]);
+  });
+
+  test("mentions in a refused command are quoted as code, so the app pings no one", () => {
+    const result = plan([source("bob", "/approve-emergency cc @acme/everyone")]);
+    expect(result.replies[0].body).toContain("> `/approve-emergency cc @acme/everyone`");
   });
 
   test("a bot is not @-mentioned in its reply", () => {

@@ -1,6 +1,6 @@
 import type { HotfixConfig } from "../../config/schema.js";
 import type { CommandSource, PullRequestFacts } from "../facts.js";
-import type { RuleResult } from "../rule-result.js";
+import { code, type RuleResult } from "../rule-result.js";
 import type { ApprovalsEvaluation, CommandDecision } from "./evaluate-approvals.js";
 import { changeMakers, isBotAccount } from "./evaluate-approvals.js";
 import { describeApprovers, sameLogin } from "./policy.js";
@@ -43,7 +43,8 @@ const sentence = (text: string): string => {
 export const replyBody = (decision: CommandDecision, prUrl: string): string => {
   const who =
     decision.source.author && !isBotAccount(decision.source.author) ? `@${decision.source.author.login}` : `\`${decision.login ?? "ghost"}\``;
-  const quoted = decision.command.text.slice(0, 300);
+  // Quoted as code: a reason that @-mentions people or teams must not make the app ping them.
+  const quoted = code(decision.command.text.slice(0, 300));
   return [
     replyMarker(decision.source),
     `> ${quoted}`,
