@@ -63,6 +63,9 @@ describe("a merged hotfix", () => {
     const pr = mergedHotfix();
     t.sim.reset();
     const before = (await metrics.postmortems.get()).values[0]?.value ?? 0;
+    const leadTime = async (span: string, field: "count" | "sum") =>
+      (await metrics.leadTime.get()).values.find((value) => value.labels.span === span && value.metricName === `hotfix_lead_time_seconds_${field}`)?.value ?? 0;
+    const [mergeCount, mergeSum, approvalSum] = [await leadTime("label_to_merge", "count"), await leadTime("label_to_merge", "sum"), await leadTime("label_to_first_approval", "sum")];
 
     await t.receive("pull_request", closedEvent(pr));
 
@@ -110,6 +113,9 @@ describe("a merged hotfix", () => {
     ]);
     expect(t.sim.unhandled).toEqual([]);
     expect((await metrics.postmortems.get()).values[0].value).toBe(before + 1);
+    expect(await leadTime("label_to_merge", "count")).toBe(mergeCount + 1);
+    expect(await leadTime("label_to_merge", "sum")).toBe(mergeSum + 45 * 60);
+    expect(await leadTime("label_to_first_approval", "sum")).toBe(approvalSum + 15 * 60);
   });
 
   test("a redelivered merge event finds it again from the PR's history: one read, no write", async () => {
