@@ -2,6 +2,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GitHubSimulator } from "./simulator.js";
 
+/** One request as the server saw it: arrival and end of the answer, in `performance.now()` milliseconds. */
+export interface RequestTiming {
+  method: string;
+  path: string;
+  status: number;
+  start: number;
+  end: number;
+}
+
 export interface SimulatorServer {
   /** host:port, for GHE_HOST (with GHE_PROTOCOL=http). */
   host: string;
@@ -13,10 +22,19 @@ export interface SimulatorServer {
 /**
  * Serves the simulator over real HTTP on loopback, in GitHub Enterprise Server's layout
  * (`/api/v3/...` and `/api/graphql`), so the real app can run against it with
- * `GHE_HOST=<host> GHE_PROTOCOL=http`. `latencyMs` delays every answer (benchmarks).
+ * `GHE_HOST=<host> GHE_PROTOCOL=http`. `latencyMs` delays every answer (benchmarks); `onRequest`
+ * hears when each request arrived and when its answer ended (round trips on the critical path).
  */
-export const serveSimulator = async (sim: GitHubSimulator, options: { port?: number; latencyMs?: number } = {}): Promise<SimulatorServer> => {
+export const serveSimulator = async (
+  sim: GitHubSimulator,
+  options: { port?: number; latencyMs?: number; onRequest?: (timing: RequestTiming) => void } = {},
+): Promise<SimulatorServer> => {
   const server: Server = createServer((req, res) => {
+    const start = performance.now();
+    if (options.onRequest) {
+      const report = options.onRequest;
+      res.once("finish", () => report({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0], status: res.statusCode, start, end: performance.now() }));
+    }
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", async () => {
