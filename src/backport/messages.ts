@@ -117,10 +117,13 @@ export const failureComment = (pr: SourcePullRequest, outcomes: BackportOutcome[
     ...outcomes.map((outcome) => outcomeSection(pr, outcome)),
   ].join("\n");
 
+/** A command quoted in a reply (a block quote is never read as a command again). */
+export const quote = (text: string): string => text.split("\n").map((line) => `> ${line}`).join("\n");
+
 /** The reply to a `/backport` command: what happened to each branch it named. */
-export const commandReply = (input: { commentId: number; command: string; pr: SourcePullRequest; outcomes: BackportOutcome[]; ignored: Array<{ name: string; why: string }>; dryRun: boolean }): string => {
-  const { commentId, command, pr, outcomes, ignored, dryRun } = input;
-  const lines = [markers.commandReply(commentId), `> ${command}`, ""];
+export const commandReply = (input: { command: string; pr: SourcePullRequest; outcomes: BackportOutcome[]; ignored: Array<{ name: string; why: string }>; dryRun: boolean }): string => {
+  const { command, pr, outcomes, ignored, dryRun } = input;
+  const lines = [quote(command), ""];
   if (dryRun) lines.push("Dry run (`dry_run: true`): nothing was created.", "");
   for (const item of ignored) lines.push(`- \`${item.name}\`: skipped, ${item.why}.`);
   if (ignored.length > 0) lines.push("");

@@ -5,8 +5,10 @@ import {
   backportBody,
   backportTitle,
   cherryPickMessage,
+  commandReply,
   failureComment,
   manualCommands,
+  quote,
   temporaryCommitMessage,
   type SourcePullRequest,
 } from "../backport/messages.js";
@@ -15,6 +17,8 @@ import type { BackportOutcome, BackportStatus } from "../backport/outcome.js";
 import { decideTarget, type TargetState } from "../backport/plan.js";
 import { commandTargets, mergeTargets, type IgnoredTarget } from "../backport/targets.js";
 import { approverPolicy, sameLogin } from "../governance/approvals/policy.js";
+import { isHotfix } from "../governance/evaluate-hotfix.js";
+import { checkApprover } from "../github/authorization.js";
 import {
   createBranch,
   createCommit,
@@ -24,9 +28,11 @@ import {
   fetchTargetStates,
   findOwnComments,
   findPullRequestByHead,
+  getPullRequest,
   labelAndAssign,
   mergeIntoBranch,
   postComment,
+  reactToComment,
   requestBackportReviews,
   type BackportSource,
   type GitPerson,
@@ -379,4 +385,77 @@ export const reportFailures = async (delivery: Delivery, pr: MergedPullRequest, 
   } catch (error) {
     log.error({ outcome: "report-failed", err: describeGitHubError(error) }, "backport failures could not be reported on the PR");
   }
+};
+
+/** A `/backport` command as the comment event carries it. */
+export interface BackportCommandRequest {
+  number: number;
+  commentId: number;
+  /** The command line as typed: the reply quotes it. */
+  command: string;
+  branches: string[];
+  actor: { login: string; isBot: boolean };
+}
+
+/** GitHub's PR (REST) as the flows read a merged PR. */
+export const mergedPullRequestFrom = (data: Awaited<ReturnType<typeof getPullRequest>>): MergedPullRequest | null => {
+  if (!data.merged_at || !data.merge_commit_sha) return null;
+  return {
+    number: data.number,
+    title: data.title,
+    body: data.body,
+    url: data.html_url,
+    labels: data.labels.map((label) => label.name ?? "").filter(Boolean),
+    author: data.user.login,
+    authorIsBot: data.user.type === "Bot",
+    baseRef: data.base.ref,
+    headRef: data.head.ref,
+    headSha: data.head.sha,
+    mergeCommitSha: data.merge_commit_sha,
+    mergedAt: data.merged_at,
+    mergedBy: data.merged_by?.login ?? null,
+    createdAt: data.created_at,
+    fromFork: (data.head.repo?.full_name ?? "") !== data.base.repo.full_name,
+  };
+};
+
+/**
+ * `/backport <branch> [<branch> ...]` on a merged hotfix PR:
+ * 1. refuse (👎 and one reply saying why) when the configuration is invalid, the commenter may
+ *    not approve emergency changes, the PR is not merged, or it is not a hotfix;
+ * 2. otherwise 👍, port to the named branches at once, and reply with what happened to each
+ *    (the manual commands for those that need a person).
+ * The reply is found again by a marker naming the comment: a redelivery posts nothing new.
+ */
+export const handleBackportCommand = async (delivery: Delivery, request: BackportCommandRequest): Promise<void> => {
+  const { octokit, repo } = delivery;
+  const log = delivery.log.child({ pr: request.number, comment: request.commentId, command: "backport" });
+  const reply = async (body: string) => {
+    const marker = markers.commandReply(request.commentId);
+    const existing = await findOwnComments(octokit.graphql, repo, request.number, [marker]);
+    if (existing.length > 0) return log.info({ outcome: "reply-exists" }, "the command was already answered");
+    await postComment(octokit, repo, request.number, `${marker}\n${body}`);
+  };
+  const refuse = async (why: string) => {
+    log.info({ outcome: "refused", reason: why }, "backport command refused");
+    await reactToComment(octokit, repo, request.commentId, "-1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
+    await reply(`${quote(request.command)}\n\nNot done: ${why}.`);
+  };
+
+  const loaded = await delivery.config();
+  if (!loaded.ok) return refuse(`\`${loaded.path}\` is invalid; the \`Hotfix governance\` check lists what to fix`);
+  const config = loaded.config;
+  const data = await getPullRequest(octokit, repo, request.number);
+  const allowed = await checkApprover(octokit, repo, request.actor, config, { author: data.user.login, committers: [] });
+  if (!allowed.allowed) return refuse(`only people who may approve emergency changes can order backports, and ${allowed.why}`);
+  const pr = mergedPullRequestFrom(data);
+  if (!pr) return refuse(`#${request.number} is not merged; a hotfix is ported when it merges (add a label \`${config.backport.label_prefix}<branch>\` to choose more branches)`);
+  if (!isHotfix(pr.labels, config)) return refuse(`#${request.number} is not a hotfix (it has no \`${config.label}\` label)`);
+  if (request.branches.length === 0) return refuse("name at least one branch, e.g. `/backport release/1.2`");
+
+  log.info({ outcome: "accepted", via: allowed.via, branches: request.branches }, "backport command accepted");
+  await reactToComment(octokit, repo, request.commentId, "+1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
+  const run = await portPullRequest(delivery, pr, config, { trigger: "command", branches: request.branches });
+  const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
+  await reply(commandReply({ command: request.command, pr: source, outcomes: run.outcomes, ignored: run.ignored, dryRun: config.dry_run }));
 };

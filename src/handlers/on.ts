@@ -25,8 +25,11 @@ export const on = <E extends EmitterWebhookEventName>(
   runtime: Runtime,
   events: E | E[],
   handler: (delivery: Delivery, context: Context<E>) => Promise<void>,
+  /** Another handler of the same events needs its own name: each delivery is handled once per name. */
+  name?: string,
 ): void => {
   app.on(events, async (context) => {
+    const key = name ? `${context.id}:${name}` : context.id;
     const delivery = deliveryFrom(context as unknown as Context, runtime);
     context.octokit.hook.before("request", (options) => {
       options.request = { ...options.request, fetch: fetchWithTimeout };
@@ -41,8 +44,8 @@ export const on = <E extends EmitterWebhookEventName>(
       throw error;
     });
     const { coordination } = runtime;
-    await coordination.withLock(`delivery:${context.id}`, async () => {
-      if (await coordination.isHandled(context.id)) {
+    await coordination.withLock(`delivery:${key}`, async () => {
+      if (await coordination.isHandled(key)) {
         delivery.log.info({ outcome: "duplicate-delivery", event: delivery.event }, "delivery already handled; skipped");
         return;
       }
@@ -54,7 +57,7 @@ export const on = <E extends EmitterWebhookEventName>(
         stop({ outcome: "error" });
         throw error;
       }
-      await coordination.markHandled(context.id, HANDLED_TTL_SECONDS);
+      await coordination.markHandled(key, HANDLED_TTL_SECONDS);
     });
   });
 };

@@ -41,6 +41,9 @@ export interface GitRunResult {
 export const GITHUB_IDENTITY: Identity = { name: "GitHub", email: "noreply@github.com" };
 const DEFAULT_IDENTITY: Identity = { name: "Dev", email: "dev@example.com" };
 
+/** Commands that never move a ref (the ref cache survives them). */
+const READ_ONLY = new Set(["rev-parse", "cat-file", "for-each-ref", "show", "log", "rev-list", "diff", "ls-tree", "merge-base", "merge-tree", "hash-object", "check-ref-format", "mktree", "write-tree", "read-tree", "update-index", "commit-tree"]);
+
 const live = new Set<string>();
 process.once("exit", () => {
   for (const dir of live) rmSync(dir, { recursive: true, force: true });
@@ -69,6 +72,10 @@ const identityEnv = (author: Identity, committer: Identity): Record<string, stri
 export class GitRepo {
   readonly dir: string;
   private readonly root: string;
+  /** Objects never change: what was read about one is kept. Refs are re-read after any write. */
+  private readonly commits = new Map<string, GitCommitInfo>();
+  private readonly types = new Map<string, string>();
+  private refCache: Array<[string, string]> | null = null;
 
   private constructor(root: string) {
     this.root = root;
@@ -101,6 +108,7 @@ export class GitRepo {
   }
 
   run(args: string[], options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}): GitRunResult {
+    if (options.cwd || !READ_ONLY.has(args[0])) this.refCache = null;
     const result = spawnSync("git", options.cwd ? args : ["--git-dir", this.dir, ...args], {
       cwd: options.cwd,
       input: options.input,
@@ -130,15 +138,22 @@ export class GitRepo {
   }
 
   objectType(sha: string): string | null {
+    const known = this.types.get(sha);
+    if (known) return known;
     const result = this.run(["cat-file", "-t", sha]);
-    return result.status === 0 ? result.stdout.trim() : null;
+    if (result.status !== 0) return null;
+    const type = result.stdout.trim();
+    if (/^[0-9a-f]{40}$/.test(sha)) this.types.set(sha, type);
+    return type;
   }
 
   /** Full ref name → sha, for every ref whose name starts with `prefix` (any prefix, not only up to a slash). */
   refs(prefix = "refs/"): Map<string, string> {
-    const out = this.git(["for-each-ref", "--format=%(refname) %(objectname)"]);
-    const all = out ? out.split("\n").map((line) => line.split(" ") as [string, string]) : [];
-    return new Map(all.filter(([name]) => name.startsWith(prefix)));
+    if (!this.refCache) {
+      const out = this.git(["for-each-ref", "--format=%(refname) %(objectname)"]);
+      this.refCache = out ? out.split("\n").map((line) => line.split(" ") as [string, string]) : [];
+    }
+    return new Map(this.refCache.filter(([name]) => name.startsWith(prefix)));
   }
 
   ref(name: string): string | null {
@@ -150,6 +165,14 @@ export class GitRepo {
   }
 
   commit(sha: string): GitCommitInfo {
+    const known = this.commits.get(sha);
+    if (known) return known;
+    const info = this.readCommit(sha);
+    if (info.sha === sha) this.commits.set(sha, info);
+    return info;
+  }
+
+  private readCommit(sha: string): GitCommitInfo {
     const format = ["%H", "%T", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%B"].join("%x00");
     const out = this.git(["show", "-s", `--format=${format}`, sha]);
     const [hash, tree, parents, an, ae, ad, cn, ce, cd, ...message] = out.split("\u0000");
@@ -247,14 +270,14 @@ export class GitRepo {
   /** A tree: `base` (a tree) with `changes` applied; null deletes a path. */
   writeTree(base: string | null, changes: Array<{ path: string; mode?: string; sha: string | null }>): string {
     const index = join(this.root, `index-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    const env = { GIT_INDEX_FILE: index };
+    // A work tree is named only because git insists on one for --force-remove; nothing is written to it.
+    const env = { GIT_INDEX_FILE: index, GIT_WORK_TREE: this.root };
     try {
       if (base) this.git(["read-tree", base], { env });
       else this.git(["read-tree", "--empty"], { env });
-      for (const change of changes) {
-        if (change.sha === null) this.git(["update-index", "--force-remove", "--", change.path], { env });
-        else this.git(["update-index", "--add", "--cacheinfo", `${change.mode ?? "100644"},${change.sha},${change.path}`], { env });
-      }
+      // --index-info: "<mode> <sha>\t<path>" adds; mode 0 removes. One process for every change.
+      const lines = changes.map((change) => (change.sha === null ? `0 ${"0".repeat(40)}\t${change.path}` : `${change.mode ?? "100644"} ${change.sha}\t${change.path}`));
+      if (lines.length > 0) this.git(["update-index", "--index-info"], { env, input: lines.join("\n") + "\n" });
       return this.git(["write-tree"], { env });
     } finally {
       rmSync(index, { force: true });

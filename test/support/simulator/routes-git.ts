@@ -223,15 +223,13 @@ const validationFailed = (resource: string, field: string, code: string, message
  */
 const workflowRefusal = (backing: GitBacking, sha: string): SimResponse | null => {
   if (backing.workflowsPermission) return null;
-  const { git } = backing;
-  const fresh = git.git(["rev-list", sha, "--not", "--all"]).split("\n").filter(Boolean);
-  for (const commit of fresh) {
-    const touched = changesOf(git, git.commit(commit)).find(
-      (file) => file.filename.startsWith(".github/workflows/") || file.previousFilename?.startsWith(".github/workflows/"),
-    );
-    if (touched) return ghError(422, `refusing to allow a GitHub App to create or update workflow \`${touched.filename}\` without \`workflows\` permission`);
-  }
-  return null;
+  // Every commit the write would add, with the paths it changes against its (first) parent.
+  const out = backing.git.git(["log", "-m", "--first-parent", "-M", "--name-status", "--format=", sha, "--not", "--all"]);
+  const touched = out
+    .split("\n")
+    .flatMap((line) => line.split("\t").slice(1))
+    .find((path) => path.startsWith(".github/workflows/"));
+  return touched ? ghError(422, `refusing to allow a GitHub App to create or update workflow \`${touched}\` without \`workflows\` permission`) : null;
 };
 
 const ruleRefusal = (backing: GitBacking, ref: string): SimResponse | null => {

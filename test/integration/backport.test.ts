@@ -1,0 +1,444 @@
+import nock from "nock";
+import { disposeAllGitRepos } from "../support/git/git-repo.js";
+import {
+  appComments,
+  BACKPORT_CONFIG,
+  backportPulls,
+  backportRequests,
+  createScenario,
+  mergeHotfix,
+  receiveMerge,
+  REPO,
+  seedHistory,
+  type Scenario,
+} from "../support/git/scenario.js";
+import { ghError } from "../support/simulator/index.js";
+import { gitBacking } from "../support/simulator/routes-git.js";
+
+afterEach(() => nock.cleanAll());
+afterAll(() => {
+  nock.restore();
+  disposeAllGitRepos();
+});
+
+const branchOf = (number: number, target = "release/1.0") => `backport/${number}-to-${target}`;
+const temporaryBranches = (s: Scenario) => [...s.git.refs("refs/heads/hotfix-governance/").keys()];
+
+/** The backport commit: one commit on the target's head, its tree, message and author. */
+const backportCommit = (s: Scenario, number: number, target = "release/1.0") => {
+  const sha = s.git.ref(`refs/heads/${branchOf(number, target)}`);
+  if (!sha) throw new Error(`no backport branch for #${number} to ${target}`);
+  return s.git.commit(sha);
+};
+
+describe("cherry-picks through the REST API give what git cherry-pick gives", () => {
+  test("squash merge: one commit on the target, same tree as `git cherry-pick`, a complete PR", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("main", "src/checkout.ts")!.toString().replace("0);", "0) * 100 / 100;") }, "Round totals");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart: unknown[] = [];\n" }, "Type the cart");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    const releaseHead = s.git.rev("release/1.0");
+    await receiveMerge(s, pr.number);
+
+    const commit = backportCommit(s, pr.number);
+    expect(commit.parents).toEqual([releaseHead]);
+    expect(commit.tree).toBe(s.git.cherryPickTree(releaseHead, { commit: mergeSha }));
+    expect(commit.message.trimEnd().endsWith(`(cherry picked from commit ${mergeSha})`)).toBe(true);
+    expect(commit.message.startsWith("Fix the checkout outage (#1)")).toBe(true);
+    expect(commit.author).toMatchObject({ name: "dev", email: "dev@example.com" });
+
+    const [backport] = backportPulls(s);
+    expect(backportPulls(s)).toHaveLength(1);
+    expect(backport).toMatchObject({
+      title: "[Backport release/1.0] Fix the checkout outage",
+      base: { ref: "release/1.0" },
+      head: { ref: branchOf(pr.number) },
+      labels: ["backport"],
+      assignees: ["dev"],
+      requestedReviewers: ["lead", "ops"],
+    });
+    expect(backport.body!.startsWith(`Backport of #${pr.number}`)).toBe(true);
+    expect(backport.body).toContain(`https://github.com/${REPO}/pull/${pr.number}`);
+    expect(backport.body).toContain(`https://github.com/${REPO}/commit/${mergeSha}`);
+    expect(temporaryBranches(s)).toEqual([]);
+    expect(appComments(s, pr.number)).toEqual([]);
+
+    // The temporary commits never run CI.
+    const temporary = s.t.sim.requests.filter((request) => request.method === "POST" && request.path.endsWith("/git/commits") && request.body.message.includes("temporary"));
+    expect(temporary).toHaveLength(1);
+    expect(temporary[0].body.message).toMatch(/\[skip ci\][^]*\n\nskip-checks: true\n$/);
+    const merge = s.t.sim.requests.find((request) => request.path.endsWith("/merges"))!;
+    expect(merge.body.commit_message).toContain("[skip ci]");
+  });
+
+  test("rebase merge of 3 commits: the whole range in one commit, like cherry-picking each", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("main", "src/checkout.ts")!.toString().replace("'EUR'", "'USD'") }, "Dollars");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = [] as const;\n" }, "Freeze the cart");
+    s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("fix", "src/checkout.ts")!.toString().replace("'USD'", "'USD' as const") }, "Constant currency");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "rebase" });
+    // A rebase merge makes three new commits on main; the change starts three commits back.
+    const parent = s.git.rev(`${mergeSha}~3`);
+    expect(s.git.commit(mergeSha).parents).toHaveLength(1);
+    const releaseHead = s.git.rev("release/1.0");
+    await receiveMerge(s, pr.number);
+
+    const commit = backportCommit(s, pr.number);
+    expect(commit.parents).toEqual([releaseHead]);
+    expect(commit.tree).toBe(s.git.cherryPickTree(releaseHead, { range: [parent, mergeSha] }));
+    // Not just the last commit's change:
+    expect(commit.tree).not.toBe(s.git.cherryPickTree(releaseHead, { commit: mergeSha }));
+    expect(commit.message).toContain("* Dollars\n* Freeze the cart\n* Constant currency");
+    expect(commit.message.trimEnd().endsWith(`(cherry picked from commit ${mergeSha})`)).toBe(true);
+    expect(backportPulls(s)).toHaveLength(1);
+  });
+
+  test("merge commit: the change against the first parent, like `git cherry-pick -m 1`", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main~1");
+    s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("main", "src/checkout.ts")!.toString().replace("'EUR'", "'CHF'") }, "Francs");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = new Set();\n" }, "A set");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "merge" });
+    expect(s.git.commit(mergeSha).parents).toHaveLength(2);
+    const releaseHead = s.git.rev("release/1.0");
+    await receiveMerge(s, pr.number);
+
+    const commit = backportCommit(s, pr.number);
+    expect(commit.parents).toEqual([releaseHead]);
+    expect(commit.tree).toBe(s.git.cherryPickTree(releaseHead, { commit: mergeSha, mainline: 1 }));
+    expect(s.git.readFile(commit.sha, "src/search.ts")).toBeNull(); // main's other work stays out
+    expect(commit.message).toBe(`Fix the checkout outage (#${pr.number})\n\n(cherry picked from commit ${mergeSha})\n`);
+    expect(commit.author).toMatchObject({ name: "dev", email: "dev@example.com" });
+  });
+
+  test("renames, deletions and binary files", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    const logo = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0xff, 0x10, 0x00, 0x01]);
+    s.git.commitFiles("main", { "assets/logo.png": logo }, "Logo");
+    s.git.commitFiles("release/1.0", { "assets/logo.png": logo, "src/checkout.ts": s.git.readFile("release/1.0", "src/checkout.ts")!.toString() + "// 1.0\n" }, "Logo on 1.0");
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles(
+      "fix",
+      { "src/cart.ts": null, "assets/logo.png": Buffer.concat([logo, Buffer.from([0x00, 0x02, 0x03])]), "assets/icon.bin": Buffer.from([0, 1, 2, 3, 0, 255]) },
+      "Assets",
+      { renames: { "src/checkout.ts": "src/payment/checkout.ts" } },
+    );
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    const releaseHead = s.git.rev("release/1.0");
+    await receiveMerge(s, pr.number);
+
+    const commit = backportCommit(s, pr.number);
+    expect(commit.tree).toBe(s.git.cherryPickTree(releaseHead, { commit: mergeSha }));
+    expect(s.git.readFile(commit.sha, "src/checkout.ts")).toBeNull();
+    expect(s.git.readFile(commit.sha, "src/payment/checkout.ts")!.toString()).toContain("// 1.0"); // the target's own edit follows the rename
+    expect(s.git.readFile(commit.sha, "src/cart.ts")).toBeNull();
+    expect(s.git.readFile(commit.sha, "assets/icon.bin")).toEqual(Buffer.from([0, 1, 2, 3, 0, 255]));
+    expect(s.git.readFile(commit.sha, "CHANGELOG.md")!.toString()).toBe("## 1.0\n");
+  });
+});
+
+describe("targets", () => {
+  test("a hotfix into a release branch is forward-ported to the default branch; labels add targets", async () => {
+    const s = await createScenario("approvals:\n  users: [lead]\npostmortem:\n  enabled: false\n");
+    seedHistory(s.git);
+    s.git.createBranch("release/0.9", "release/1.0~1");
+    s.git.createBranch("fix", "release/1.0");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = [1];\n" }, "Cart fix");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", base: "release/1.0", method: "squash", labels: ["hotfix", "backport release/0.9"] });
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s).map((pull) => [pull.base.ref, pull.head.ref])).toEqual([
+      ["main", branchOf(pr.number, "main")],
+      ["release/0.9", branchOf(pr.number, "release/0.9")],
+    ]);
+    expect(backportCommit(s, pr.number, "main").tree).toBe(s.git.cherryPickTree(s.git.rev("main"), { commit: mergeSha }));
+  });
+
+  test("a PR that is not a hotfix at merge is not ported", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "x\n" }, "x");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash", labels: [] });
+    s.t.sim.reset();
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    expect(s.t.sim.writes()).toEqual([]);
+  });
+
+  test("a PR merged from a fork is ported like any other (its commits are in the repository once merged)", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("pr-head", "main");
+    s.git.commitFiles("pr-head", { "src/cart.ts": "export const cart = ['fork'];\n" }, "Fork fix", { author: { name: "outsider", email: "outsider@example.com" } });
+    // GitHub keeps a fork PR's head as refs/pull/<n>/head in the base repository.
+    s.git.updateRef("refs/pull/1/head", s.git.rev("pr-head"));
+    s.git.deleteRef("refs/heads/pr-head");
+    s.t.sim.user("outsider");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "refs/pull/1/head", headRef: "patch-1", method: "merge", author: "outsider", fromFork: "outsider/shop" });
+    await receiveMerge(s, pr.number);
+    const [backport] = backportPulls(s);
+    expect(backport).toBeDefined();
+    expect(backportCommit(s, pr.number).tree).toBe(s.git.cherryPickTree(s.git.rev("release/1.0"), { commit: mergeSha, mainline: 1 }));
+    // An outside contributor cannot be assigned: the PR is labelled all the same.
+    expect(backport.assignees).toEqual([]);
+    expect(backport.labels).toEqual(["backport"]);
+  });
+});
+
+describe("failures are reported, never crashes and never silent", () => {
+  const conflicting = async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.commitFiles("release/1.0", { "src/checkout.ts": s.git.readFile("release/1.0", "src/checkout.ts")!.toString().replace("'EUR'", "'GBP'") }, "Pounds on 1.0");
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("main", "src/checkout.ts")!.toString().replace("'EUR'", "'USD'") }, "Dollars");
+    return { s, ...mergeHotfix(s, { head: "fix", method: "squash" }) };
+  };
+
+  test("a conflict: no branch, no PR, one comment naming the target with the manual commands", async () => {
+    const { s, pr, mergeSha } = await conflicting();
+    expect(s.git.cherryPickTree(s.git.rev("release/1.0"), { commit: mergeSha })).toBeNull(); // git agrees it conflicts
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    expect(s.git.ref(`refs/heads/${branchOf(pr.number)}`)).toBeNull();
+    expect(temporaryBranches(s)).toEqual([]);
+    const comments = appComments(s, pr.number);
+    expect(comments).toHaveLength(1);
+    expect(comments[0].body).toContain("`release/1.0`: Conflict");
+    expect(comments[0].body).toContain(`git cherry-pick -x ${mergeSha}`);
+    expect(comments[0].body).toContain(`git checkout -b ${branchOf(pr.number)} origin/release/1.0`);
+    // The conflict is answered at once: no retry of the 409.
+    expect(s.t.sim.requests.filter((request) => request.path.endsWith("/merges"))).toHaveLength(1);
+  });
+
+  test("with retries on (as in production), a 409 from the merges endpoint is not retried", async () => {
+    const s = await createScenario(BACKPORT_CONFIG, { retry: true });
+    seedHistory(s.git);
+    s.git.commitFiles("release/1.0", { "src/cart.ts": "export const cart = ['1.0'];\n" }, "1.0 cart");
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fix'];\n" }, "fix cart");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+    await receiveMerge(s, pr.number);
+    expect(s.t.sim.requests.filter((request) => request.path.endsWith("/merges")).map((request) => request.status)).toEqual([409]);
+  });
+
+  test("a missing target branch and a change already on the target are reported the same way", async () => {
+    const s = await createScenario(BACKPORT_CONFIG.replace("targets: [release/1.0]", "targets: [release/1.0, release/2.0]"));
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "CHANGELOG.md": "## 1.0\n" }, "Changelog like 1.0's");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    const [report] = appComments(s, pr.number);
+    expect(report.body).toContain("`release/1.0`: Already applied");
+    expect(report.body).toContain("`release/2.0`: Missing target branch");
+    expect(temporaryBranches(s)).toEqual([]);
+  });
+
+  test("a change to .github/workflows/ is refused by GitHub without the workflows permission: reported with the commands", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { ".github/workflows/ci.yml": "on: push\n", "src/cart.ts": "export const cart = ['ci'];\n" }, "CI");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    expect(s.git.ref(`refs/heads/${branchOf(pr.number)}`)).toBeNull();
+    expect(temporaryBranches(s)).toEqual([]);
+    const [report] = appComments(s, pr.number);
+    expect(report.body).toContain("`release/1.0`: Refused by GitHub");
+    expect(report.body).toContain("`workflows` permission");
+    expect(report.body).toContain(`git cherry-pick -x ${mergeSha}`);
+  });
+
+  test("a ruleset that forbids creating backport branches: refused, temporary branch gone", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    gitBacking(s.t.sim, REPO).refRules.push({ pattern: /^refs\/heads\/backport\//, status: 422, message: "Repository rule violations found\n\nCannot create ref due to creations being restricted." });
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['r'];\n" }, "r");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    expect(temporaryBranches(s)).toEqual([]);
+    expect(appComments(s, pr.number)[0].body).toContain("`release/1.0`: Refused by GitHub");
+  });
+
+  test.each([
+    ["the merge", "POST", /\/merges$/],
+    ["the backport commit", "POST", /\/git\/commits$/],
+  ])("a GitHub error at %s: failed, nothing half-made, reported", async (_step, method, path) => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['e'];\n" }, "e");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+    // The merge is the only merge; the backport commit is the second commit created.
+    const nth = method === "POST" && path.source.includes("merges") ? 1 : 2;
+    const handle = s.t.sim.handle.bind(s.t.sim);
+    let seen = 0;
+    s.t.sim.handle = async (verb, url, body, headers) => {
+      if (verb === method && path.test(new URL(url, s.t.sim.baseUrl).pathname) && ++seen === nth) return ghError(502, "Server Error");
+      return handle(verb, url, body, headers);
+    };
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    expect(s.git.ref(`refs/heads/${branchOf(pr.number)}`)).toBeNull();
+    expect(temporaryBranches(s)).toEqual([]);
+    expect(appComments(s, pr.number)[0].body).toContain("`release/1.0`: Failed");
+  });
+
+  test("a GitHub error opening the PR: the branch is removed, so no half-made backport stays", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['p'];\n" }, "p");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+    s.t.sim.fail("POST", /\/pulls$/, { status: 502, body: { message: "Server Error" } }, 1);
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    expect(s.git.ref(`refs/heads/${branchOf(pr.number)}`)).toBeNull();
+    expect(appComments(s, pr.number)[0].body).toContain("was removed");
+  });
+});
+
+describe("idempotent", () => {
+  const merged = async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['i'];\n" }, "i");
+    return { s, ...mergeHotfix(s, { head: "fix", method: "squash" }) };
+  };
+
+  test("a redelivered merge event writes nothing", async () => {
+    const { s, pr } = await merged();
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toHaveLength(1);
+    s.t.sim.reset();
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toHaveLength(1);
+    expect(s.t.sim.writes()).toEqual([]);
+  });
+
+  test("after the backport PR was merged and its branch deleted, a redelivery still creates nothing", async () => {
+    const { s, pr } = await merged();
+    await receiveMerge(s, pr.number);
+    const [backport] = backportPulls(s);
+    Object.assign(backport, { merged: true, state: "closed", mergedAt: s.t.sim.now() });
+    s.git.deleteRef(`refs/heads/${backport.head.ref}`);
+    s.t.sim.reset();
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toHaveLength(1);
+    expect(s.t.sim.writes()).toEqual([]);
+  });
+
+  test("a conflict reported once is not reported again on redelivery", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.commitFiles("release/1.0", { "src/cart.ts": "export const cart = ['1.0'];\n" }, "1.0 cart");
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fix'];\n" }, "fix cart");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+    await receiveMerge(s, pr.number);
+    await receiveMerge(s, pr.number);
+    expect(appComments(s, pr.number)).toHaveLength(1);
+  });
+
+  test("two deliveries of the merge at the same moment make one branch and one PR", async () => {
+    const { s, pr } = await merged();
+    await Promise.all([receiveMerge(s, pr.number), receiveMerge(s, pr.number)]);
+    expect(backportPulls(s)).toHaveLength(1);
+    expect([...s.git.refs("refs/heads/backport/").keys()]).toEqual([`refs/heads/${branchOf(pr.number)}`]);
+    expect(temporaryBranches(s)).toEqual([]);
+  });
+
+  test("an earlier attempt that stopped after pushing the branch is finished: its PR is opened", async () => {
+    const { s, pr, mergeSha } = await merged();
+    // What a crashed attempt leaves: the complete backport branch, and a temporary branch.
+    const release = s.git.rev("release/1.0");
+    const tree = s.git.cherryPickTree(release, { commit: mergeSha })!;
+    const leftover = s.git.commitTree(tree, [release], `Fix (#${pr.number})\n\n(cherry picked from commit ${mergeSha})\n`, { name: "dev", email: "dev@example.com" });
+    s.git.updateRef(`refs/heads/${branchOf(pr.number)}`, leftover);
+    s.git.updateRef(`refs/heads/hotfix-governance/tmp/backport-${pr.number}/1000-dead`, release);
+    await receiveMerge(s, pr.number);
+    const [backport] = backportPulls(s);
+    expect(backport.head.sha).toBe(leftover);
+    expect(backport.labels).toEqual(["backport"]);
+    expect(temporaryBranches(s)).toEqual([]); // the stale temporary branch is cleaned up
+  });
+
+  test("a branch of that name that is not the app's backport is left alone and reported", async () => {
+    const { s, pr } = await merged();
+    s.git.createBranch(branchOf(pr.number), "release/1.0");
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    expect(appComments(s, pr.number)[0].body).toContain("already exists and is not this app's backport");
+  });
+});
+
+test("dry run: reads only, no branch, PR or comment", async () => {
+  const s = await createScenario(BACKPORT_CONFIG + "dry_run: true\n");
+  seedHistory(s.git);
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['d'];\n" }, "d");
+  const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+  s.t.sim.reset();
+  await receiveMerge(s, pr.number);
+  expect(s.t.sim.writes()).toEqual([]);
+  expect(backportPulls(s)).toEqual([]);
+});
+
+describe("cost: GitHub requests per target do not depend on the repository or the change", () => {
+  const measure = async (files: number, changed: number, method: "squash" | "rebase" | "merge") => {
+    const s = await createScenario();
+    s.git.bulkCommit("main", Array.from({ length: files }, (_, index) => ({ path: `src/module${index % 50}/file${index}.ts`, content: `export const value${index} = ${index};\n` })), "A big repository");
+    s.git.createBranch("release/1.0", "main");
+    s.git.commitFiles("release/1.0", { "CHANGELOG.md": "## 1.0\n" }, "Release 1.0");
+    s.git.createBranch("fix", "main");
+    const change = Object.fromEntries(Array.from({ length: changed }, (_, index) => [`src/module${index % 50}/file${index}.ts`, `export const value${index} = ${index + 1};\n`]));
+    if (method === "rebase") {
+      const half = Object.keys(change).length / 2;
+      s.git.commitFiles("fix", Object.fromEntries(Object.entries(change).slice(0, half)), "First half");
+      s.git.commitFiles("fix", Object.fromEntries(Object.entries(change).slice(half)), "Second half");
+    } else s.git.commitFiles("fix", change, "The change");
+    const { pr } = mergeHotfix(s, { head: "fix", method });
+    s.t.sim.reset();
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toHaveLength(1);
+    return backportRequests(s).map((request) => `${request.method} ${request.path.replace(/\/\d{13}-[0-9a-f]+$/, "/<temp>")}`);
+  };
+
+  test("small or large repository, one file or 200: the same 11 requests for one target", async () => {
+    const small = await measure(20, 2, "squash");
+    const large = await measure(3000, 200, "squash");
+    expect(large).toEqual(small);
+    expect(small.length).toBeLessThanOrEqual(12);
+    expect(small).toEqual([
+      "POST /graphql",
+      "POST /graphql",
+      "POST /repos/acme/shop/git/commits",
+      "POST /repos/acme/shop/git/refs",
+      "POST /repos/acme/shop/merges",
+      "POST /repos/acme/shop/git/commits",
+      "POST /repos/acme/shop/git/refs",
+      "DELETE /repos/acme/shop/git/refs/heads/hotfix-governance/tmp/backport-1/<temp>",
+      "POST /repos/acme/shop/pulls",
+      "PATCH /repos/acme/shop/issues/2",
+      "POST /repos/acme/shop/pulls/2/requested_reviewers",
+    ]);
+  });
+
+  test("rebase and merge-commit merges cost the same", async () => {
+    const squash = await measure(20, 4, "squash");
+    expect(await measure(20, 4, "rebase")).toEqual(squash);
+    expect(await measure(20, 4, "merge")).toEqual(squash);
+  });
+});
