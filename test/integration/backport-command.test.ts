@@ -1,0 +1,117 @@
+import nock from "nock";
+import { issueCommentEvent } from "../support/events.js";
+import { disposeAllGitRepos } from "../support/git/git-repo.js";
+import { appComments, BACKPORT_CONFIG, backportPulls, comment, createScenario, mergeHotfix, receiveMerge, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
+import { openPullFromGit, syncBranches } from "../support/simulator/routes-git.js";
+
+afterEach(() => nock.cleanAll());
+afterAll(() => {
+  nock.restore();
+  disposeAllGitRepos();
+});
+
+const reactions = (s: Scenario, commentId: number) =>
+  s.t.sim.repo(REPO).reactions.filter((reaction) => reaction.subjectId === commentId && reaction.user.login.endsWith("[bot]")).map((reaction) => reaction.content);
+
+/** A merged hotfix, already backported to release/1.0 at merge; release/0.9 exists too. */
+const mergedHotfix = async (config = BACKPORT_CONFIG) => {
+  const s = await createScenario(config);
+  seedHistory(s.git);
+  s.git.createBranch("release/0.9", "release/1.0~1");
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
+  const merged = mergeHotfix(s, { head: "fix", method: "squash" });
+  await receiveMerge(s, merged.pr.number);
+  return { s, ...merged };
+};
+
+test("an approver orders a backport: 👍, the PR, one reply saying what happened", async () => {
+  const { s, pr, mergeSha } = await mergedHotfix();
+  const order = await comment(s, pr.number, "lead", "/backport release/0.9");
+  expect(reactions(s, order.id)).toEqual(["+1"]);
+  const backport = backportPulls(s).find((pull) => pull.base.ref === "release/0.9")!;
+  expect(backport).toMatchObject({ title: "[Backport release/0.9] Fix the checkout outage", head: { ref: `backport/${pr.number}-to-release/0.9` }, labels: ["backport"] });
+  const tree = s.git.commit(s.git.rev(`backport/${pr.number}-to-release/0.9`)).tree;
+  expect(tree).toBe(s.git.cherryPickTree(s.git.rev("release/0.9"), { commit: mergeSha }));
+  const replies = appComments(s, pr.number);
+  expect(replies).toHaveLength(1);
+  expect(replies[0].body).toContain("> /backport release/0.9");
+  expect(replies[0].body).toContain(`Backport pull request: #${backport.number}`);
+});
+
+test("several branches, the PR's own base and a bad name: ported, skipped and said so", async () => {
+  const { s, pr } = await mergedHotfix();
+  await comment(s, pr.number, "ops", "Please:\n/backport release/0.9 main\n/backport bad..name release/1.0");
+  expect(backportPulls(s).map((pull) => pull.base.ref).sort()).toEqual(["release/0.9", "release/1.0"]);
+  const [reply] = appComments(s, pr.number);
+  expect(reply.body).toContain("`main`: skipped, the pull request was merged into it.");
+  expect(reply.body).toContain("`bad..name`: skipped, not a valid branch name.");
+  expect(reply.body).toContain("`release/1.0`: Backport opened"); // already made at merge: reported, not redone
+});
+
+test.each([
+  ["someone who may not approve", "visitor", "only people who may approve emergency changes can order backports"],
+  ["the PR's author", "dev", "the author of the pull request cannot approve it"],
+])("%s is refused: 👎 and one reply, nothing created", async (_who, login, why) => {
+  const { s, pr } = await mergedHotfix();
+  s.t.sim.setPermission(REPO, "visitor", "read");
+  s.t.sim.reset();
+  const order = await comment(s, pr.number, login, "/backport release/0.9");
+  expect(reactions(s, order.id)).toEqual(["-1"]);
+  expect(backportPulls(s).map((pull) => pull.base.ref)).toEqual(["release/1.0"]);
+  const replies = appComments(s, pr.number);
+  expect(replies).toHaveLength(1);
+  expect(replies[0].body).toContain(why);
+  expect(s.git.ref(`refs/heads/backport/${pr.number}-to-release/0.9`)).toBeNull();
+});
+
+test("on a PR that is not merged: refused with the reason", async () => {
+  const s = await createScenario();
+  seedHistory(s.git);
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", { "src/cart.ts": "x\n" }, "x");
+  syncBranches(s.t.sim.repo(REPO));
+  const pr = openPullFromGit(s.t.sim, REPO, { head: "fix", labels: ["hotfix"], author: "dev" });
+  const order = await comment(s, pr.number, "lead", "/backport release/1.0");
+  expect(reactions(s, order.id)).toEqual(["-1"]);
+  expect(appComments(s, pr.number)[0].body).toContain("is not merged");
+  expect(backportPulls(s)).toEqual([]);
+});
+
+test("a redelivered command replies once and creates nothing new", async () => {
+  const { s, pr } = await mergedHotfix();
+  const order = await comment(s, pr.number, "lead", "/backport release/0.9");
+  const pulls = backportPulls(s).length;
+  s.t.sim.reset();
+  await s.t.receive("issue_comment", issueCommentEvent(s.t.sim, REPO, order, "created"));
+  expect(appComments(s, pr.number)).toHaveLength(1);
+  expect(backportPulls(s)).toHaveLength(pulls);
+  // Only the (idempotent) reaction is written again; GitHub answers 200 for an existing one.
+  expect(s.t.sim.writes().map((request) => `${request.method} ${request.status}`)).toEqual(["POST 200"]);
+});
+
+test("a conflicting command target: the reply holds the manual commands", async () => {
+  const { s, pr, mergeSha } = await mergedHotfix();
+  s.git.commitFiles("release/0.9", { "src/cart.ts": "export const cart = ['0.9'];\n" }, "0.9 cart");
+  await comment(s, pr.number, "lead", "/backport release/0.9");
+  const [reply] = appComments(s, pr.number);
+  expect(reply.body).toContain("`release/0.9`: Conflict");
+  expect(reply.body).toContain(`git cherry-pick -x ${mergeSha}`);
+});
+
+test("dry run: the reply says what would be done; nothing is created", async () => {
+  const { s, pr } = await mergedHotfix(BACKPORT_CONFIG + "dry_run: true\n");
+  await comment(s, pr.number, "lead", "/backport release/0.9");
+  expect(backportPulls(s)).toEqual([]);
+  const [reply] = appComments(s, pr.number);
+  expect(reply.body).toContain("Dry run");
+  expect(reply.body).toContain("`release/0.9`: Backport planned (dry run)");
+});
+
+test("comments without a command, or only quoting or mentioning one, cost nothing", async () => {
+  const { s, pr } = await mergedHotfix();
+  s.t.sim.reset();
+  await comment(s, pr.number, "lead", "> /backport release/0.9\nthat was the idea");
+  await comment(s, pr.number, "lead", "Should we `/backport release/0.9`?");
+  expect(s.t.sim.writes()).toEqual([]);
+});
