@@ -9,6 +9,9 @@ const HANDLED_TTL_SECONDS = 3 * 24 * 3600;
 /** A GitHub request that hangs is aborted after this long (then retried as a 5xx by Probot). */
 const requestTimeoutMs = (): number => Number(process.env.GITHUB_REQUEST_TIMEOUT_MS ?? 20_000);
 
+/** The endpoint template (`/repos/{owner}/{repo}/check-runs`); GraphQL's absolute URL becomes `/graphql`. */
+const routeOf = (url: unknown): string => (/\/graphql$/.test(String(url)) ? "/graphql" : String(url));
+
 /** Every attempt (retries included) gets its own timer: a hanging request is aborted, then retried. */
 const fetchWithTimeout: typeof fetch = (input, init) => {
   const timeout = AbortSignal.timeout(requestTimeoutMs());
@@ -35,18 +38,19 @@ export const on = <E extends EmitterWebhookEventName>(
       options.request = { ...options.request, fetch: fetchWithTimeout };
     });
     context.octokit.hook.after("request", (response, options) => {
-      metrics.githubRequests.inc({ method: options.method, route: String(options.url), status: String(response.status) });
+      metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String(response.status) });
       const remaining = Number(response.headers["x-ratelimit-remaining"]);
       if (Number.isFinite(remaining)) metrics.rateLimitRemaining.set(remaining);
     });
     context.octokit.hook.error("request", (error, options) => {
-      metrics.githubRequests.inc({ method: options.method, route: String(options.url), status: String((error as { status?: number }).status ?? "network") });
+      metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String((error as { status?: number }).status ?? "network") });
       throw error;
     });
     const { coordination } = runtime;
     await coordination.withLock(`delivery:${key}`, async () => {
       if (await coordination.isHandled(key)) {
         delivery.log.info({ outcome: "duplicate-delivery", event: delivery.event }, "delivery already handled; skipped");
+        metrics.deliveries.inc({ event: delivery.event, outcome: "duplicate" });
         return;
       }
       const stop = metrics.webhookDuration.startTimer({ event: delivery.event });
@@ -55,8 +59,10 @@ export const on = <E extends EmitterWebhookEventName>(
         stop({ outcome: "ok" });
       } catch (error) {
         stop({ outcome: "error" });
+        metrics.deliveries.inc({ event: delivery.event, outcome: "error" });
         throw error;
       }
+      metrics.deliveries.inc({ event: delivery.event, outcome: "handled" });
       await coordination.markHandled(key, HANDLED_TTL_SECONDS);
     });
   });

@@ -12,6 +12,12 @@ export const metrics = {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   }),
+  deliveries: new Counter({
+    name: "hotfix_webhook_deliveries_total",
+    help: "Webhook deliveries, by event and outcome (handled, duplicate, error).",
+    labelNames: ["event", "outcome"] as const,
+    registers: [registry],
+  }),
   githubRequests: new Counter({
     name: "hotfix_github_requests_total",
     help: "GitHub API requests made, by method, route and status.",

@@ -24,7 +24,16 @@ export const rateLimitHandlers = {
   },
 };
 
-export const HotfixOctokit = ProbotOctokit.defaults((instanceOptions: any) => ({
-  ...instanceOptions,
-  throttle: { ...instanceOptions?.throttle, ...rateLimitHandlers },
-}));
+export const HotfixOctokit = ProbotOctokit.defaults((instanceOptions: any) => {
+  // GitHub's write spacing is per installation: without its id every installation of the
+  // process would share one queue (one GraphQL query a second for all repositories).
+  const installationId = instanceOptions?.auth?.installationId;
+  return {
+    ...instanceOptions,
+    throttle: {
+      ...instanceOptions?.throttle,
+      ...(installationId && !instanceOptions?.throttle?.id ? { id: `installation-${installationId}` } : {}),
+      ...rateLimitHandlers,
+    },
+  };
+});

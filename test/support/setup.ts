@@ -1,10 +1,3 @@
-// nock 15 uses Promise.withResolvers, which Node 20 lacks.
-if (!(Promise as any).withResolvers) {
-  (Promise as any).withResolvers = function withResolvers<T>() {
-    let resolve!: (value: T) => void;
-    let reject!: (reason?: unknown) => void;
-    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-}
+import "./polyfills.js";
+
 process.env.LOG_LEVEL ??= "silent";
