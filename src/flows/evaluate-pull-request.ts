@@ -36,7 +36,7 @@ export const evaluatePullRequest = (delivery: Delivery, number: number, headShaH
 
 const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> => {
   const log = delivery.log.child({ pr: number });
-  let facts: PullRequestFacts | null;
+  let facts: PullRequestFacts | null = null;
   let output: CheckOutput | null;
   let afterCheck: AfterCheck | undefined;
   try {
@@ -60,7 +60,9 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
       return null;
     }
     log.error({ outcome: "cannot-evaluate", err: describeGitHubError(error) }, "could not evaluate; failing closed");
-    if (headShaHint) await failClosed(delivery, headShaHint, describeGitHubError(error));
+    // Comment events carry no head commit: once the facts are read, theirs is known.
+    const headSha = headShaHint ?? (facts as PullRequestFacts | null)?.headSha;
+    if (headSha) await failClosed(delivery, headSha, describeGitHubError(error));
     throw error;
   }
   if (!output) {

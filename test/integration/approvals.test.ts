@@ -592,6 +592,17 @@ describe("cost", () => {
     expect(lookups()).toEqual([]);
   });
 
+  test("a look-up failing on a comment event (no head commit in the payload) still fails the check closed", async () => {
+    const pr = await start();
+    await comment(pr, "alice", "/approve-emergency");
+    expect(check(pr).conclusion).toBe("success");
+    t.sim.fail("GET", /\/collaborators\/erin\/permission$/, ghError(502, "Bad Gateway"));
+    const approval = t.sim.addComment(REPO, pr.number, "erin", "/approve-emergency");
+    await expect(t.receive("issue_comment", issueCommentEvent(t.sim, REPO, approval, "created"))).rejects.toThrow();
+    expect(check(pr).conclusion).toBe("failure");
+    expect(check(pr).output.summary).toContain("GitHub answered 502");
+  });
+
   test("a look-up GitHub cannot answer fails the check closed", async () => {
     const pr = await start();
     t.sim.fail("GET", /\/collaborators\/alice\/permission$/, ghError(500, "Server Error"));
