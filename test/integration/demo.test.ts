@@ -1,5 +1,6 @@
 import { jest } from "@jest/globals";
 import nock from "nock";
+import { renderReport, transcriptOfStep } from "../../scripts/demo/report.js";
 import { DEMO_REPO, DEMO_TITLE, playStory, type StoryResult } from "../../scripts/demo/story.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
@@ -82,4 +83,28 @@ test("after the merge: a forward-port PR to main, no backport PR or branch for r
   const issues = [...repo().issues.values()];
   expect(issues.map((issue) => issue.title)).toEqual([`Postmortem: ${DEMO_TITLE} (#${story.pr})`]);
   expect(issues[0].assignees).toEqual(["dev", "maria"]);
+});
+
+test("the transcript and the report say what happened, with the check's text and the postmortem", () => {
+  const transcript = story.steps.map(transcriptOfStep).join("\n");
+  expect(transcript).not.toContain("DID NOT HAPPEN");
+  expect(transcript).toContain("❌ failure — Hotfix blocked: 1 requirement failed");
+  expect(transcript).toContain("6 files changed; a hotfix may change at most 3.");
+  expect(transcript).toContain("✅ success — Hotfix governance passed");
+  const report = renderReport(t.sim, story, { how: "in process", startedAt: new Date(T0), seconds: 1 });
+  expect(report).toMatch(/\*\*All \d+ expectations held\*\*/);
+  expect(report).toContain(`#### #2 [Backport main] ${DEMO_TITLE}`);
+  expect(report).toContain(`#### #3 Postmortem: ${DEMO_TITLE} (#${story.pr})`);
+  expect(report).toContain("`backport/1-to-main`");
+});
+
+test("what each step costs on GitHub (requests, of which writes): the figures the README quotes", () => {
+  expect(story.steps.map((step) => [step.event, step.requests, step.writes])).toEqual([
+    ["pull_request.opened", 5, 3], // config, facts; check, status comment, review request
+    ["pull_request.synchronize", 4, 2], // config, facts; new check on the new head, status comment
+    ["issue_comment.created", 5, 3], // config, facts; check text, 👎, reply (the author needs no look-up)
+    ["issue_comment.created", 6, 3], // config, facts, @maria's role; check, 👍, status comment
+    ["check_run.completed", 5, 2], // config, facts, role (cached 60 s: this is 2 minutes later); check, status comment
+    ["pull_request.closed", 24, 16], // two cherry-picks over the git-data API, one PR, the conflict report, the postmortem
+  ]);
 });
