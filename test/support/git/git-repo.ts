@@ -427,14 +427,24 @@ export class GitRepo {
     return { full: pack(["--revs", "--all"], ""), shallow: pack([], objects.join("\n") + "\n") };
   }
 
-  /** Fills a branch with `count` files in one commit, fast (git fast-import). */
+  /** Fills a branch with files in one commit, fast (git fast-import). */
   bulkCommit(branch: string, files: Array<{ path: string; content: string }>, message: string): string {
+    return this.bulkCommits(branch, [{ files, message }]);
+  }
+
+  /** Many commits on a branch in one git process (git fast-import): large histories for benchmarks. */
+  bulkCommits(branch: string, commits: Array<{ files: Array<{ path: string; content: string }>; message: string }>): string {
     const parent = this.resolve(`refs/heads/${branch}`);
-    const lines: string[] = [`commit refs/heads/${branch}`, `committer Dev <dev@example.com> ${Math.floor(Date.now() / 1000)} +0000`, `data ${Buffer.byteLength(message)}`, message];
-    if (parent) lines.push(`from ${parent}`);
-    const chunks = [lines.join("\n") + "\n"];
-    for (const file of files) chunks.push(`M 100644 inline ${file.path}\ndata ${Buffer.byteLength(file.content)}\n${file.content}\n`);
-    this.git(["fast-import", "--quiet", "--force"], { input: chunks.join("") + "\n" });
+    const time = Math.floor(Date.now() / 1000) - commits.length;
+    const chunks: string[] = [];
+    commits.forEach((commit, index) => {
+      const lines = [`commit refs/heads/${branch}`, `committer Dev <dev@example.com> ${time + index} +0000`, `data ${Buffer.byteLength(commit.message)}`, commit.message];
+      if (index === 0 && parent) lines.push(`from ${parent}`);
+      chunks.push(lines.join("\n") + "\n");
+      for (const file of commit.files) chunks.push(`M 100644 inline ${file.path}\ndata ${Buffer.byteLength(file.content)}\n${file.content}\n`);
+      chunks.push("\n");
+    });
+    this.git(["fast-import", "--quiet", "--force"], { input: chunks.join("") });
     return this.rev(`refs/heads/${branch}`);
   }
 }
