@@ -23,6 +23,9 @@ const unlabel = async (number: number, name = "hotfix") => {
   await t.receive("pull_request", pullRequestEvent(t.sim, REPO, number, "unlabeled", { label: name }));
 };
 
+/** Writes of the check run itself (the status comment of approvals is tested in approvals.test.ts). */
+const checkWrites = () => t.sim.writes().filter((write) => write.path.includes("/check-runs"));
+
 const latest = (number: number) => t.sim.latestCheck(REPO, t.sim.pull(REPO, number).head.sha)!;
 
 afterEach(() => nock.cleanAll());
@@ -166,7 +169,7 @@ describe("the check run's life cycle (GitHub never changes a completed run's con
       ["completed", "failure"],
       ["in_progress", null],
     ]);
-    expect(t.sim.writes().filter((write) => write.method === "PATCH")).toHaveLength(0);
+    expect(checkWrites().filter((write) => write.method === "PATCH")).toHaveLength(0);
   });
 
   test("the same verdict with the same text writes nothing (a redelivery changes nothing)", async () => {
@@ -174,7 +177,7 @@ describe("the check run's life cycle (GitHub never changes a completed run's con
     const pr = t.sim.addPull(REPO, { labels: ["hotfix"] });
     const event = pullRequestEvent(t.sim, REPO, pr.number, "labeled", { label: "hotfix" });
     await t.receive("pull_request", event);
-    expect(t.sim.writes()).toHaveLength(1);
+    expect(checkWrites()).toHaveLength(1);
     t.sim.reset();
     await t.receive("pull_request", event);
     expect(t.sim.writes()).toHaveLength(0);
@@ -347,14 +350,22 @@ describe("failing closed", () => {
 });
 
 describe("cost", () => {
-  test("one evaluation: one facts query, the config read, one write; nothing when unchanged", async () => {
+  test("one evaluation: one facts query, the config read, one check write (+ the status comment once); nothing when unchanged", async () => {
     await setup("label: hotfix\n");
     const pr = t.sim.addPull(REPO, { labels: ["hotfix"] });
     await t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "opened"));
     const calls = t.sim.requests.map((request) => `${request.method} ${request.path}`);
     expect(calls.filter((call) => call === "POST /graphql")).toHaveLength(1);
     expect(calls.filter((call) => call.includes("/contents/"))).toHaveLength(1);
-    expect(t.sim.writes()).toHaveLength(1);
+    expect(checkWrites()).toHaveLength(1);
+    // Becoming a hotfix also posts the one status comment (SPEC §4); nothing else is written.
+    expect(t.sim.writes().map((write) => `${write.method} ${write.path}`)).toEqual([
+      `POST /repos/${REPO}/check-runs`,
+      `POST /repos/${REPO}/issues/${pr.number}/comments`,
+    ]);
     expect(t.sim.unhandled).toEqual([]);
+    t.sim.reset();
+    await t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "edited"));
+    expect(t.sim.writes()).toHaveLength(0);
   });
 });
