@@ -61,7 +61,9 @@ const build = (sim: GitHubSimulator, shape: Shape): { git: GitRepo; number: numb
   }
   git.commitFiles("main", { "NEWS.md": "main moves on\n" }, "Main moves on");
   git.createBranch("fix", "main");
-  const changed = Array.from({ length: shape.changed }, (_, index) => [all[index * Math.floor(shape.files / shape.changed)].path, `${content(index)}// fixed\n`] as const);
+  const step = Math.floor(shape.files / shape.changed);
+  if (step < 1) throw new Error("a change cannot touch more files than the repository has");
+  const changed = Array.from({ length: shape.changed }, (_, index) => [all[index * step].path, `${all[index * step].content}// fixed\n`] as const);
   const parts = shape.method === "rebase" ? 3 : 1;
   for (let part = 0; part < parts; part++) {
     const slice = changed.filter((_, index) => index % parts === part);
@@ -120,7 +122,7 @@ const measure = async (shape: Shape): Promise<Figures> => {
 const kb = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`);
 
 const repositories = [
-  { repository: "small" as const, files: 50, commits: 20 },
+  { repository: "small" as const, files: 400, commits: 50 },
   { repository: "large" as const, files: quick ? 5_000 : 20_000, commits: quick ? 500 : 3_000 },
 ];
 const changes = [1, quick ? 100 : 300];

@@ -107,12 +107,12 @@ export const outcomeSection = (pr: SourcePullRequest, outcome: BackportOutcome):
   return lines.join("\n");
 };
 
-/** The comment on the original PR for the targets that need a person. */
+/** The comment on the original PR for the targets without a backport PR (failures, and changes already there). */
 export const failureComment = (pr: SourcePullRequest, outcomes: BackportOutcome[]): string =>
   [
-    `### Backports of #${pr.number} that need a person`,
+    `### Backports of #${pr.number} not opened`,
     "",
-    `Hotfix Governance could not port this change to ${outcomes.map((outcome) => `\`${outcome.target}\``).join(", ")}. Each is also an action item of the postmortem.`,
+    `Hotfix Governance opened no backport pull request for ${outcomes.map((outcome) => `\`${outcome.target}\``).join(", ")}. The failures are also action items of the postmortem.`,
     "",
     ...outcomes.map((outcome) => outcomeSection(pr, outcome)),
   ].join("\n");

@@ -26,6 +26,3 @@ export interface BackportOutcome {
   manualCommands?: string;
 }
 
-/** Statuses that need a person: the postmortem lists them as action items. */
-export const needsAttention = (outcome: BackportOutcome): boolean =>
-  outcome.status !== "created" && outcome.status !== "planned" && outcome.status !== "already_applied";

@@ -103,7 +103,7 @@ export const backportTargetsQuery = (targets: number): string => {
   return /* GraphQL */ `
   query BackportTargets($owner: String!, $repo: String!, $tempPrefix: String!, $merge: GitObjectID!, $history: Int!, $withHistory: Boolean!${variables}) {
     repository(owner: $owner, name: $repo) {
-      temporary: refs(refPrefix: $tempPrefix, first: 100) { nodes { name } }
+      temporary: refs(refPrefix: $tempPrefix, first: 100) { nodes { prefix name } }
       history: object(oid: $merge) @include(if: $withHistory) {
         ... on Commit {
           history(first: $history) {
@@ -190,7 +190,7 @@ export const fetchTargetStates = async (
       })),
     };
   });
-  const temporary = repository.temporary as { nodes: Array<{ name: string }> };
+  const temporary = repository.temporary as { nodes: Array<{ prefix: string; name: string }> };
   const first = (repository.history as { history?: HistoryConnection } | undefined)?.history;
   const history = historyCommits(first);
   let page = first?.pageInfo;
@@ -206,7 +206,8 @@ export const fetchTargetStates = async (
   }
   return {
     states,
-    temporaryBranches: temporary.nodes.map((node) => (node.name.startsWith("refs/") ? node.name : `${variables.tempPrefix}${node.name}`)),
+    // A ref's full name is its prefix and its name, whatever part of it the prefix covers.
+    temporaryBranches: temporary.nodes.map((node) => (node.name.startsWith("refs/") ? node.name : `${node.prefix}${node.name}`)),
     history,
   };
 };

@@ -416,9 +416,9 @@ describe("cost: GitHub requests per target do not depend on the repository or th
     return backportRequests(s).map((request) => `${request.method} ${request.path.replace(/\/\d{13}-[0-9a-f]+$/, "/<temp>")}`);
   };
 
-  test("small or large repository, one file or 200: the same 11 requests for one target", async () => {
+  test("small or large repository, two files or 150: the same 11 requests for one target", async () => {
     const small = await measure(20, 2, "squash");
-    const large = await measure(3000, 200, "squash");
+    const large = await measure(1500, 150, "squash");
     expect(large).toEqual(small);
     expect(small.length).toBeLessThanOrEqual(12);
     expect(small).toEqual([
