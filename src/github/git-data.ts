@@ -249,17 +249,6 @@ export const getPullRequest = async (octokit: Octokit, repo: RepoRef, number: nu
   return data;
 };
 
-/** GET /repos/{owner}/{repo}/git/ref/{ref}: a branch's head, or null. */
-export const getBranchHead = async (octokit: Octokit, repo: RepoRef, branch: string): Promise<string | null> => {
-  try {
-    const { data } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
-    return data.object.sha;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return null;
-    throw error;
-  }
-};
-
 /** GET /repos/{owner}/{repo}/pulls?head=<owner>:<branch>&state=all: the PR opened from `branch` into `base`. */
 export const findPullRequestByHead = async (octokit: Octokit, repo: RepoRef, branch: string, base: string): Promise<{ number: number; url: string } | null> => {
   const { data } = await octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, base, state: "all", per_page: 10 });

@@ -360,6 +360,44 @@ describe("idempotent", () => {
     expect(temporaryBranches(s)).toEqual([]);
   });
 
+  /** Another replica acts on GitHub while this one works: `act` runs just before the request it names. */
+  const raceAt = (s: Scenario, method: string, path: RegExp, act: () => void) => {
+    const handle = s.t.sim.handle.bind(s.t.sim);
+    let done = false;
+    s.t.sim.handle = async (verb, url, body, headers) => {
+      if (!done && verb === method && path.test(new URL(url, s.t.sim.baseUrl).pathname) && String(body?.ref ?? body?.head ?? "").includes("backport/")) {
+        done = true;
+        act();
+      }
+      return handle(verb, url, body, headers);
+    };
+  };
+
+  test("another replica creates the backport branch first: creating it answers 422 and its branch gets the one PR", async () => {
+    const { s, pr, mergeSha } = await merged();
+    const release = s.git.rev("release/1.0");
+    const theirs = s.git.commitTree(s.git.cherryPickTree(release, { commit: mergeSha })!, [release], `Fix (#${pr.number})\n\n(cherry picked from commit ${mergeSha})\n`, { name: "dev", email: "dev@example.com" });
+    raceAt(s, "POST", /\/git\/refs$/, () => s.git.updateRef(`refs/heads/${branchOf(pr.number)}`, theirs));
+    await receiveMerge(s, pr.number);
+    const refs = s.t.sim.requests.filter((request) => request.method === "POST" && request.path.endsWith("/git/refs") && request.body.ref.includes("backport/"));
+    expect(refs.map((request) => request.status)).toEqual([422]);
+    expect(backportPulls(s)).toHaveLength(1);
+    expect(backportPulls(s)[0].head.sha).toBe(theirs);
+    expect(temporaryBranches(s)).toEqual([]);
+  });
+
+  test("another replica opens the PR first: 422 on ours, theirs is reported, no second PR", async () => {
+    const { s, pr } = await merged();
+    raceAt(s, "POST", /\/pulls$/, () => {
+      s.t.sim.addPull(REPO, { title: "[Backport release/1.0] theirs", base: "release/1.0", head: branchOf(pr.number), headSha: s.git.rev(branchOf(pr.number)), author: "hotfix-governance[bot]" });
+    });
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toHaveLength(1);
+    expect(backportPulls(s)[0].title).toBe("[Backport release/1.0] theirs");
+    expect(s.git.ref(`refs/heads/${branchOf(pr.number)}`)).not.toBeNull();
+    expect(appComments(s, pr.number)).toEqual([]);
+  });
+
   test("an earlier attempt that stopped after pushing the branch is finished: its PR is opened", async () => {
     const { s, pr, mergeSha } = await merged();
     // What a crashed attempt leaves: the complete backport branch, and a temporary branch.
