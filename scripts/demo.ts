@@ -15,7 +15,7 @@
  * Exits 1 when a step did not happen as the story expects.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import nock from "nock";
@@ -90,5 +90,22 @@ try {
   exitCode = 1;
 } finally {
   await shutdown();
+}
+// What the app itself logged at warn level or above (the audit trail; JSON lines).
+const logged = existsSync(logFile)
+  ? readFileSync(logFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => {
+        try {
+          return JSON.parse(line) as { level?: number; msg?: string };
+        } catch {
+          return { level: 50, msg: line };
+        }
+      })
+  : [];
+if (logged.length > 0) {
+  console.log(`\nThe app logged ${logged.length} warning${logged.length === 1 ? "" : "s"} or error${logged.length === 1 ? "" : "s"} (${relative(root, logFile)}):`);
+  for (const entry of logged.slice(0, 10)) console.log(`   ${(entry.level ?? 0) >= 50 ? "error" : "warn"}: ${entry.msg}`);
 }
 process.exit(exitCode);
