@@ -252,9 +252,14 @@ const cherryPick = async (context: TargetContext, target: string, head: { oid: s
   let temporaryCreated = false;
   try {
     const sibling = await createCommit(octokit, repo, { message: temporaryCommitMessage(pr.number, target), tree: head.tree, parents: [change.parent] });
-    await createBranch(octokit, repo, temporary, sibling);
+    try {
+      await createBranch(octokit, repo, temporary, sibling);
+    } catch (error) {
+      // The name is this attempt's own: "already exists" means a retried request had made it.
+      if (!isAlreadyExists(error)) throw error;
+    }
     temporaryCreated = true;
-    const merged = await mergeIntoBranch(octokit, repo, temporary, change.tip, temporaryCommitMessage(pr.number, target));
+    const merged = await mergeIntoBranch(octokit, repo, temporary, change.tip, temporaryCommitMessage(pr.number, target), sibling);
     if (merged.kind === "conflict") {
       return {
         kind: "done",

@@ -287,17 +287,45 @@ export const deleteBranch = async (octokit: Octokit, repo: RepoRef, branch: stri
 
 export type MergeResult = { kind: "merged"; sha: string; tree: string } | { kind: "nothing-to-merge" } | { kind: "conflict" };
 
+const statusOf = (error: unknown): number | undefined => (error as { status?: number })?.status;
+
 /**
- * POST /repos/{owner}/{repo}/merges: 201 with the merge commit, 204 when `head` is already in
- * `base`, 409 on a conflict. Octokit's retry plugin would retry a 409: `retries: 0` reports it at once.
+ * POST /repos/{owner}/{repo}/merges into a branch this attempt owns: 201 with the merge commit,
+ * 204 when `head` is already in `base`, 409 on a conflict. Octokit's retry plugin would retry a
+ * 409, so the plugin is told not to retry (`retries: 0`) and a 5xx is retried here, once: if the
+ * first try did merge, the retry answers 204 and the merge commit is read from the branch
+ * (GET .../git/ref/{ref}, GET .../git/commits/{sha}) — `onlyMergeOf` says what it must be.
  */
-export const mergeIntoBranch = async (octokit: Octokit, repo: RepoRef, base: string, head: string, message: string): Promise<MergeResult> => {
-  try {
+export const mergeIntoBranch = async (
+  octokit: Octokit,
+  repo: RepoRef,
+  base: string,
+  head: string,
+  message: string,
+  onlyMergeOf?: string,
+): Promise<MergeResult> => {
+  const attempt = async (): Promise<MergeResult> => {
     const response = await octokit.rest.repos.merge({ ...repo, base, head, commit_message: message, request: { retries: 0 } });
     if ((response.status as number) === 204 || !response.data) return { kind: "nothing-to-merge" };
     return { kind: "merged", sha: response.data.sha, tree: response.data.commit.tree.sha };
+  };
+  try {
+    return await attempt();
   } catch (error) {
-    if ((error as { status?: number }).status === 409) return { kind: "conflict" };
+    if (statusOf(error) === 409) return { kind: "conflict" };
+    if ((statusOf(error) ?? 0) < 500) throw error;
+  }
+  try {
+    const retried = await attempt();
+    if (retried.kind !== "nothing-to-merge" || !onlyMergeOf) return retried;
+    // The first try merged after all: the branch's head is that merge.
+    const { data: ref } = await octokit.rest.git.getRef({ ...repo, ref: `heads/${base}` });
+    const { data: commit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: ref.object.sha });
+    const parents = commit.parents.map((parent) => parent.sha);
+    if (parents.length === 2 && parents[0] === onlyMergeOf && parents[1] === head) return { kind: "merged", sha: commit.sha, tree: commit.tree.sha };
+    return retried;
+  } catch (error) {
+    if (statusOf(error) === 409) return { kind: "conflict" };
     throw error;
   }
 };

@@ -280,12 +280,12 @@ describe("failures are reported, never crashes and never silent", () => {
     s.git.createBranch("fix", "main");
     s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['e'];\n" }, "e");
     const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
-    // The merge is the only merge; the backport commit is the second commit created.
-    const nth = method === "POST" && path.source.includes("merges") ? 1 : 2;
+    // Both tries of the merge fail; or the backport commit (the second commit created) fails.
+    const failing = path.source.includes("merges") ? [1, 2] : [2];
     const handle = s.t.sim.handle.bind(s.t.sim);
     let seen = 0;
     s.t.sim.handle = async (verb, url, body, headers) => {
-      if (verb === method && path.test(new URL(url, s.t.sim.baseUrl).pathname) && ++seen === nth) return ghError(502, "Server Error");
+      if (verb === method && path.test(new URL(url, s.t.sim.baseUrl).pathname) && failing.includes(++seen)) return ghError(502, "Server Error");
       return handle(verb, url, body, headers);
     };
     await receiveMerge(s, pr.number);
@@ -293,6 +293,31 @@ describe("failures are reported, never crashes and never silent", () => {
     expect(s.git.ref(`refs/heads/${branchOf(pr.number)}`)).toBeNull();
     expect(temporaryBranches(s)).toEqual([]);
     expect(appComments(s, pr.number)[0].body).toContain("`release/1.0`: Failed");
+  });
+
+  test.each([
+    ["before merging", false],
+    ["after merging (the answer was lost)", true],
+  ])("a 5xx from the merges endpoint %s is retried once, and the backport made", async (_when, mergedFirst) => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['m'];\n" }, "m");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    const handle = s.t.sim.handle.bind(s.t.sim);
+    let merges = 0;
+    s.t.sim.handle = async (verb, url, body, headers) => {
+      if (verb === "POST" && url.endsWith("/merges") && ++merges === 1) {
+        if (mergedFirst) await handle(verb, url, body, headers);
+        return ghError(502, "Server Error");
+      }
+      return handle(verb, url, body, headers);
+    };
+    await receiveMerge(s, pr.number);
+    expect(merges).toBe(2);
+    expect(backportPulls(s)).toHaveLength(1);
+    expect(backportCommit(s, pr.number).tree).toBe(s.git.cherryPickTree(s.git.rev("release/1.0"), { commit: mergeSha }));
+    expect(temporaryBranches(s)).toEqual([]);
   });
 
   test("a GitHub error opening the PR: the branch is removed, so no half-made backport stays", async () => {
