@@ -103,16 +103,9 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
     log.info({ outcome: "no-targets" }, "no backport targets");
     return finish([], plan.ignored);
   }
-  const failAll = (reason: string, change?: MergedChange) =>
+  const failAll = (reason: string) =>
     finish(
-      plan.targets.map((target) => ({
-        target,
-        status: "failed" as const,
-        reason,
-        at,
-        branch: backportBranch(pr.number, target),
-        ...(change ? { manualCommands: manualCommands(source, target, change) } : {}),
-      })),
+      plan.targets.map((target) => ({ target, status: "failed" as const, reason, at, branch: backportBranch(pr.number, target) })),
       plan.ignored,
     );
   const merge = sourceFacts.merge;
