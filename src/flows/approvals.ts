@@ -7,6 +7,7 @@ import {
   reviewRequestsFor,
   statusCommentBody,
 } from "../governance/approvals/feedback.js";
+import { dryRunNote } from "../governance/dry-run.js";
 import type { HotfixEvaluation } from "../governance/evaluate-hotfix.js";
 import type { PullRequestFacts } from "../governance/facts.js";
 import type { RuleResult } from "../governance/rule-result.js";
@@ -90,7 +91,8 @@ const applyApprovalEffects = async (
     await bestEffort(delivery, pr, `reply to ${source.kind} ${source.id}`, () => createComment(octokit, repo, pr, body));
   }
 
-  const status = planStatusComment(facts, statusCommentBody({ config, results: verdict.results, approvals: evaluation }));
+  const note = config.dry_run ? dryRunNote(facts, config) : undefined;
+  const status = planStatusComment(facts, statusCommentBody({ config, results: verdict.results, approvals: evaluation, note }));
   if (status.action === "create") await bestEffort(delivery, pr, "create the status comment", () => createComment(octokit, repo, pr, status.body));
   if (status.action === "update") {
     await bestEffort(delivery, pr, "update the status comment", () => updateComment(octokit, repo, status.commentId, status.body));

@@ -6,6 +6,7 @@ import {
   planCheckWrite,
   type CheckOutput,
 } from "../governance/check-output.js";
+import { dryRunNote } from "../governance/dry-run.js";
 import { evaluateHotfix, isHotfix } from "../governance/evaluate-hotfix.js";
 import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
@@ -96,7 +97,9 @@ const decide = async (
   }
   const approvals = await approvalResults(delivery, facts, settings);
   const evaluation = evaluateHotfix(facts, settings, approvals.results);
-  return { output: hotfixCheckOutput(evaluation), afterCheck: () => approvals.afterCheck(evaluation) };
+  // A trial creates nothing after the merge: the check says what it would create.
+  const note = settings.dry_run ? dryRunNote(facts, settings) : undefined;
+  return { output: hotfixCheckOutput(evaluation, note), afterCheck: () => approvals.afterCheck(evaluation) };
 };
 
 const applyCheck = async (delivery: Delivery, headSha: string, runs: OwnCheckRun[], output: CheckOutput) => {

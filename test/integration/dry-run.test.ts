@@ -86,11 +86,22 @@ const mergeHotfix = async (): Promise<SimPull> => {
   return pr;
 };
 
-test("before the merge: the check and the replies are as without dry run; nothing is created", async () => {
+/** What the check and the status comment say the merge would create. */
+const WOULD = [
+  "🧪 **Dry run** (`dry_run: true`): the app creates no branch, pull request or issue. When this hotfix merges, it would:",
+  "- port it to `release/1.1`: branch `backport/1-to-release/1.1` and pull request **[Backport release/1.1] Fix checkout crash**;",
+  "- port it to `main`: branch `backport/1-to-main` and pull request **[Backport main] Fix checkout crash**;",
+  "- open the postmortem issue **Postmortem: Fix checkout crash (#1)**, assigned to `dev`, `maria`.",
+].join("\n");
+
+test("before the merge: the check and the replies as without dry run, plus what the merge would create; nothing is created", async () => {
   const pr = await mergeHotfix();
   const check = t.sim.latestCheck(REPO, pr.head.sha)!;
   expect(check.output.title).toBe("Hotfix governance passed");
-  expect(appComments(pr).filter((comment) => comment.body.includes("<!-- hotfix-governance:status -->"))).toHaveLength(1);
+  expect(check.output.text).toContain(WOULD);
+  const status = appComments(pr).filter((comment) => comment.body.includes("<!-- hotfix-governance:status -->"));
+  expect(status).toHaveLength(1);
+  expect(status[0].body).toContain(WOULD);
   const approval = t.sim.repo(REPO).issueComments.find((comment) => comment.user.login === "maria")!;
   expect(t.sim.repo(REPO).reactions.filter((reaction) => reaction.subjectId === approval.id).map((reaction) => reaction.content)).toEqual(["+1"]);
   expect(creations()).toEqual([]);

@@ -92,6 +92,8 @@ export const statusCommentBody = (input: {
   config: HotfixConfig;
   results: RuleResult[];
   approvals: Pick<ApprovalsEvaluation, "approvals" | "requirements">;
+  /** Said above the footer (a dry run: what the merge would create). */
+  note?: string;
 }): string => {
   const { config, results, approvals } = input;
   const missing = results.filter((result) => result.status !== "pass");
@@ -117,6 +119,7 @@ export const statusCommentBody = (input: {
     "",
     `**How:** comment \`/approve-emergency <reason>\` on a line of its own; \`/revoke-emergency\` withdraws your approval. An edited comment never approves${config.approvals.dismiss_on_push ? ", and a new push dismisses earlier approvals" : ""}.`,
     "",
+    ...(input.note ? [input.note, ""] : []),
     FOOTER,
   );
   return lines.join("\n");
