@@ -123,11 +123,14 @@ test("the merge of a hotfix creates no branch, no pull request and no issue, and
   expect(creations()).toEqual([]);
   expect(t.sim.unhandled).toEqual([]);
 
-  // Said instead: the postmortem it would have opened.
+  // Said instead, on the PR: the backports and the postmortem it would have opened (the status
+  // comment, kept from before the merge), and the postmortem comment of the merge itself.
   const said = appComments(pr).map((comment) => comment.body).join("\n\n");
-  expect(said).toContain("Dry run (`dry_run: true`)");
+  expect(said).toContain(WOULD);
+  expect(said).toContain("🧪 Dry run (`dry_run: true`): a postmortem issue would be opened");
   expect(said).toContain(`**Postmortem: ${TITLE} (#${pr.number})**`);
   expect(said).toContain("assigned to @dev, @maria");
+  expect(t.sim.latestCheck(REPO, pr.head.sha)?.output.text).toContain(WOULD);
 });
 
 test("a redelivered merge in dry run says nothing twice", async () => {
