@@ -11,6 +11,7 @@ import { evaluateHotfix, isHotfix } from "../governance/evaluate-hotfix.js";
 import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
+import { metrics } from "../platform/metrics.js";
 import { settleAll } from "../platform/settle-all.js";
 import { approvalResults, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
@@ -71,6 +72,7 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
     return { facts, output, write: "none" };
   }
   const write = await applyCheck(delivery, facts.headSha, facts.ownCheckRuns, output);
+  if (write !== "none") metrics.checkConclusions.inc({ conclusion: output.conclusion ?? output.status });
   log.info(
     { outcome: output.conclusion ?? output.status, write, sha: facts.headSha, title: output.title },
     "hotfix governance evaluated",

@@ -88,6 +88,10 @@ test("GET /healthz, /readyz and /metrics", async () => {
   const metrics = await fetch(`${base}/metrics`);
   expect(metrics.status).toBe(200);
   const text = await metrics.text();
-  expect(text).toContain("hotfix_github_requests_total");
-  expect(text).toContain("hotfix_webhook_handling_seconds");
+  // What the signed delivery above did, as Prometheus sees it.
+  expect(text).toMatch(/hotfix_github_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
+  expect(text).toMatch(/hotfix_github_requests_total\{method="POST",route="\/repos\/\{owner\}\/\{repo\}\/check-runs",status="201"\} \d+/);
+  expect(text).toMatch(/hotfix_webhook_deliveries_total\{event="pull_request.opened",outcome="handled"\} [1-9]/);
+  expect(text).toMatch(/hotfix_check_conclusions_total\{conclusion="in_progress"\} [1-9]/);
+  expect(text).toContain("hotfix_webhook_handling_seconds_bucket");
 });
