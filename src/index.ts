@@ -9,11 +9,12 @@ import { registerMergeHandler } from "./handlers/merged.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
 import { leaderOnly } from "./platform/leader.js";
-import { coordinationCache, createRuntime } from "./platform/runtime.js";
+import { coordinationCache, createRuntime, type Runtime } from "./platform/runtime.js";
 
 /** Registration only: every behaviour lives in the handlers and the flows they call. */
 const hotfixGovernance: ApplicationFunction = (app, options) => {
-  const runtime = createRuntime(app.log as unknown as Logger);
+  // A runtime may be handed in (tests, embedding); otherwise it comes from the environment.
+  const runtime = (options.runtime as Runtime | undefined) ?? createRuntime(app.log as unknown as Logger);
   // Team and role look-ups are shared by replicas when Redis is configured.
   useAuthorizationCache(coordinationCache(runtime.coordination));
   registerHttpRoutes(options.addHandler, { check: () => runtime.coordination.health() });

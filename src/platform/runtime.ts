@@ -11,14 +11,14 @@ export interface Runtime {
   now: () => Date;
 }
 
-export const appIdFromEnv = (): number | null => {
-  const id = Number.parseInt(process.env.APP_ID ?? "", 10);
+export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | null => {
+  const id = Number.parseInt(env.APP_ID ?? "", 10);
   return Number.isFinite(id) ? id : null;
 };
 
 export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env): Runtime => ({
   coordination: createCoordination(env.REDIS_URL, log),
-  appId: appIdFromEnv(),
+  appId: appIdFromEnv(env),
   now: () => new Date(),
 });
 

@@ -20,6 +20,7 @@ const twoReplicas = async (redisUrl: string): Promise<{ a: TestApp; b: TestApp; 
   nock.cleanAll();
   const a = await createTestApp({ redisUrl });
   const b = await createTestApp({ redisUrl, sim: a.sim });
+  opened.push(a, b);
   a.sim.addRepo(REPO, { config: CONFIG });
   const git = attachGit(a.sim, REPO);
   a.sim.setPermission(REPO, "dev", "write");
@@ -34,7 +35,11 @@ const twoReplicas = async (redisUrl: string): Promise<{ a: TestApp; b: TestApp; 
 const backportPulls = (t: TestApp) => [...t.sim.repo(REPO).pulls.values()].filter((pull) => pull.head.ref.startsWith("backport/"));
 const postmortems = (t: TestApp) => [...t.sim.repo(REPO).issues.values()].filter((issue) => issue.title.startsWith("Postmortem:"));
 
-afterEach(() => nock.cleanAll());
+const opened: TestApp[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((app) => app.close()));
+  nock.cleanAll();
+});
 afterAll(() => nock.restore());
 
 describeWithRedis("several replicas on one Redis", () => {

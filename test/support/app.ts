@@ -3,6 +3,7 @@ import nock from "nock";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { rateLimitHandlers } from "../../src/platform/octokit.js";
+import { createRuntime } from "../../src/platform/runtime.js";
 import hotfixGovernance from "../../src/index.js";
 import { createSimulator, SIM_APP, type GitHubSimulator } from "./simulator/index.js";
 
@@ -14,6 +15,8 @@ export const testPrivateKey = (): string =>
 export interface TestApp {
   probot: Probot;
   sim: GitHubSimulator;
+  /** Closes what the instance holds open (its Redis connection). */
+  close: () => Promise<void>;
   /** Delivers an event; `id` is GitHub's X-GitHub-Delivery (a redelivery keeps it). */
   receive: (name: string, payload: any, id?: string) => Promise<void>;
 }
@@ -55,17 +58,12 @@ export const createTestApp = async (
         : { enabled: false },
     })),
   });
-  const previousRedis = process.env.REDIS_URL;
-  if (options.redisUrl) process.env.REDIS_URL = options.redisUrl;
-  try {
-    await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {} });
-  } finally {
-    if (previousRedis === undefined) delete process.env.REDIS_URL;
-    else process.env.REDIS_URL = previousRedis;
-  }
+  const runtime = createRuntime(probot.log as unknown as Logger, { REDIS_URL: options.redisUrl, APP_ID: String(SIM_APP.id) });
+  await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {}, runtime });
   return {
     probot,
     sim,
+    close: () => runtime.coordination.close(),
     receive: async (name, payload, id) => {
       deliveries += 1;
       await probot.receive({ id: id ?? `delivery-${deliveries}`, name: name as any, payload });
