@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
+import { actorOf, headCheckOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
-import type { Actor, HeadCheck } from "../governance/facts.js";
 import type { HistoryComment, LabelEvent, PullRequestHistory, ReferencingIssue } from "../postmortem/history.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -110,28 +110,13 @@ export const PULL_REQUEST_HISTORY_PAGE_QUERY = /* GraphQL */ `
 /** A hotfix PR's timeline is short; this bounds the pages read for a pathological one. */
 const MAX_TIMELINE_PAGES = 20;
 
-const actor = (node: any): Actor | null => (node?.login ? { login: node.login, isBot: node.__typename === "Bot" } : null);
 
-const headCheck = (node: any): HeadCheck => {
-  if (node.__typename === "StatusContext") {
-    const state = String(node.state).toLowerCase();
-    const pending = state === "pending" || state === "expected";
-    return { name: node.context, kind: "status", status: pending ? "pending" : "completed", conclusion: pending ? null : state, completedAt: node.createdAt ?? null };
-  }
-  return {
-    name: node.name,
-    kind: "check_run",
-    status: node.status === "COMPLETED" ? "completed" : "pending",
-    conclusion: node.conclusion ? String(node.conclusion).toLowerCase() : null,
-    completedAt: node.completedAt ?? null,
-  };
-};
 
 const comment = (kind: HistoryComment["kind"], node: any): HistoryComment => ({
   kind,
   id: node.databaseId ?? null,
   url: node.url ?? null,
-  author: actor(node.author),
+  author: actorOf(node.author),
   body: node.body ?? "",
   createdAt: kind === "review" ? (node.submittedAt ?? node.createdAt) : node.createdAt,
   lastEditedAt: node.lastEditedAt ?? null,
@@ -211,11 +196,11 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
     createdAt: pr.createdAt,
     mergedAt: pr.mergedAt ?? null,
     mergeCommitSha: pr.mergeCommit?.oid ?? null,
-    mergedBy: actor(pr.mergedBy),
-    author: actor(pr.author),
+    mergedBy: actorOf(pr.mergedBy),
+    author: actorOf(pr.author),
     labels: pr.labels.nodes.map((label: any) => label.name),
     headSha: head?.oid ?? pr.headRefOid,
-    headChecks: (head?.statusCheckRollup?.contexts?.nodes ?? []).filter(Boolean).map(headCheck),
+    headChecks: (head?.statusCheckRollup?.contexts?.nodes ?? []).filter(Boolean).map(headCheckOf),
     headFirstSeenAt: ownRunStarts.length ? ownRunStarts.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null,
     ...items,
   };

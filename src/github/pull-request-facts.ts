@@ -1,4 +1,5 @@
-import type { Actor, CommandSource, HeadCheck, OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
+import type { CommandSource, OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
+import { actorOf, headCheckOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { settleAll } from "../platform/settle-all.js";
 import type { RepoRef } from "./repo-ref.js";
@@ -192,32 +193,12 @@ export const GITHUB_FILE_LIST_CAP = 3000;
 
 type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
 
-const actor = (node: any): Actor | null => (node ? { login: node.login, isBot: node.__typename === "Bot" } : null);
 
-const checkState = (node: any): HeadCheck => {
-  if (node.__typename === "StatusContext") {
-    const state = String(node.state).toLowerCase();
-    return {
-      name: node.context,
-      kind: "status",
-      status: state === "pending" || state === "expected" ? "pending" : "completed",
-      conclusion: state === "pending" || state === "expected" ? null : state,
-      completedAt: node.createdAt ?? null,
-    };
-  }
-  return {
-    name: node.name,
-    kind: "check_run",
-    status: node.status === "COMPLETED" ? "completed" : "pending",
-    conclusion: node.conclusion ? String(node.conclusion).toLowerCase() : null,
-    completedAt: node.completedAt ?? null,
-  };
-};
 
 const source = (kind: CommandSource["kind"], node: any): CommandSource => ({
   kind,
   id: node.databaseId,
-  author: actor(node.author),
+  author: actorOf(node.author),
   body: node.body ?? "",
   createdAt: kind === "review" ? (node.submittedAt ?? node.createdAt) : node.createdAt,
   lastEditedAt: node.lastEditedAt ?? null,
@@ -277,7 +258,7 @@ export const fetchPullRequestFacts = async (
     }));
   const headChecks = (head?.statusCheckRollup?.contexts?.nodes ?? [])
     .filter((node: any) => !(node.__typename === "CheckRun" && node.name === CHECK_NAME && (appId == null || node.checkSuite?.app?.databaseId === appId)))
-    .map(checkState);
+    .map(headCheckOf);
 
   return {
     owner: repo.owner,
@@ -293,8 +274,8 @@ export const fetchPullRequestFacts = async (
     createdAt: pr.createdAt,
     mergedAt: pr.mergedAt ?? null,
     mergeCommitSha: pr.mergeCommit?.oid ?? null,
-    mergedBy: actor(pr.mergedBy),
-    author: actor(pr.author),
+    mergedBy: actorOf(pr.mergedBy),
+    author: actorOf(pr.author),
     baseRef: pr.baseRefName,
     headRef: pr.headRefName,
     headSha: pr.headRefOid,
