@@ -54,9 +54,11 @@ interface Run {
   samples: Sample[];
   lifecycles: Array<Omit<Sample, "kind" | "serverRoundTrips">>;
   burst: { deliveries: number; seconds: number; cpuMs: number };
-  memory: { peakHeapMb: number; peakRssMb: number; maxRssMb: number };
+  memory: { peakHeapMb: number; peakRssMb: number; maxRssMb: number; retainedHeapMb: number };
   /** Mean time the simulator took to answer a request, latency excluded (GitHub's own time at "0 ms"). */
   simMsPerRequest: number;
+  /** The app process's CPU over the whole measured sequence (background threads and idle moments included). */
+  sequentialCpuMs: number;
   problems: string[];
 }
 
@@ -70,7 +72,7 @@ const runOnce = async (variant: "app" | "bare", latency: number, iterations: num
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_VARIANT: variant, BENCH_BASE_URL: server.baseUrl, APP_ID: "1", POSTMORTEM_REMINDER_INTERVAL_MINUTES: "0" };
   delete env.REDIS_URL;
   const child: ChildProcess = fork(fileURLToPath(new URL("./lifecycle-driver.ts", import.meta.url)), [], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", "--expose-gc"],
     env,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -95,10 +97,10 @@ const runOnce = async (variant: "app" | "bare", latency: number, iterations: num
       });
       child.send({ type: "deliver", id, name, payload } satisfies DriverRequest);
     });
-  const stats = () =>
+  const stats = (collect = false) =>
     new Promise<Extract<DriverReply, { type: "stats" }>>((resolve) => {
       onStats = resolve;
-      child.send({ type: "stats" } satisfies DriverRequest);
+      child.send({ type: "stats", collect } satisfies DriverRequest);
     });
 
   const problems: string[] = [];
@@ -134,6 +136,7 @@ const runOnce = async (variant: "app" | "bare", latency: number, iterations: num
   await play(hotfixLifecycle(world, 0), false);
   await play(ordinaryThenLabelled(world, 0), false);
   const lifecycles: Run["lifecycles"] = [];
+  const cpuAtStart = (await stats()).cpuMs;
   for (let index = 1; index <= iterations; index++) {
     const lifecycle = await play(hotfixLifecycle(world, index), true);
     samples.push(...lifecycle, ...(await play(ordinaryThenLabelled(world, index), true)));
@@ -141,6 +144,9 @@ const runOnce = async (variant: "app" | "bare", latency: number, iterations: num
     lifecycles.push({ ms: sum("ms"), cpuMs: sum("cpuMs"), requests: sum("requests"), writes: sum("writes"), roundTrips: sum("roundTrips") });
     if (variant === "app") problems.push(...lifecycleOutcome(world, index));
   }
+
+  // Every CPU millisecond of the app process while the deliveries above were measured, idle moments included.
+  const sequentialCpuMs = (await stats()).cpuMs - cpuAtStart;
 
   // Burst: `burstSize` hotfixes live at once, their deliveries interleaved (one app process, one core).
   const cpuBefore = (await stats()).cpuMs;
@@ -158,7 +164,7 @@ const runOnce = async (variant: "app" | "bare", latency: number, iterations: num
     }),
   );
   const burstSeconds = (performance.now() - started) / 1000;
-  const final = await stats();
+  const final = await stats(true);
   if (variant === "app") for (let offset = 0; offset < burstSize; offset++) problems.push(...lifecycleOutcome(world, iterations + 1 + offset));
   timings.length = 0;
 
@@ -172,8 +178,9 @@ const runOnce = async (variant: "app" | "bare", latency: number, iterations: num
     samples,
     lifecycles,
     burst: { deliveries: burstDeliveries, seconds: burstSeconds, cpuMs: final.cpuMs - cpuBefore },
-    memory: { peakHeapMb: final.peakHeapMb, peakRssMb: final.peakRssMb, maxRssMb: final.maxRssMb },
+    memory: { peakHeapMb: final.peakHeapMb, peakRssMb: final.peakRssMb, maxRssMb: final.maxRssMb, retainedHeapMb: final.retainedHeapMb ?? 0 },
     simMsPerRequest: simRequests ? simBusy / simRequests : 0,
+    sequentialCpuMs,
     problems,
   };
 };
@@ -225,11 +232,12 @@ const render = (runs: Run[]): string => {
     out.push(
       `| **whole lifecycle** (${LIFECYCLE.length} deliveries) | ${f1(mean(life.map((item) => item.requests)))} | ${f1(mean(life.map((item) => item.writes)))} | ${f1(mean(life.map((item) => item.roundTrips)))} | ${f1(percentile(life.map((item) => item.ms), 50))} | ${f1(percentile(life.map((item) => item.ms), 99))} | ${f1(lifeCpu)} | ${f1(1000 / lifeCpu)} lifecycles | ${f1(percentile(bare.lifecycles.map((item) => item.ms), 50))} | ${ratio(lifeCpu, bareLifeCpu)} |`,
       "",
-      `Round trips per delivery, mean: ${f1(clientView)} as the app saw them, ${f1(serverView)} from the simulator server's records.`,
+      `Round trips per delivery, mean: ${f1(clientView)} as the app saw them, ${f1(serverView)} from the simulator server's records. ` +
+        `CPU: ${f1(mean(app.samples.map((sample) => sample.cpuMs)))} ms per delivery inside the deliveries; ${f1(app.sequentialCpuMs / Math.max(app.samples.length, 1))} ms per delivery counting all the app process's CPU over the run (GC and background threads included: the figure to size a core by, ≈ ${f0((1000 * app.samples.length) / Math.max(app.sequentialCpuMs, 1))} deliveries/s); bare Probot ${f1(bare.sequentialCpuMs / Math.max(bare.samples.length, 1))} ms.`,
       "",
       `Burst: ${burstSize} hotfix lifecycles at once, deliveries interleaved: app ${app.burst.deliveries} deliveries in ${f1(app.burst.seconds)} s = ${f1(app.burst.deliveries / app.burst.seconds)} deliveries/s with the app's core ${f0((app.burst.cpuMs / 1000 / app.burst.seconds) * 100)}% busy (the simulator, one thread that also runs git, is the limit here; the app's own limit is the CPU figure above); bare Probot ${f1(bare.burst.deliveries / bare.burst.seconds)} deliveries/s.`,
       "",
-      `Peak memory: app heap ${f1(app.memory.peakHeapMb)} MB, RSS ${f1(app.memory.maxRssMb)} MB; bare Probot heap ${f1(bare.memory.peakHeapMb)} MB, RSS ${f1(bare.memory.maxRssMb)} MB (${ratio(app.memory.maxRssMb, bare.memory.maxRssMb)} RSS).`,
+      `Peak memory: app heap ${f1(app.memory.peakHeapMb)} MB (${f1(app.memory.retainedHeapMb)} MB left after a full GC at the end), RSS ${f1(app.memory.maxRssMb)} MB; bare Probot heap ${f1(bare.memory.peakHeapMb)} MB (${f1(bare.memory.retainedHeapMb)} MB after GC), RSS ${f1(bare.memory.maxRssMb)} MB (${ratio(app.memory.maxRssMb, bare.memory.maxRssMb)} RSS).`,
       "",
     );
   }
