@@ -91,7 +91,7 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
   // 1. The change and the targets.
   let sourceFacts: BackportSource;
   try {
-    sourceFacts = await fetchBackportSource(delivery.octokit.graphql, delivery.repo, pr.number, pr.mergeCommitSha);
+    sourceFacts = await fetchBackportSource(delivery.query, delivery.repo, pr.number, pr.mergeCommitSha);
   } catch (error) {
     const plan = planTargets(pr, config, request, null);
     const targets = request.trigger === "merge" && config.backport.forward_port_to_default ? [...plan.targets, "(default branch)"] : plan.targets;
@@ -117,7 +117,7 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
   let states: TargetState[];
   let temporaryBranches: string[];
   try {
-    const facts = await fetchTargetStates(delivery.octokit.graphql, delivery.repo, {
+    const facts = await fetchTargetStates(delivery.query, delivery.repo, {
       targets,
       tempPrefix: tempBranchPrefix(pr.number),
       mergeSha: merge.oid,
@@ -372,7 +372,7 @@ export const reportFailures = async (delivery: Delivery, pr: MergedPullRequest, 
   const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
   try {
     const needles = needing.map((item) => markers.failure(pr.number, item.target));
-    const existing = await findOwnComments(delivery.octokit.graphql, delivery.repo, pr.number, needles);
+    const existing = await findOwnComments(delivery.query, delivery.repo, pr.number, needles);
     const unreported = needing.filter((item) => !existing.some((body) => body.includes(markers.failure(pr.number, item.target))));
     if (unreported.length === 0) {
       log.info({ outcome: "already-reported" }, "backport failures already reported on the PR");
@@ -430,7 +430,7 @@ export const handleBackportCommand = async (delivery: Delivery, request: Backpor
   const log = delivery.log.child({ pr: request.number, comment: request.commentId, command: "backport" });
   const reply = async (body: string) => {
     const marker = markers.commandReply(request.commentId);
-    const existing = await findOwnComments(octokit.graphql, repo, request.number, [marker]);
+    const existing = await findOwnComments(delivery.query, repo, request.number, [marker]);
     if (existing.length > 0) return log.info({ outcome: "reply-exists" }, "the command was already answered");
     await postComment(octokit, repo, request.number, `${marker}\n${body}`);
   };

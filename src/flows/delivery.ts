@@ -3,7 +3,8 @@ import type { Logger } from "pino";
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
-import { appIdFromEnv, singleProcessRuntime, type Runtime } from "../platform/runtime.js";
+import { readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
+import type { Runtime } from "../platform/runtime.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -17,6 +18,8 @@ export interface Delivery {
   actor: string | null;
   repo: RepoRef;
   octokit: Octokit;
+  /** GraphQL queries (reads only: mutations go through `octokit`), not spaced like writes. */
+  query: GraphqlQuery;
   log: Logger;
   /** This app's id: tells its own check runs from look-alikes of other apps. */
   appId: number | null;
@@ -37,12 +40,12 @@ const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-export { appIdFromEnv };
-
-let fallbackRuntime: Runtime | undefined;
-
-export const deliveryFrom = (context: Context, runtime: Runtime = (fallbackRuntime ??= singleProcessRuntime())): Delivery => {
-  const payload = context.payload as { repository?: { owner: { login: string }; name: string }; sender?: { login: string } };
+export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
+  const payload = context.payload as {
+    repository?: { owner: { login: string }; name: string };
+    sender?: { login: string };
+    installation?: { id: number };
+  };
   const repo = { owner: payload.repository!.owner.login, repo: payload.repository!.name };
   const actor = payload.sender?.login ?? null;
   return {
@@ -51,6 +54,7 @@ export const deliveryFrom = (context: Context, runtime: Runtime = (fallbackRunti
     actor,
     repo,
     octokit: context.octokit,
+    query: readOnlyGraphql(context.octokit, payload.installation?.id),
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,

@@ -44,7 +44,7 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
   try {
     const [config, gathered] = await settleAll([
       delivery.config(),
-      fetchPullRequestFacts((query, variables) => delivery.octokit.graphql(query, variables), delivery.repo, number, delivery.appId),
+      fetchPullRequestFacts(delivery.query, delivery.repo, number, delivery.appId),
     ]);
     facts = gathered;
     if (!facts) {

@@ -56,7 +56,7 @@ export const ensurePostmortem = async (
   }
 
   // 1. gather
-  const fetched = await fetchPullRequestHistory((query, variables) => delivery.octokit.graphql(query, variables), delivery.repo, pr.number, delivery.appId);
+  const fetched = await fetchPullRequestHistory(delivery.query, delivery.repo, pr.number, delivery.appId);
   if (!fetched) {
     log.warn({ outcome: "not-found" }, "postmortem not opened: the pull request cannot be read");
     return "not-found";

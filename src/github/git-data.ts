@@ -1,10 +1,12 @@
+import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { ProbotOctokit } from "probot";
 import type { HistoryCommit, MergeCommitFacts, PullCommitFacts } from "../backport/change.js";
 import type { TargetState } from "../backport/plan.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
-type GraphQL = Octokit["graphql"];
+/** A GraphQL query function: `delivery.query` (reads are not spaced like writes). */
+type GraphQL = GraphqlQuery;
 
 /**
  * The backport flow's gateway: every GraphQL query and REST call it makes. Reads are GraphQL

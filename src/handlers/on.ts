@@ -1,23 +1,12 @@
 import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context, Probot } from "probot";
 import { deliveryFrom, type Delivery } from "../flows/delivery.js";
+import { instrumentOctokit } from "../platform/instrument-octokit.js";
 import { metrics } from "../platform/metrics.js";
 import type { Runtime } from "../platform/runtime.js";
 
 /** How long a handled delivery id is remembered (GitHub redelivers within days at most). */
 const HANDLED_TTL_SECONDS = 3 * 24 * 3600;
-/** A GitHub request that hangs is aborted after this long (then retried as a 5xx by Probot). */
-const requestTimeoutMs = (): number => Number(process.env.GITHUB_REQUEST_TIMEOUT_MS ?? 20_000);
-
-/** The endpoint template (`/repos/{owner}/{repo}/check-runs`); GraphQL's absolute URL becomes `/graphql`. */
-const routeOf = (url: unknown): string => (/\/graphql$/.test(String(url)) ? "/graphql" : String(url));
-
-/** Every attempt (retries included) gets its own timer: a hanging request is aborted, then retried. */
-const fetchWithTimeout: typeof fetch = (input, init) => {
-  const timeout = AbortSignal.timeout(requestTimeoutMs());
-  return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-};
-
 /**
  * The one preamble of every webhook handler: builds the delivery, handles each delivery id once
  * (a copy arriving at the same moment waits for the first and then finds it handled; a failed
@@ -34,18 +23,7 @@ export const on = <E extends EmitterWebhookEventName>(
   app.on(events, async (context) => {
     const key = name ? `${context.id}:${name}` : context.id;
     const delivery = deliveryFrom(context as unknown as Context, runtime);
-    context.octokit.hook.before("request", (options) => {
-      options.request = { ...options.request, fetch: fetchWithTimeout };
-    });
-    context.octokit.hook.after("request", (response, options) => {
-      metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String(response.status) });
-      const remaining = Number(response.headers["x-ratelimit-remaining"]);
-      if (Number.isFinite(remaining)) metrics.rateLimitRemaining.set(remaining);
-    });
-    context.octokit.hook.error("request", (error, options) => {
-      metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String((error as { status?: number }).status ?? "network") });
-      throw error;
-    });
+    instrumentOctokit(context.octokit);
     const { coordination } = runtime;
     await coordination.withLock(`delivery:${key}`, async () => {
       if (await coordination.isHandled(key)) {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { MemoryCoordination, type Coordination } from "./coordination.js";
+import type { Coordination } from "./coordination.js";
 import { createCoordination } from "./redis-coordination.js";
 import type { TtlCache } from "./cache.js";
 
@@ -22,8 +22,6 @@ export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env)
   now: () => new Date(),
 });
 
-/** For code paths that run outside the app function (scripts, unit tests). */
-export const singleProcessRuntime = (): Runtime => ({ coordination: new MemoryCoordination(), appId: appIdFromEnv(), now: () => new Date() });
 
 /** The coordination's shared cache, as the TTL cache the authorization look-ups use. */
 export const coordinationCache = (coordination: Coordination): TtlCache => ({

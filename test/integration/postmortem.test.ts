@@ -420,6 +420,7 @@ const flowDelivery = async (): Promise<Delivery> => {
     actor: "lead",
     repo: { owner: "acme", repo: "shop" },
     octokit,
+    query: (query: string, variables?: Record<string, unknown>) => octokit.graphql(query, variables),
     log: pino({ level: "silent" }),
     appId: 1,
     now: () => new Date("2024-05-01T10:55:00.000Z"),

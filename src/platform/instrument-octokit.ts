@@ -1,0 +1,55 @@
+import type { ProbotOctokit } from "probot";
+import { metrics } from "./metrics.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** A GitHub request that hangs is aborted after this long (then retried as a 5xx by Probot). */
+const requestTimeoutMs = (): number => Number(process.env.GITHUB_REQUEST_TIMEOUT_MS ?? 20_000);
+
+/** The endpoint template (`/repos/{owner}/{repo}/check-runs`); GraphQL's absolute URL becomes `/graphql`. */
+const routeOf = (url: unknown): string => (/\/graphql$/.test(String(url)) ? "/graphql" : String(url));
+
+/** Every attempt (retries included) gets its own timer: a hanging request is aborted, then retried. */
+const fetchWithTimeout: typeof fetch = (input, init) => {
+  const timeout = AbortSignal.timeout(requestTimeoutMs());
+  return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+};
+
+/** Request timeouts and metrics (requests by route and status, rate limit remaining) on a client. */
+export const instrumentOctokit = (octokit: Octokit): Octokit => {
+  octokit.hook.before("request", (options) => {
+    options.request = { ...options.request, fetch: fetchWithTimeout };
+  });
+  octokit.hook.after("request", (response, options) => {
+    metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String(response.status) });
+    const remaining = Number(response.headers["x-ratelimit-remaining"]);
+    if (Number.isFinite(remaining)) metrics.rateLimitRemaining.set(remaining);
+  });
+  octokit.hook.error("request", (error, options) => {
+    metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String((error as { status?: number }).status ?? "network") });
+    throw error;
+  });
+  return octokit;
+};
+
+/** Stands in for the throttle's write queue: no spacing (see `readOnlyGraphql`). */
+const unspaced = { key: () => ({ schedule: async (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) => job(...args) }) };
+
+export type GraphqlQuery = <T = any>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+
+/**
+ * GraphQL for queries (never mutations). Probot's throttling counts every GraphQL POST as a
+ * write and spaces it a second from the installation's other writes, so every evaluation that
+ * writes would wait a second after reading. Queries create nothing: a second client of the same
+ * class and installation (same token cache, same retries and rate-limit handling) sends them
+ * without that spacing.
+ */
+export const readOnlyGraphql = (octokit: Octokit, installationId: number | undefined): GraphqlQuery => {
+  if (installationId === undefined) return (query, variables) => octokit.graphql(query, variables);
+  let reader: Octokit | undefined;
+  return (query, variables) => {
+    const OctokitClass = octokit.constructor as new (options: object) => Octokit;
+    reader ??= instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }));
+    return reader.graphql(query, variables);
+  };
+};
