@@ -117,6 +117,17 @@ export const failureComment = (pr: SourcePullRequest, outcomes: BackportOutcome[
     ...outcomes.map((outcome) => outcomeSection(pr, outcome)),
   ].join("\n");
 
+/** The trial's report after a merge with `dry_run: true`: what each target would have got. */
+export const dryRunComment = (pr: SourcePullRequest, outcomes: BackportOutcome[]): string =>
+  [
+    markers.dryRun(pr.number),
+    `### Backports of #${pr.number} (dry run: nothing was created)`,
+    "",
+    "`dry_run: true` is set in `.github/hotfix.yml`, so Hotfix Governance created no branch and no pull request. Without it:",
+    "",
+    ...outcomes.map((outcome) => outcomeSection(pr, outcome)),
+  ].join("\n");
+
 /** A command quoted in a reply (a block quote is never read as a command again). */
 export const quote = (text: string): string => text.split("\n").map((line) => `> ${line}`).join("\n");
 

@@ -31,4 +31,5 @@ export const markers = {
   backportPullRequest: (number: number, target: string) => `<!-- hotfix-governance:backport:${number}:${target} -->`,
   failure: (number: number, target: string) => `<!-- hotfix-governance:backport-failure:${number}:${target} -->`,
   commandReply: (commentId: number) => `<!-- hotfix-governance:backport-reply:${commentId} -->`,
+  dryRun: (number: number) => `<!-- hotfix-governance:backport-dry-run:${number} -->`,
 };

@@ -6,6 +6,7 @@ import {
   backportTitle,
   cherryPickMessage,
   commandReply,
+  dryRunComment,
   failureComment,
   manualCommands,
   quote,
@@ -363,25 +364,22 @@ const removeStaleTemporaryBranches = async (delivery: Delivery, branches: string
  */
 export const reportFailures = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixConfig, outcomes: BackportOutcome[]): Promise<void> => {
   const log = delivery.log.child({ pr: pr.number });
-  const needing = outcomes.filter((item) => item.status !== "created" && item.status !== "planned");
-  if (needing.length === 0) return;
-  if (config.dry_run) {
-    log.info({ outcome: "dry-run", targets: needing.map((item) => item.target) }, "dry run: the backport failures would be reported on the PR");
-    return;
-  }
   const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
+  // A trial says once, on the PR, what every target would have got (a comment is not a branch, PR or issue).
+  const needing = config.dry_run ? outcomes : outcomes.filter((item) => item.status !== "created" && item.status !== "planned");
+  if (needing.length === 0) return;
+  const markerOf = (item: BackportOutcome) => (config.dry_run ? markers.dryRun(pr.number) : markers.failure(pr.number, item.target));
   try {
-    const needles = needing.map((item) => markers.failure(pr.number, item.target));
-    const existing = await findOwnComments(delivery.query, delivery.repo, pr.number, needles);
-    const unreported = needing.filter((item) => !existing.some((body) => body.includes(markers.failure(pr.number, item.target))));
+    const existing = await findOwnComments(delivery.query, delivery.repo, pr.number, [...new Set(needing.map(markerOf))]);
+    const unreported = needing.filter((item) => !existing.some((body) => body.includes(markerOf(item))));
     if (unreported.length === 0) {
-      log.info({ outcome: "already-reported" }, "backport failures already reported on the PR");
+      log.info({ outcome: "already-reported" }, "backport outcomes already reported on the PR");
       return;
     }
-    await postComment(delivery.octokit, delivery.repo, pr.number, failureComment(source, unreported));
-    log.info({ outcome: "reported", targets: unreported.map((item) => item.target) }, "backport failures reported on the PR");
+    await postComment(delivery.octokit, delivery.repo, pr.number, config.dry_run ? dryRunComment(source, unreported) : failureComment(source, unreported));
+    log.info({ outcome: config.dry_run ? "dry-run-reported" : "reported", targets: unreported.map((item) => item.target) }, "backport outcomes reported on the PR");
   } catch (error) {
-    log.error({ outcome: "report-failed", err: describeGitHubError(error) }, "backport failures could not be reported on the PR");
+    log.error({ outcome: "report-failed", err: describeGitHubError(error) }, "backport outcomes could not be reported on the PR");
   }
 };
 

@@ -103,7 +103,7 @@ test("dry run: the reply says what would be done; nothing is created", async () 
   const { s, pr } = await mergedHotfix(BACKPORT_CONFIG + "dry_run: true\n");
   await comment(s, pr.number, "lead", "/backport release/0.9");
   expect(backportPulls(s)).toEqual([]);
-  const [reply] = appComments(s, pr.number);
+  const reply = appComments(s, pr.number).find((item) => item.body.includes("> /backport release/0.9"))!;
   expect(reply.body).toContain("Dry run");
   expect(reply.body).toContain("`release/0.9`: Backport planned (dry run)");
 });

@@ -447,7 +447,7 @@ describe("idempotent", () => {
   });
 });
 
-test("dry run: reads only, no branch, PR or comment", async () => {
+test("dry run: reads, then one comment saying what would have been created; no branch or PR", async () => {
   const s = await createScenario(BACKPORT_CONFIG + "dry_run: true\n");
   seedHistory(s.git);
   s.git.createBranch("fix", "main");
@@ -455,8 +455,12 @@ test("dry run: reads only, no branch, PR or comment", async () => {
   const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
   s.t.sim.reset();
   await receiveMerge(s, pr.number);
-  expect(s.t.sim.writes()).toEqual([]);
+  expect(s.t.sim.writes().map((write) => `${write.method} ${write.path}`)).toEqual([`POST /repos/${REPO}/issues/${pr.number}/comments`]);
   expect(backportPulls(s)).toEqual([]);
+  expect(appComments(s, pr.number)[0].body).toContain("`release/1.0`: Backport planned (dry run)");
+  s.t.sim.reset();
+  await receiveMerge(s, pr.number);
+  expect(s.t.sim.writes()).toEqual([]);
 });
 
 describe("cost: GitHub requests per target do not depend on the repository or the change", () => {

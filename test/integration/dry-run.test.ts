@@ -131,6 +131,11 @@ test("the merge of a hotfix creates no branch, no pull request and no issue, and
   expect(said).toContain(`**Postmortem: ${TITLE} (#${pr.number})**`);
   expect(said).toContain("assigned to @dev, @maria");
   expect(t.sim.latestCheck(REPO, pr.head.sha)?.output.text).toContain(WOULD);
+  // After the merge, one trial report names what each backport target would have got.
+  const trial = appComments(pr).filter((comment) => comment.body.includes(`<!-- hotfix-governance:backport-dry-run:${pr.number} -->`));
+  expect(trial).toHaveLength(1);
+  expect(trial[0].body).toContain("(dry run: nothing was created)");
+  expect(trial[0].body).toMatch(/#### `main`: [^\n]+\n\nWould cherry-pick the /);
 });
 
 test("a redelivered merge in dry run says nothing twice", async () => {
