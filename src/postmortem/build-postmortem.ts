@@ -221,10 +221,13 @@ const FAILED: Record<string, string> = {
 
 export const isFailedBackport = (outcome: BackportOutcome): boolean => outcome.status in FAILED;
 
+/** The app's own words on a backport (Markdown it wrote itself), on one line. */
+const reasonOf = (outcome: BackportOutcome): string | null => outcome.reason?.replace(/\s*\n\s*/g, " ").trim() || null;
+
 /** One line about a backport, for the timeline and the backports list. */
 export const describeBackport = (outcome: BackportOutcome): string => {
   const target = `\`${outcome.target.replace(/`/g, "'")}\``;
-  const reason = outcome.reason ? `: ${escapeMarkdown(outcome.reason)}` : "";
+  const reason = reasonOf(outcome) ? `: ${reasonOf(outcome)}` : "";
   switch (outcome.status) {
     case "created":
       return `Backport to ${target} opened: ${outcome.pullRequest ? `#${outcome.pullRequest.number}` : "pull request"}`;
@@ -233,7 +236,8 @@ export const describeBackport = (outcome: BackportOutcome): string => {
     case "planned":
       return `Backport to ${target} planned (dry run)${reason}`;
     default:
-      return `Backport to ${target} failed — ${FAILED[outcome.status] ?? outcome.status}${reason}`;
+      // The reason says what went wrong in full; the short phrase stands in when there is none.
+      return `Backport to ${target} failed: ${reasonOf(outcome) ?? FAILED[outcome.status] ?? outcome.status}`;
   }
 };
 
@@ -241,7 +245,7 @@ const actionItems = (pm: Omit<Postmortem, "actionItems">): string[] => {
   const items: string[] = [];
   for (const outcome of pm.backports.filter(isFailedBackport)) {
     const target = `\`${outcome.target.replace(/`/g, "'")}\``;
-    const why = `${FAILED[outcome.status]}${outcome.reason ? `: ${escapeMarkdown(outcome.reason)}` : ""}`;
+    const why = reasonOf(outcome) ?? FAILED[outcome.status];
     items.push(
       outcome.status === "missing_branch"
         ? `Port #${pm.number} to ${target} by hand, or drop the target (${why})`

@@ -124,14 +124,14 @@ test("backport conflicts: on the timeline, in the backports list and as action i
   const body = renderDefaultBody(pm);
   expect(section(body, "Backports").split("\n")).toEqual([
     "- Backport to `release/2.0` opened: #30",
-    "- Backport to `release/1.9` failed — the change does not apply cleanly: \\`src/cart.ts\\` conflicts",
+    "- Backport to `release/1.9` failed: `src/cart.ts` conflicts",
     "- Backport to `release/1.8` not needed: the change is already there",
-    "- Backport to `release/1.7` failed — GitHub refused the write: protected branch",
+    "- Backport to `release/1.7` failed: protected branch",
   ]);
-  expect(section(body, "Timeline (UTC)")).toContain("| 2024-05-01 10:52 | Backport to `release/1.9` failed — the change does not apply cleanly: \\`src/cart.ts\\` conflicts |");
+  expect(section(body, "Timeline (UTC)")).toContain("| 2024-05-01 10:52 | Backport to `release/1.9` failed: `src/cart.ts` conflicts |");
   expect(section(body, "Action items").split("\n")).toEqual([
-    "- [ ] Port #12 to `release/1.9` by hand (the change does not apply cleanly: \\`src/cart.ts\\` conflicts)",
-    "- [ ] Port #12 to `release/1.7` by hand (GitHub refused the write: protected branch)",
+    "- [ ] Port #12 to `release/1.9` by hand (`src/cart.ts` conflicts)",
+    "- [ ] Port #12 to `release/1.7` by hand (protected branch)",
     "- [ ] Follow up the hotfix with the permanent fix for INC-42 checkout down (tests, monitoring, clean-up of the emergency change)",
   ]);
 });
@@ -140,7 +140,7 @@ test("a failed backport that comes with manual git commands shows them under its
   const conflict = { target: "release/1.9", status: "conflict" as const, at: "2024-05-01T10:52:00Z", manualCommands: "git fetch origin\ngit cherry-pick -x abc" };
   const body = renderDefaultBody(buildPostmortem(input({ backports: [conflict] })));
   expect(section(body, "Backports")).toBe(
-    "- Backport to `release/1.9` failed — the change does not apply cleanly\n\n  ```sh\n  git fetch origin\n  git cherry-pick -x abc\n  ```",
+    "- Backport to `release/1.9` failed: the change does not apply cleanly\n\n  ```sh\n  git fetch origin\n  git cherry-pick -x abc\n  ```",
   );
 });
 

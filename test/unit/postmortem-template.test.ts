@@ -39,7 +39,7 @@ test.each([
   ["{{due_date}}", "2024-05-06"],
   ["{{assignees}}", "@dev"],
   ["{{severity}}", "`sev1`"],
-  ["{{backports}}", "- Backport to `release/1.9` failed — the change does not apply cleanly: conflicts"],
+  ["{{backports}}", "- Backport to `release/1.9` failed: conflicts"],
   ["{{merge_commit}}", `[\`bbbbbbb\`](https://github.com/acme/shop/commit/${"b".repeat(40)})`],
 ])("%s is filled", (template, expected) => {
   expect(filled(template)).toBe(expected);
@@ -49,7 +49,7 @@ test("tables and checklists are filled as Markdown blocks", () => {
   expect(filled("{{timeline}}").split("\n")[0]).toBe("| Time (UTC) | Event |");
   expect(filled("{{durations}}")).toContain("| Label → merge | 45 min |");
   expect(filled("{{action_items}}").split("\n")).toEqual([
-    "- [ ] Port #12 to `release/1.9` by hand (the change does not apply cleanly: conflicts)",
+    "- [ ] Port #12 to `release/1.9` by hand (conflicts)",
     "- [ ] Follow up the hotfix with the permanent fix for INC-42 checkout down (tests, monitoring, clean-up of the emergency change)",
   ]);
 });
