@@ -1,0 +1,20 @@
+import { validate } from "@octokit/graphql-schema";
+import * as feedback from "../../src/github/feedback.js";
+import * as gitData from "../../src/github/git-data.js";
+import * as issues from "../../src/github/issues.js";
+import * as facts from "../../src/github/pull-request-facts.js";
+
+/** Every GraphQL document the app sends, as exported by the gateway modules. */
+const documents = Object.entries({ feedback, gitData, issues, facts }).flatMap(([module, exports]) =>
+  Object.entries(exports)
+    .filter(([name, value]) => /_(QUERY|MUTATION)$/.test(name) && typeof value === "string")
+    .map(([name, value]) => [`${module}.${name}`, value as string] as const),
+);
+
+test("the gateway exports its GraphQL documents", () => {
+  expect(documents.length).toBeGreaterThanOrEqual(13);
+});
+
+test.each(documents)("%s is valid against GitHub's public schema", (_name, document) => {
+  expect(validate(document).map((error) => error.message)).toEqual([]);
+});
