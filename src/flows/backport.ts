@@ -39,6 +39,8 @@ import {
   type GitPerson,
 } from "../github/git-data.js";
 import { metrics } from "../platform/metrics.js";
+import { backportActionItem, isFailedBackport } from "../postmortem/build-postmortem.js";
+import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
 import type { MergedPullRequest } from "./after-merge.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "./github-errors.js";
@@ -449,9 +451,40 @@ export const handleBackportCommand = async (delivery: Delivery, request: Backpor
   if (!isHotfix(pr.labels, config)) return refuse(`#${request.number} is not a hotfix (it has no \`${config.label}\` label)`);
   if (request.branches.length === 0) return refuse("name at least one branch, e.g. `/backport release/1.2`");
 
+  // The reply is the last step: once it exists, the command was carried out (a redelivery).
+  const answered = await findOwnComments(delivery.query, repo, request.number, [markers.commandReply(request.commentId)]);
+  if (answered.length > 0) return log.info({ outcome: "reply-exists" }, "the command was already answered");
   log.info({ outcome: "accepted", via: allowed.via, branches: request.branches }, "backport command accepted");
   await reactToComment(octokit, repo, request.commentId, "+1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
   const run = await portPullRequest(delivery, pr, config, { trigger: "command", branches: request.branches });
   const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
-  await reply(commandReply({ command: request.command, pr: source, outcomes: run.outcomes, ignored: run.ignored, dryRun: config.dry_run }));
+  // Before the reply, so a crash between the two repeats the note rather than losing it.
+  if (!config.dry_run) await notePostmortem(delivery, pr.number, request.commentId, run.outcomes);
+  const answer = commandReply({ command: request.command, pr: source, outcomes: run.outcomes, ignored: run.ignored, dryRun: config.dry_run });
+  await postComment(octokit, repo, request.number, `${markers.commandReply(request.commentId)}\n${answer}`);
+};
+
+/**
+ * A backport ordered after the merge that fails joins the postmortem's action items (SPEC §5):
+ * one comment on the postmortem issue, found through the app's link comment on the PR.
+ */
+const notePostmortem = async (delivery: Delivery, number: number, commentId: number, outcomes: BackportOutcome[]): Promise<void> => {
+  const failed = outcomes.filter(isFailedBackport);
+  if (failed.length === 0) return;
+  const log = delivery.log.child({ pr: number, comment: commentId });
+  try {
+    const links = await findOwnComments(delivery.query, delivery.repo, number, [postmortemCommentPrefix(number)]);
+    const issue = links.map((body) => readPostmortemComment(body, number)?.issue).find((value): value is number => Boolean(value));
+    if (!issue) return log.info({ outcome: "no-postmortem" }, "no postmortem issue to add the failed backports to");
+    const body = [
+      `<!-- hotfix-governance:postmortem-backport comment=${commentId} -->`,
+      `### New action items: backports ordered on #${number} after the merge`,
+      "",
+      ...failed.map((outcome) => `- [ ] ${backportActionItem(number, outcome)}`),
+    ].join("\n");
+    await postComment(delivery.octokit, delivery.repo, issue, body);
+    log.info({ outcome: "postmortem-noted", issue, targets: failed.map((outcome) => outcome.target) }, "failed backports added to the postmortem");
+  } catch (error) {
+    log.warn({ outcome: "postmortem-note-failed", err: describeGitHubError(error) }, "could not add the failed backports to the postmortem");
+  }
 };

@@ -241,17 +241,17 @@ export const describeBackport = (outcome: BackportOutcome): string => {
   }
 };
 
+/** The action item of a failed backport (the postmortem's checklist, and later `/backport` failures). */
+export const backportActionItem = (number: number, outcome: BackportOutcome): string => {
+  const target = `\`${outcome.target.replace(/`/g, "'")}\``;
+  const why = reasonOf(outcome) ?? FAILED[outcome.status];
+  return outcome.status === "missing_branch"
+    ? `Port #${number} to ${target} by hand, or drop the target (${why})`
+    : `Port #${number} to ${target} by hand (${why})`;
+};
+
 const actionItems = (pm: Omit<Postmortem, "actionItems">): string[] => {
-  const items: string[] = [];
-  for (const outcome of pm.backports.filter(isFailedBackport)) {
-    const target = `\`${outcome.target.replace(/`/g, "'")}\``;
-    const why = reasonOf(outcome) ?? FAILED[outcome.status];
-    items.push(
-      outcome.status === "missing_branch"
-        ? `Port #${pm.number} to ${target} by hand, or drop the target (${why})`
-        : `Port #${pm.number} to ${target} by hand (${why})`,
-    );
-  }
+  const items: string[] = pm.backports.filter(isFailedBackport).map((outcome) => backportActionItem(pm.number, outcome));
   if (pm.checksNotGreen.length > 0) {
     items.push(`Confirm the required checks ${pm.checksNotGreen.map((name) => `\`${name}\``).join(", ")} pass: they were not green at merge`);
   }

@@ -14,6 +14,9 @@ export const dueMarker = (date: string): string => `<!-- ${PREFIX}:due=${date} -
 export const postmortemCommentMarker = (pr: number, issue: number | null): string =>
   `<!-- ${PREFIX}:postmortem-comment pr=${pr} issue=${issue ?? "none"} -->`;
 
+/** The start of that comment's marker, to find it whatever issue it names. */
+export const postmortemCommentPrefix = (pr: number): string => `<!-- ${PREFIX}:postmortem-comment pr=${pr} issue=`;
+
 /** On the postmortem issue: one reminder a day, dated. */
 export const reminderMarker = (date: string): string => `<!-- ${PREFIX}:postmortem-reminder date=${date} -->`;
 
