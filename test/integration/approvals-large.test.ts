@@ -1,8 +1,8 @@
-import { jest } from "@jest/globals";
 import nock from "nock";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { issueCommentEvent, pullRequestEvent } from "../support/events.js";
 import { sha, type SimComment, type SimPull } from "../support/simulator/simulator.js";
+import { clockAt, fakeDateOnly } from "../support/clock.js";
 
 /** Very large PRs: the facts query reads the newest 100 of each list; older pages are fetched too. */
 const REPO = "acme/shop";
@@ -10,20 +10,11 @@ const APP = "hotfix-governance[bot]";
 const T0 = Date.parse("2024-05-01T10:00:00.000Z");
 let t: TestApp;
 
-const at = (minute: number) => {
-  const iso = new Date(T0 + minute * 60_000).toISOString();
-  jest.setSystemTime(new Date(iso));
-  t.sim.setTime(iso);
-};
+const at = clockAt(T0, () => t.sim);
 
-beforeAll(() => {
-  jest.useFakeTimers({
-    doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "hrtime", "performance"],
-  });
-});
+fakeDateOnly();
 afterEach(() => nock.cleanAll());
 afterAll(() => {
-  jest.useRealTimers();
   nock.restore();
 });
 

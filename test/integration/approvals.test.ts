@@ -4,6 +4,7 @@ import { metrics } from "../../src/platform/metrics.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewCommentEvent, pullRequestReviewEvent } from "../support/events.js";
 import { ghError, type SimComment, type SimPull } from "../support/simulator/simulator.js";
+import { clockAt, fakeDateOnly } from "../support/clock.js";
 
 const REPO = "acme/shop";
 const APP = "hotfix-governance[bot]";
@@ -12,22 +13,11 @@ const T0 = Date.parse("2024-05-01T10:00:00.000Z");
 
 let t: TestApp;
 
-/** The app's clock (Date) and the simulator's clock move together, minute by minute. */
-const at = (minute: number) => {
-  const iso = new Date(T0 + minute * 60_000).toISOString();
-  jest.setSystemTime(new Date(iso));
-  t.sim.setTime(iso);
-};
+const at = clockAt(T0, () => t.sim);
 
-beforeAll(() => {
-  // Only Date is faked: timers, ticks and I/O stay real, so nothing waits.
-  jest.useFakeTimers({
-    doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "hrtime", "performance"],
-  });
-});
+fakeDateOnly();
 afterEach(() => nock.cleanAll());
 afterAll(() => {
-  jest.useRealTimers();
   nock.restore();
 });
 

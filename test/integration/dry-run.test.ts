@@ -1,4 +1,3 @@
-import { jest } from "@jest/globals";
 import nock from "nock";
 import { syncPullWithGit } from "../../scripts/demo/git-pulls.js";
 import { createTestApp, type TestApp } from "../support/app.js";
@@ -6,6 +5,7 @@ import { issueCommentEvent, pullRequestEvent } from "../support/events.js";
 import { disposeAllGitRepos, type GitRepo } from "../support/git/git-repo.js";
 import { attachGit, identityOf, mergePullFromGit, openPullFromGit } from "../support/simulator/routes-git.js";
 import type { SimPull } from "../support/simulator/state.js";
+import { clockAt, fakeDateOnly } from "../support/clock.js";
 
 /**
  * A safe trial (SPEC §2 `dry_run`): the app evaluates and reports everything — the check, the
@@ -29,20 +29,11 @@ const T0 = Date.parse("2024-05-01T10:00:00.000Z");
 let t: TestApp;
 let git: GitRepo;
 
-const at = (minute: number) => {
-  const iso = new Date(T0 + minute * 60_000).toISOString();
-  jest.setSystemTime(new Date(iso));
-  t.sim.setTime(iso);
-};
+const at = clockAt(T0, () => t.sim);
 
-beforeAll(() => {
-  jest.useFakeTimers({
-    doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "hrtime", "performance"],
-  });
-});
+fakeDateOnly();
 afterEach(() => nock.cleanAll());
 afterAll(() => {
-  jest.useRealTimers();
   disposeAllGitRepos();
   nock.restore();
 });
