@@ -16,15 +16,17 @@ const freePort = () =>
     });
   });
 
-export const redisAvailable = (): boolean =>
-  Boolean(process.env.REDIS_TEST_URL) || spawnSync("redis-server", ["--version"]).status === 0;
+export const redisAvailable = (): boolean => Boolean(process.env.REDIS_TEST_URL) || hasRedisServer();
+
+const hasRedisServer = (): boolean => spawnSync("redis-server", ["--version"]).status === 0;
 
 /**
- * A real Redis for the tests: `REDIS_TEST_URL` when CI provides one, else a private
- * `redis-server` on a free loopback port (Debian package `redis-server`).
+ * A real Redis for the tests: a private `redis-server` on a free loopback port (Debian package
+ * `redis-server`), so test files running in parallel never share one; `REDIS_TEST_URL` only
+ * where no server binary exists.
  */
 export const startRedis = async (options: { private?: boolean } = {}): Promise<TestRedis> => {
-  if (process.env.REDIS_TEST_URL && !options.private) return { url: process.env.REDIS_TEST_URL, stop: async () => {} };
+  if (process.env.REDIS_TEST_URL && !options.private && !hasRedisServer()) return { url: process.env.REDIS_TEST_URL, stop: async () => {} };
   const port = await freePort();
   const child: ChildProcess = spawn("redis-server", ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"], {
     stdio: "ignore",
