@@ -1,4 +1,7 @@
-import type { HotfixConfig } from "../config/schema.js";
+import type { LoadedConfig } from "../config/load-config.js";
+import { defaultConfig, type HotfixConfig } from "../config/schema.js";
+import { findOwnComments, postComment } from "../github/git-data.js";
+import { describeGitHubError } from "./github-errors.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import type { BackportOutcome } from "../backport/outcome.js";
 import { portMergedPullRequest } from "./backport.js";
@@ -40,6 +43,8 @@ const followUp = async (delivery: Delivery, pr: MergedPullRequest): Promise<void
   const loaded = await delivery.config();
   if (!loaded.ok) {
     log.warn({ outcome: "invalid-config", problems: loaded.problems }, "merged PR not followed up: the configuration is invalid");
+    // Which label marks a hotfix is part of the broken file: the default one is the best guess.
+    if (isHotfix(pr.labels, defaultConfig())) await sayNotFollowedUp(delivery, pr, loaded);
     return;
   }
   const config: HotfixConfig = loaded.config;
@@ -49,4 +54,33 @@ const followUp = async (delivery: Delivery, pr: MergedPullRequest): Promise<void
   }
   const backports: BackportOutcome[] = await portMergedPullRequest(delivery, pr, config);
   await ensurePostmortem(delivery, pr, config, backports);
+};
+
+/**
+ * A hotfix merged while `.github/hotfix.yml` is invalid: nothing is ported or opened, and the PR
+ * says so once (found again by its marker), with what to fix and what to do by hand.
+ */
+const sayNotFollowedUp = async (delivery: Delivery, pr: MergedPullRequest, loaded: Extract<LoadedConfig, { ok: false }>): Promise<void> => {
+  const marker = `<!-- hotfix-governance:not-followed-up pr=${pr.number} -->`;
+  try {
+    if ((await findOwnComments(delivery.query, delivery.repo, pr.number, [marker])).length > 0) return;
+    const problems = loaded.problems.map((problem) => `- ${problem.path ? `\`${problem.path}\`` : "the file"}${problem.line ? ` (line ${problem.line})` : ""}: ${problem.message}`);
+    await postComment(
+      delivery.octokit,
+      delivery.repo,
+      pr.number,
+      [
+        marker,
+        `### Hotfix #${pr.number} merged, but Hotfix Governance could not follow it up`,
+        "",
+        `\`${loaded.path}\` is invalid, so no backport or forward-port pull request and no postmortem issue were created:`,
+        "",
+        ...problems,
+        "",
+        "Fix the file on the default branch, then comment `/backport <branch> [<branch> ...]` here to port the fix, and open the postmortem by hand.",
+      ].join("\n"),
+    );
+  } catch (error) {
+    delivery.log.error({ pr: pr.number, err: describeGitHubError(error) }, "could not say on the PR that the merge was not followed up");
+  }
 };

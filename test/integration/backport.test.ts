@@ -509,3 +509,20 @@ describe("cost: GitHub requests per target do not depend on the repository or th
     expect(await measure(20, 4, "merge")).toEqual(squash);
   });
 });
+
+test("a hotfix merged while the config is invalid: nothing ported or opened, the PR says why once", async () => {
+  const s = await createScenario("backport:\n  targetz: [release/1.0]\n");
+  seedHistory(s.git);
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['e'];\n" }, "e");
+  const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+  await receiveMerge(s, pr.number);
+  expect(backportPulls(s)).toEqual([]);
+  expect(s.t.sim.repo(REPO).issues.size).toBe(0);
+  const [said] = appComments(s, pr.number);
+  expect(said.body).toContain("could not follow it up");
+  expect(said.body).toContain('`backport.targetz`: unknown key "targetz"');
+  s.t.sim.reset();
+  await receiveMerge(s, pr.number);
+  expect(s.t.sim.writes()).toEqual([]);
+});
