@@ -6,10 +6,10 @@
 import "../test/support/polyfills.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { checkRunEvent, pullRequestEvent, statusEvent } from "../test/support/events.js";
 import { createSimulator, type GitHubSimulator } from "../test/support/simulator/index.js";
 import { serveSimulator } from "../test/support/simulator/server.js";
+import { freePort } from "../test/support/free-port.js";
 
 export interface LoadOptions {
   deliveries: number;
@@ -37,14 +37,6 @@ export interface LoadResult {
 const SECRET = "load-test-secret";
 const REPO = "acme/load";
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { createServer } from "node:net";
 import type { Delivered } from "./story.js";
+import { freePort } from "../../test/support/free-port.js";
 
 /**
  * The real app, started exactly as `npm start` starts it (`node lib/main.js`), pointed at a
@@ -14,15 +14,6 @@ export interface RealApp {
   stop: () => Promise<void>;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "./free-port.js";
 
 export interface TestRedis {
   url: string;
@@ -7,14 +7,6 @@ export interface TestRedis {
   stop: () => Promise<void>;
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 export const redisAvailable = (): boolean => Boolean(process.env.REDIS_TEST_URL) || hasRedisServer();
 

@@ -3,6 +3,7 @@ import { HotfixConfig } from "../../src/config/schema.js";
 import type { PersonAccess } from "../../src/governance/approvals/access.js";
 import { evaluateApprovals, headFirstSeenAt, peopleToLookUp, type ApprovalsEvaluation } from "../../src/governance/approvals/evaluate-approvals.js";
 import type { CommandSource, PullRequestFacts } from "../../src/governance/facts.js";
+import { pullRequestFacts } from "../support/facts.js";
 
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.restore());
@@ -14,41 +15,8 @@ const NOW = new Date("2024-05-01T12:00:00Z");
 
 const config = (approvals: Record<string, unknown> = {}) => HotfixConfig.parse({ approvals });
 
-const facts = (overrides: Partial<PullRequestFacts> = {}): PullRequestFacts => ({
-  owner: "acme",
-  repo: "shop",
-  defaultBranch: "main",
-  number: 7,
-  nodeId: "PR_7",
-  title: "Fix",
-  body: "",
-  url: "https://github.com/acme/shop/pull/7",
-  state: "OPEN",
-  isDraft: false,
-  createdAt: "2024-05-01T09:00:00Z",
-  mergedAt: null,
-  mergeCommitSha: null,
-  mergedBy: null,
-  author: { login: "dev", isBot: false },
-  baseRef: "main",
-  headRef: "fix",
-  headSha: HEAD,
-  isCrossRepository: false,
-  labels: ["hotfix"],
-  additions: 1,
-  deletions: 1,
-  changedFiles: 1,
-  files: [{ path: "src/app.ts", additions: 1, deletions: 1, changeType: "MODIFIED" }],
-  filesComplete: true,
-  commits: [{ sha: HEAD, authorLogins: ["dev"], committerLogin: "dev" }],
-  totalCommits: 1,
-  comments: [],
-  reviews: [],
-  reviewComments: [],
-  headChecks: [],
-  ownCheckRuns: [{ id: 1, status: "in_progress", conclusion: null, startedAt: SEEN, title: null, summary: null, text: null }],
-  ...overrides,
-});
+const facts = (overrides: Partial<PullRequestFacts> = {}): PullRequestFacts =>
+  pullRequestFacts({ ownCheckRuns: [{ id: 1, status: "in_progress", conclusion: null, startedAt: SEEN, title: null, summary: null, text: null }], ...overrides });
 
 let nextId = 100;
 const said = (login: string, body: string, minute: number, extra: Partial<CommandSource> = {}): CommandSource => ({

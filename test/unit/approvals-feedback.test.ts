@@ -14,6 +14,7 @@ import {
 } from "../../src/governance/approvals/feedback.js";
 import type { CommandSource, PullRequestFacts } from "../../src/governance/facts.js";
 import { pass, pending, type RuleResult } from "../../src/governance/rule-result.js";
+import { pullRequestFacts } from "../support/facts.js";
 
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.restore());
@@ -21,40 +22,7 @@ afterAll(() => nock.restore());
 const HEAD = "a".repeat(40);
 const config = (extra: Record<string, unknown> = {}) => HotfixConfig.parse(extra);
 
-const base: PullRequestFacts = {
-  owner: "acme",
-  repo: "shop",
-  defaultBranch: "main",
-  number: 7,
-  nodeId: "PR_7",
-  title: "Fix",
-  body: "",
-  url: "https://github.com/acme/shop/pull/7",
-  state: "OPEN",
-  isDraft: false,
-  createdAt: "2024-05-01T09:00:00Z",
-  mergedAt: null,
-  mergeCommitSha: null,
-  mergedBy: null,
-  author: { login: "dev", isBot: false },
-  baseRef: "main",
-  headRef: "fix",
-  headSha: HEAD,
-  isCrossRepository: false,
-  labels: ["hotfix"],
-  additions: 1,
-  deletions: 1,
-  changedFiles: 1,
-  files: [{ path: "src/app.ts", additions: 1, deletions: 1, changeType: "MODIFIED" }],
-  filesComplete: true,
-  commits: [{ sha: HEAD, authorLogins: ["dev", "carol"], committerLogin: "dev" }],
-  totalCommits: 1,
-  comments: [],
-  reviews: [],
-  reviewComments: [],
-  headChecks: [],
-  ownCheckRuns: [{ id: 1, status: "in_progress", conclusion: null, startedAt: "2024-05-01T10:00:00Z", title: null, summary: null, text: null }],
-};
+const base: PullRequestFacts = pullRequestFacts({ commits: [{ sha: HEAD, authorLogins: ["dev", "carol"], committerLogin: "dev" }] });
 
 let nextId = 500;
 const source = (login: string, body: string, extra: Partial<CommandSource> = {}): CommandSource => ({
