@@ -1,6 +1,6 @@
 import type { Context, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
-import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { configFilesOf, loadConfig, type LoadedConfig } from "../config/load-config.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
 import { readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
@@ -58,7 +58,7 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,
-    config: memoize(() => loadConfig((file) => context.config(file))),
+    config: memoize(() => loadConfig(configFilesOf(context.octokit, repo))),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
   };

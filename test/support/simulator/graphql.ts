@@ -285,7 +285,7 @@ export const registerGraphqlRoute = (sim: GitHubSimulator): void => {
     }
     const root: Record<string, unknown> = {
       repository: ({ owner, name }: { owner: string; name: string }) => {
-        const repo = sim.repos.get(`${owner}/${name}`.toLowerCase());
+        const repo = sim.invisibleRepositories.has(`${owner}/${name}`.toLowerCase()) ? undefined : sim.repos.get(`${owner}/${name}`.toLowerCase());
         if (!repo) throw new NotFound(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
         return repositoryNode(sim, repo);
       },

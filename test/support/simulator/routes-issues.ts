@@ -1,4 +1,4 @@
-import { extendGraphqlRoot, extendPullRequestNode, connection, userNode, type ConnectionArgs } from "./graphql.js";
+import { extendGraphqlRoot, extendPullRequestNode, connection, pullRequestNode, repositoryNode, userNode, type ConnectionArgs } from "./graphql.js";
 import { restIssue, restIssueComment, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import type { SimComment, SimIssue, SimPull, SimRepo, SimUser } from "./state.js";
@@ -226,12 +226,40 @@ const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
   return items.map((item, index) => ({ item, index })).sort((a, b) => Date.parse(a.item.at) - Date.parse(b.item.at) || a.index - b.index).map(({ item }) => item);
 };
 
-/** A small implementation of GitHub's issue search syntax: the qualifiers the app uses. */
-const searchIssues = (sim: GitHubSimulator, query: string): Array<{ repo: SimRepo; issue: SimIssue }> => {
+/** What the search finds: an issue, or a pull request (GitHub's issue search covers both). */
+type SearchHit = { repo: SimRepo; issue: SimIssue; pull?: undefined } | { repo: SimRepo; pull: SimPull; issue?: undefined };
+
+/** The date qualifiers (`merged:>=2024-05-01T09:00:00Z`, `created:<...`), as GitHub reads them. */
+const dateFilter = (value: string): ((at: string | null) => boolean) => {
+  const match = /^(>=|<=|>|<)?(.+)$/.exec(value)!;
+  const bound = Date.parse(match[2]);
+  if (Number.isNaN(bound)) throw new Error(`simulator search: bad date ${value}`);
+  return (at) => {
+    if (!at) return false;
+    const time = Date.parse(at);
+    switch (match[1]) {
+      case ">=": return time >= bound;
+      case ">": return time > bound;
+      case "<=": return time <= bound;
+      case "<": return time < bound;
+      default: return time >= bound && time < bound + 24 * 3600_000;
+    }
+  };
+};
+
+/**
+ * A small implementation of GitHub's issue search syntax: the qualifiers the app uses. Pull
+ * requests are results too (`is:pr`), as on GitHub; `label:a,b` means either label.
+ */
+const searchIssues = (sim: GitHubSimulator, query: string): SearchHit[] => {
   const tokens = query.match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
   const words: string[] = [];
-  const filters: Array<(repo: SimRepo, issue: SimIssue) => boolean> = [];
+  const filters: Array<(hit: SearchHit) => boolean> = [];
   let inTitle = false;
+  let kinds: Array<"issue" | "pr"> = ["issue", "pr"];
+  const state = (hit: SearchHit) => (hit.issue ? hit.issue.state : hit.pull!.state);
+  const labels = (hit: SearchHit) => (hit.issue ? hit.issue.labels : hit.pull!.labels);
+  const author = (hit: SearchHit) => (hit.issue ? hit.issue.user : hit.pull!.user);
   for (const token of tokens) {
     const [key, ...rest] = token.split(":");
     const value = rest.join(":").replace(/^"|"$/g, "");
@@ -241,8 +269,10 @@ const searchIssues = (sim: GitHubSimulator, query: string): Array<{ repo: SimRep
     }
     switch (key.toLowerCase()) {
       case "is":
-        if (value === "issue") break; // pull requests are not simulated as search results
-        if (value === "open" || value === "closed") filters.push((_repo, issue) => issue.state === value);
+        if (value === "issue") kinds = ["issue"];
+        else if (value === "pr") kinds = ["pr"];
+        else if (value === "open" || value === "closed") filters.push((hit) => state(hit) === value);
+        else if (value === "merged") filters.push((hit) => Boolean(hit.pull?.merged));
         else throw new Error(`simulator search: unsupported is:${value}`);
         break;
       case "archived":
@@ -251,33 +281,45 @@ const searchIssues = (sim: GitHubSimulator, query: string): Array<{ repo: SimRep
         inTitle = value === "title";
         break;
       case "author":
-        filters.push((_repo, issue) =>
-          value.startsWith("app/") ? issue.user.login === `${value.slice(4)}[bot]` : issue.user.login.toLowerCase() === value.toLowerCase(),
-        );
+        filters.push((hit) => (value.startsWith("app/") ? author(hit).login === `${value.slice(4)}[bot]` : author(hit).login.toLowerCase() === value.toLowerCase()));
         break;
       case "org":
       case "user":
-        filters.push((repo) => repo.owner.login.toLowerCase() === value.toLowerCase());
+        filters.push((hit) => hit.repo.owner.login.toLowerCase() === value.toLowerCase());
         break;
       case "repo":
-        filters.push((repo) => fullName(repo).toLowerCase() === value.toLowerCase());
+        filters.push((hit) => fullName(hit.repo).toLowerCase() === value.toLowerCase());
         break;
-      case "label":
-        filters.push((_repo, issue) => issue.labels.some((label) => label.toLowerCase() === value.toLowerCase()));
+      case "label": {
+        const wanted = rest.join(":").split(",").map((name) => name.replace(/^"|"$/g, "").toLowerCase());
+        filters.push((hit) => labels(hit).some((label) => wanted.includes(label.toLowerCase())));
         break;
+      }
+      case "merged": {
+        const within = dateFilter(value);
+        filters.push((hit) => Boolean(hit.pull) && within(hit.pull!.mergedAt));
+        break;
+      }
       default:
         throw new Error(`simulator search: unsupported qualifier ${key}`);
     }
   }
-  const results: Array<{ repo: SimRepo; issue: SimIssue }> = [];
+  const results: SearchHit[] = [];
   for (const repo of sim.repos.values()) {
-    for (const issue of repo.issues.values()) {
-      const text = (inTitle ? issue.title : `${issue.title}\n${issue.body ?? ""}`).toLowerCase();
-      if (filters.every((filter) => filter(repo, issue)) && words.every((word) => text.includes(word))) results.push({ repo, issue });
+    if (sim.invisibleRepositories.has(fullName(repo).toLowerCase())) continue; // the installation cannot see it
+    const hits: SearchHit[] = [
+      ...(kinds.includes("issue") ? [...repo.issues.values()].map((issue) => ({ repo, issue })) : []),
+      ...(kinds.includes("pr") ? [...repo.pulls.values()].map((pull) => ({ repo, pull })) : []),
+    ];
+    for (const hit of hits) {
+      const item = hit.issue ?? hit.pull!;
+      const text = (inTitle ? item.title : `${item.title}\n${item.body ?? ""}`).toLowerCase();
+      if (filters.every((filter) => filter(hit)) && words.every((word) => text.includes(word))) results.push(hit);
     }
   }
   // GitHub's default order for issue search is best match; newest first is close enough here.
-  return results.sort((a, b) => Date.parse(b.issue.createdAt) - Date.parse(a.issue.createdAt));
+  const created = (hit: SearchHit) => Date.parse(hit.issue ? hit.issue.createdAt : hit.pull!.createdAt);
+  return results.sort((a, b) => created(b) - created(a));
 };
 
 export const registerIssueRoutes = (sim: GitHubSimulator): void => {
@@ -291,7 +333,9 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
   extendGraphqlRoot((simulator) => ({
     search: (args: ConnectionArgs & { query: string; type: string }) => {
       if (args.type !== "ISSUE") throw new Error(`simulator search: unsupported type ${args.type}`);
-      const found = searchIssues(simulator, args.query).map(({ repo, issue }) => issueNode(simulator, repo, issue));
+      const found = searchIssues(simulator, args.query).map((hit) =>
+        hit.issue ? issueNode(simulator, hit.repo, hit.issue) : { ...pullRequestNode(simulator, hit.repo, hit.pull), repository: repositoryNode(simulator, hit.repo) },
+      );
       return { ...connection(found, args), issueCount: found.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
     },
   }));

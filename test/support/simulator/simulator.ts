@@ -85,6 +85,12 @@ export class GitHubSimulator {
   private clock: number | null = null;
   /** Installation ids that lost access: every request answers 404 (or token creation fails). */
   readonly revokedInstallations = new Set<number>();
+  /**
+   * Repositories (lowercase owner/name) that exist but the installation cannot see (another
+   * account's private repository, or one not selected for the installation). GitHub answers 404,
+   * exactly as for a repository that does not exist, and GraphQL `NOT_FOUND`.
+   */
+  readonly invisibleRepositories = new Set<string>();
 
   constructor(readonly baseUrl: string = BASE_URL) {}
 
@@ -374,6 +380,11 @@ export class GitHubSimulator {
       return fault.response;
     }
     let response: SimResponse = ghError(404, "Not Found");
+    const target = /^\/repos\/([^/]+)\/([^/]+)/.exec(path);
+    if (target && this.invisibleRepositories.has(`${target[1]}/${target[2]}`.toLowerCase())) {
+      this.requests.push({ method, path, query: parsed.searchParams, body, status: 404 });
+      return response;
+    }
     const route = this.routes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
     if (route) {
       const match = route.pattern.exec(path)!;
