@@ -6,6 +6,7 @@ import { registerCommentHandlers } from "./handlers/comments.js";
 import { registerHttpRoutes } from "./handlers/http.js";
 import { registerMergeHandler } from "./handlers/merged.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
+import { startReconcileSchedule } from "./flows/reconcile.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
 import { leaderOnly } from "./platform/leader.js";
 import { createRuntime, type Runtime } from "./platform/runtime.js";
@@ -21,6 +22,7 @@ const hotfixGovernance: ApplicationFunction = (app, options) => {
   registerMergeHandler(app, runtime);
   registerBackportCommand(app, runtime);
   startReminderSchedule(app, { sweep: leaderOnly(runtime.coordination, "postmortem-reminders", 2 * 3600, runReminderSweep) });
+  startReconcileSchedule(app, runtime);
 };
 
 export default hotfixGovernance;

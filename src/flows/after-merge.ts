@@ -56,12 +56,15 @@ const followUp = async (delivery: Delivery, pr: MergedPullRequest): Promise<void
   await ensurePostmortem(delivery, pr, config, backports);
 };
 
+/** On the PR: the one comment saying the merge was not followed up (invalid config). */
+export const notFollowedUpMarker = (number: number): string => `<!-- hotfix-governance:not-followed-up pr=${number} -->`;
+
 /**
  * A hotfix merged while `.github/hotfix.yml` is invalid: nothing is ported or opened, and the PR
  * says so once (found again by its marker), with what to fix and what to do by hand.
  */
 const sayNotFollowedUp = async (delivery: Delivery, pr: MergedPullRequest, loaded: Extract<LoadedConfig, { ok: false }>): Promise<void> => {
-  const marker = `<!-- hotfix-governance:not-followed-up pr=${pr.number} -->`;
+  const marker = notFollowedUpMarker(pr.number);
   try {
     if ((await findOwnComments(delivery.query, delivery.repo, pr.number, [marker])).length > 0) return;
     const problems = loaded.problems.map((problem) => `- ${problem.path ? `\`${problem.path}\`` : "the file"}${problem.line ? ` (line ${problem.line})` : ""}: ${problem.message}`);

@@ -5,6 +5,7 @@ import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
 import { readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { Runtime } from "../platform/runtime.js";
+import { rememberLabel } from "./search-labels.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -40,6 +41,13 @@ const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
+/** The config, and its label remembered for the reconciliation sweep's search. */
+const loadRemembered = async (runtime: Runtime, octokit: Octokit, repo: RepoRef): Promise<LoadedConfig> => {
+  const loaded = await loadConfig(configFilesOf(octokit, repo));
+  await rememberLabel(runtime.coordination, repo.owner, loaded);
+  return loaded;
+};
+
 export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
   const payload = context.payload as {
     repository?: { owner: { login: string }; name: string };
@@ -58,7 +66,32 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,
-    config: memoize(() => loadConfig(configFilesOf(context.octokit, repo))),
+    config: memoize(() => loadRemembered(runtime, context.octokit, repo)),
+    withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
+    coordination: runtime.coordination,
+  };
+};
+
+/**
+ * A delivery that no webhook carried: work the app starts itself (the reconciliation sweep), for
+ * one repository of one installation. Same config loading, locks and logging as a webhook's.
+ */
+export const deliveryForRepository = (
+  runtime: Runtime,
+  options: { id: string; event: string; octokit: Octokit; installationId: number; repo: RepoRef; log: Logger },
+): Delivery => {
+  const { repo, octokit } = options;
+  return {
+    id: options.id,
+    event: options.event,
+    actor: null,
+    repo,
+    octokit,
+    query: readOnlyGraphql(octokit, options.installationId),
+    log: options.log.child({ delivery: options.id, repository: `${repo.owner}/${repo.repo}` }),
+    appId: runtime.appId,
+    now: runtime.now,
+    config: memoize(() => loadRemembered(runtime, octokit, repo)),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
   };

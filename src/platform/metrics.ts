@@ -52,6 +52,18 @@ export const metrics = {
     help: "Postmortem issues opened.",
     registers: [registry],
   }),
+  reconcileRuns: new Counter({
+    name: "hotfix_reconcile_runs_total",
+    help: "Reconciliation sweeps (SPEC section 7), by outcome (done, failed, skipped: another replica leads).",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  }),
+  reconcileItems: new Counter({
+    name: "hotfix_reconcile_items_total",
+    help: "Pull requests the reconciliation sweep completed: kind followed_up (a merged hotfix missing backports or its postmortem) or evaluated (an open hotfix whose head had no check); outcome done or failed.",
+    labelNames: ["kind", "outcome"] as const,
+    registers: [registry],
+  }),
   leadTime: new Histogram({
     name: "hotfix_lead_time_seconds",
     help: "Hotfix lead times: label to first approval, label to merge.",

@@ -9,6 +9,10 @@ export interface Runtime {
   /** This app's id: tells its own check runs from look-alikes of other apps. */
   appId: number | null;
   now: () => Date;
+  /** Minutes between reconciliation sweeps (SPEC §7, `RECONCILE_INTERVAL_MINUTES`); 0 or absent (a runtime handed in) = off. */
+  reconcileIntervalMinutes?: number;
+  /** Aborted when the process (or a test's app instance) shuts down: periodic work stops. */
+  shutdown?: AbortSignal;
 }
 
 export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | null => {
@@ -16,10 +20,23 @@ export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | nul
   return Number.isFinite(id) ? id : null;
 };
 
+export const RECONCILE_INTERVAL_ENV = "RECONCILE_INTERVAL_MINUTES";
+const DEFAULT_RECONCILE_MINUTES = 10;
+
+/** `RECONCILE_INTERVAL_MINUTES`: default 10, fractions allowed, 0 (or less) turns the sweep off. */
+export const reconcileIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): number => {
+  const raw = env[RECONCILE_INTERVAL_ENV]?.trim();
+  if (!raw) return DEFAULT_RECONCILE_MINUTES;
+  const minutes = Number(raw);
+  if (!Number.isFinite(minutes)) throw new Error(`${RECONCILE_INTERVAL_ENV} must be a number of minutes (0 turns the sweep off), not "${raw}"`);
+  return Math.max(0, minutes);
+};
+
 export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env): Runtime => ({
   coordination: createCoordination(env.REDIS_URL, log),
   appId: appIdFromEnv(env),
   now: () => new Date(),
+  reconcileIntervalMinutes: reconcileIntervalFromEnv(env),
 });
 
 

@@ -3,7 +3,7 @@ import nock from "nock";
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { rateLimitHandlers } from "../../src/platform/octokit.js";
-import { createRuntime } from "../../src/platform/runtime.js";
+import { createRuntime, type Runtime } from "../../src/platform/runtime.js";
 import hotfixGovernance from "../../src/index.js";
 import { createSimulator, SIM_APP, type GitHubSimulator } from "./simulator/index.js";
 
@@ -14,8 +14,10 @@ export const testPrivateKey = (): string =>
 
 export interface TestApp {
   probot: Probot;
+  /** What this instance holds (coordination, clock): a second instance is a second process. */
+  runtime: Runtime;
   sim: GitHubSimulator;
-  /** Closes what the instance holds open (its Redis connection). */
+  /** Closes what the instance holds open (its Redis connection, its reconciliation timer). */
   close: () => Promise<void>;
   /** Delivers an event; `id` is GitHub's X-GitHub-Delivery (a redelivery keeps it). */
   receive: (name: string, payload: any, id?: string) => Promise<void>;
@@ -39,6 +41,8 @@ export const createTestApp = async (
     sim?: GitHubSimulator;
     /** REDIS_URL for this instance's coordination. */
     redisUrl?: string;
+    /** RECONCILE_INTERVAL_MINUTES of this instance: off (0) unless a test runs the sweep on its timer. */
+    reconcileIntervalMinutes?: number;
   } = {},
 ): Promise<TestApp> => {
   process.env.APP_ID = String(SIM_APP.id);
@@ -58,12 +62,22 @@ export const createTestApp = async (
         : { enabled: false },
     })),
   });
-  const runtime = createRuntime(probot.log as unknown as Logger, { REDIS_URL: options.redisUrl, APP_ID: String(SIM_APP.id) });
+  const shutdown = new AbortController();
+  const runtime = createRuntime(probot.log as unknown as Logger, {
+    REDIS_URL: options.redisUrl,
+    APP_ID: String(SIM_APP.id),
+    RECONCILE_INTERVAL_MINUTES: String(options.reconcileIntervalMinutes ?? 0),
+  });
+  runtime.shutdown = shutdown.signal;
   await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {}, runtime });
   return {
     probot,
+    runtime,
     sim,
-    close: () => runtime.coordination.close(),
+    close: () => {
+      shutdown.abort();
+      return runtime.coordination.close();
+    },
     receive: async (name, payload, id) => {
       deliveries += 1;
       await probot.receive({ id: id ?? `delivery-${deliveries}`, name: name as any, payload });

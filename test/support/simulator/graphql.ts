@@ -260,6 +260,7 @@ export const repositoryNode = (sim: GitHubSimulator, repo: SimRepo) => ({
   nameWithOwner: fullName(repo),
   url: `https://github.com/${fullName(repo)}`,
   owner: userNode(repo.owner),
+  isArchived: false,
   defaultBranchRef: { name: repo.defaultBranch },
   pullRequest: ({ number }: { number: number }) => {
     const pull = repo.pulls.get(number);

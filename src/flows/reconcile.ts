@@ -1,0 +1,215 @@
+import type { Logger } from "pino";
+import type { Probot } from "probot";
+import { defaultConfig } from "../config/schema.js";
+import { isHotfix } from "../governance/evaluate-hotfix.js";
+import { fetchReconcileCandidates, type MergedCandidate, type OpenCandidate } from "../github/reconcile-candidates.js";
+import type { RepoRef } from "../github/repo-ref.js";
+import { instrumentOctokit, readOnlyGraphql } from "../platform/instrument-octokit.js";
+import { leaderOnly } from "../platform/leader.js";
+import { startPeriodic, type Schedule } from "../platform/schedule.js";
+import { metrics } from "../platform/metrics.js";
+import type { Runtime } from "../platform/runtime.js";
+import { postmortemCommentPrefix } from "../postmortem/markers.js";
+import { afterMerge, notFollowedUpMarker, type MergedPullRequest } from "./after-merge.js";
+import { deliveryForRepository, type Delivery, type Octokit } from "./delivery.js";
+import { evaluatePullRequest } from "./evaluate-pull-request.js";
+import { describeGitHubError } from "./github-errors.js";
+import { knownLabels } from "./search-labels.js";
+
+/** How far back the sweep looks for merged hotfixes (SPEC §7). */
+export const RECONCILE_WINDOW_HOURS = 72;
+
+export interface ReconcileReport {
+  installations: number;
+  /** Merged hotfixes found in the window, and those of them whose follow-ups were (re)run. */
+  merged: number;
+  followedUp: number;
+  /** Open hotfixes found, and those of them whose head had no check and were evaluated. */
+  open: number;
+  evaluated: number;
+  /** GraphQL requests of the searches (one per installation when each search fits in a page). */
+  searchRequests: number;
+  /** Installations or PRs that GitHub errors kept from being handled (logged). */
+  failures: number;
+}
+
+/**
+ * The labels searched. The search needs a label before any repository's config is read, so the
+ * sweep searches the default `hotfix` label, plus the other labels that configs the app loaded
+ * for this account named (remembered a week; across replicas and restarts with Redis, in memory
+ * otherwise). See the README's troubleshooting for what that leaves out.
+ */
+const searchLabels = (extra: Iterable<string>): string[] => [...new Set([defaultConfig().label, ...extra])];
+
+const quoteLabel = (label: string) => `"${label.replace(/"/g, "")}"`;
+
+/** The two searches of one installation's account, as GitHub's search syntax writes them. */
+export const reconcileSearches = (account: { login: string; type: string }, labels: string[], since: Date): { merged: string; open: string } => {
+  const scope = `${account.type === "Organization" ? "org" : "user"}:${account.login}`;
+  const label = `label:${labels.map(quoteLabel).join(",")}`;
+  return {
+    merged: ["is:pr", "is:merged", "archived:false", label, `merged:>=${since.toISOString().replace(/\.\d{3}Z$/, "Z")}`, scope].join(" "),
+    open: ["is:pr", "is:open", "archived:false", label, scope].join(" "),
+  };
+};
+
+/**
+ * Has a merged hotfix had its follow-ups? The postmortem comment on the PR (link, failure or dry
+ * run) is the last write of a merge's follow-ups, and the "not followed up" comment the only one
+ * when the config was invalid: either one means the merge was handled to the end. Without them,
+ * something may be missing (the repository's config then decides; see `reconcileMerged`).
+ */
+export const followUpsDone = (candidate: Pick<MergedCandidate, "number" | "appComments">): boolean =>
+  candidate.appComments.some((body) => body.includes(postmortemCommentPrefix(candidate.number)) || body.includes(notFollowedUpMarker(candidate.number)));
+
+const mergedPullRequestOf = (candidate: MergedCandidate): MergedPullRequest | null =>
+  candidate.mergeCommitSha
+    ? {
+        number: candidate.number,
+        title: candidate.title,
+        body: candidate.body,
+        url: candidate.url,
+        labels: candidate.labels,
+        author: candidate.author,
+        authorIsBot: candidate.authorIsBot,
+        baseRef: candidate.baseRef,
+        headRef: candidate.headRef,
+        headSha: candidate.headSha,
+        mergeCommitSha: candidate.mergeCommitSha,
+        mergedAt: candidate.mergedAt,
+        mergedBy: candidate.mergedBy,
+        createdAt: candidate.createdAt,
+        fromFork: candidate.fromFork,
+      }
+    : null;
+
+/**
+ * The reconciliation sweep (SPEC §7). GitHub never redelivers a failed delivery by itself, and
+ * Probot answers 202 after 9 s, so a process that dies mid-way through a merge's follow-ups
+ * leaves them half-done with GitHub believing the delivery succeeded. For every installation:
+ * 1. one GraphQL request searches the hotfix PRs merged in the last 72 hours and the open ones,
+ *    with the app's comments on the former and the app's check run on the latter's head;
+ * 2. a merged one without its final comment is followed up by `afterMerge`, the webhook's own
+ *    idempotent code under the same per-PR lock: what exists is found again, what is missing made;
+ * 3. an open one whose head commit has no `Hotfix governance` run is evaluated.
+ * When nothing is missing that is the whole cost. One failure is logged and counted, never stops
+ * the others.
+ */
+export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date): Promise<ReconcileReport> => {
+  const log = (app.log as unknown as Logger).child({ task: "reconcile" });
+  const report: ReconcileReport = { installations: 0, merged: 0, followedUp: 0, open: 0, evaluated: 0, searchRequests: 0, failures: 0 };
+  const since = new Date(now.getTime() - RECONCILE_WINDOW_HOURS * 3600_000);
+  const appOctokit = await app.auth();
+  const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 });
+  for (const installation of installations) {
+    const account = installation.account && "login" in installation.account ? installation.account : null;
+    if (installation.suspended_at || !account) continue;
+    report.installations += 1;
+    const ilog = log.child({ installation: installation.id, account: account.login });
+    try {
+      const octokit = instrumentOctokit((await app.auth(installation.id)) as unknown as Octokit);
+      const labels = searchLabels(await knownLabels(runtime.coordination, account.login));
+      const searches = reconcileSearches({ login: account.login, type: account.type ?? "User" }, labels, since);
+      const found = await fetchReconcileCandidates(readOnlyGraphql(octokit, installation.id), searches, runtime.appId);
+      report.searchRequests += found.requests;
+      report.merged += found.merged.length;
+      report.open += found.open.length;
+      const deliveries = new Map<string, Delivery>();
+      const deliveryOf = (repo: RepoRef): Delivery => {
+        const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+        let delivery = deliveries.get(key);
+        if (!delivery) {
+          const id = `reconcile-${now.getTime()}-${installation.id}`;
+          delivery = deliveryForRepository(runtime, { id, event: "reconcile", octokit, installationId: installation.id, repo, log: ilog });
+          deliveries.set(key, delivery);
+        }
+        return delivery;
+      };
+      for (const candidate of found.merged) {
+        if (followUpsDone(candidate)) continue;
+        const done = await reconcileMerged(deliveryOf(candidate.repo), candidate);
+        if (done === "failed") report.failures += 1;
+        if (done === "followed-up") report.followedUp += 1;
+      }
+      for (const candidate of found.open) {
+        if (candidate.hasOwnRun) continue;
+        const done = await reconcileOpen(deliveryOf(candidate.repo), candidate);
+        if (done === "failed") report.failures += 1;
+        if (done === "evaluated") report.evaluated += 1;
+      }
+    } catch (error) {
+      report.failures += 1;
+      ilog.error({ outcome: "failed", err: describeGitHubError(error) }, "reconciliation skipped for this installation");
+    }
+  }
+  log.info({ ...report, outcome: "done", since: since.toISOString() }, "reconciliation sweep done");
+  return report;
+};
+
+/**
+ * A merged hotfix whose final comment is missing: its follow-ups are (re)run. The config says
+ * whether it is a hotfix at all (the search used a label the repository may not use); with
+ * `postmortem.enabled: false` there is no final comment, so `afterMerge` runs and finds everything
+ * in place (reads only) — the README counts that cost.
+ */
+const reconcileMerged = async (delivery: Delivery, candidate: MergedCandidate): Promise<"followed-up" | "not-hotfix" | "failed"> => {
+  const log = delivery.log.child({ pr: candidate.number });
+  const pr = mergedPullRequestOf(candidate);
+  try {
+    const loaded = await delivery.config();
+    if (loaded.ok && !isHotfix(candidate.labels, loaded.config)) return "not-hotfix";
+    if (!pr) throw new Error("GitHub shows no merge commit for this merged pull request");
+    await afterMerge(delivery, pr);
+    log.info({ outcome: "followed-up", mergedAt: candidate.mergedAt }, "reconciliation: merged hotfix followed up");
+    metrics.reconcileItems.inc({ kind: "followed_up", outcome: "done" });
+    return "followed-up";
+  } catch (error) {
+    log.error({ outcome: "failed", err: describeGitHubError(error) }, "reconciliation: could not follow up a merged hotfix; the next sweep tries again");
+    metrics.reconcileItems.inc({ kind: "followed_up", outcome: "failed" });
+    return "failed";
+  }
+};
+
+/** An open hotfix whose head has no check (its events were lost): evaluated as an event would. */
+const reconcileOpen = async (delivery: Delivery, candidate: OpenCandidate): Promise<"evaluated" | "skipped" | "failed"> => {
+  const log = delivery.log.child({ pr: candidate.number });
+  try {
+    const loaded = await delivery.config();
+    // The search's label is not this repository's, and no check is shown on other PRs: nothing to do.
+    if (loaded.ok && !isHotfix(candidate.labels, loaded.config) && !loaded.config.report_all_pull_requests) return "skipped";
+    await evaluatePullRequest(delivery, candidate.number, candidate.headSha);
+    log.info({ outcome: "evaluated", sha: candidate.headSha }, "reconciliation: open hotfix without a check evaluated");
+    metrics.reconcileItems.inc({ kind: "evaluated", outcome: "done" });
+    return "evaluated";
+  } catch (error) {
+    log.error({ outcome: "failed", err: describeGitHubError(error) }, "reconciliation: could not evaluate an open hotfix; the next sweep tries again");
+    metrics.reconcileItems.inc({ kind: "evaluated", outcome: "failed" });
+    return "failed";
+  }
+};
+
+/**
+ * Runs the sweep every `RECONCILE_INTERVAL_MINUTES` on one replica: the leader holds a lease of
+ * twice the interval (at least two minutes) and renews it on each run; when it dies, another
+ * replica takes over within that time.
+ */
+export const startReconcileSchedule = (app: Probot, runtime: Runtime): Schedule => {
+  const minutes = runtime.reconcileIntervalMinutes ?? 0;
+  const leaseSeconds = Math.max(120, Math.ceil(minutes * 120));
+  const sweep = leaderOnly(runtime.coordination, "reconcile", leaseSeconds, (now: Date) => runReconcileSweep(app, runtime, now));
+  return startPeriodic({
+    name: "reconcile",
+    minutes,
+    signal: runtime.shutdown,
+    log: app.log as unknown as Logger,
+    task: async (now) => {
+      try {
+        const result = await sweep(now);
+        metrics.reconcileRuns.inc({ outcome: result && typeof result === "object" && "skipped" in result ? "skipped" : "done" });
+      } catch (error) {
+        metrics.reconcileRuns.inc({ outcome: "failed" });
+        throw error;
+      }
+    },
+  });
+};

@@ -1,0 +1,34 @@
+import type { LoadedConfig } from "../config/load-config.js";
+import { defaultConfig } from "../config/schema.js";
+import type { Coordination } from "../platform/coordination.js";
+
+/**
+ * The hotfix labels other than the default that repositories of an account configure, as seen in
+ * the configs the app loaded: the reconciliation sweep searches them besides `hotfix`. Only a
+ * cost saving (the sweep cannot search "whatever each repository's config says" in one query);
+ * shared by the replicas with Redis. Remembered for a week.
+ */
+const TTL_SECONDS = 7 * 24 * 3600;
+const key = (account: string) => `reconcile-labels:${account.toLowerCase()}`;
+
+export const knownLabels = async (coordination: Coordination, account: string): Promise<string[]> => {
+  const raw = await coordination.cacheGet(key(account)).catch(() => null);
+  try {
+    const labels: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(labels) ? labels.filter((label): label is string => typeof label === "string") : [];
+  } catch {
+    return [];
+  }
+};
+
+/** Best effort: a config naming another label is remembered for the account's next sweeps. */
+export const rememberLabel = async (coordination: Coordination, account: string, loaded: LoadedConfig): Promise<void> => {
+  if (!loaded.ok || loaded.config.label.toLowerCase() === defaultConfig().label.toLowerCase()) return;
+  try {
+    const labels = await knownLabels(coordination, account);
+    if (labels.some((label) => label.toLowerCase() === loaded.config.label.toLowerCase())) return;
+    await coordination.cacheSet(key(account), JSON.stringify([...labels, loaded.config.label].slice(-20)), TTL_SECONDS);
+  } catch {
+    // a cache that does not answer only narrows the next sweep's search
+  }
+};

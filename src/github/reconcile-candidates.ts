@@ -1,0 +1,177 @@
+import { CHECK_NAME } from "../governance/check-output.js";
+import type { RepoRef } from "./repo-ref.js";
+
+type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+
+/**
+ * The reconciliation sweep's one read per installation (SPEC §7): in one GraphQL request, two
+ * searches — hotfix PRs merged since a moment, and open hotfix PRs — with, on each result, what
+ * tells whether its follow-ups or its check exist: the app's own comments on a merged PR (their
+ * hidden markers), and the app's `Hotfix governance` run on an open PR's head commit. When one
+ * search has more than a page, the next request asks `first: 0` of the other.
+ */
+export const RECONCILE_CANDIDATES_QUERY = /* GraphQL */ `
+  query ReconcileCandidates(
+    $merged: String!
+    $open: String!
+    $mergedFirst: Int!
+    $openFirst: Int!
+    $mergedAfter: String
+    $openAfter: String
+    $appId: Int
+    $checkName: String!
+  ) {
+    merged: search(query: $merged, type: ISSUE, first: $mergedFirst, after: $mergedAfter) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        __typename
+        ... on PullRequest {
+          number
+          title
+          body
+          url
+          createdAt
+          mergedAt
+          mergeCommit { oid }
+          mergedBy { login }
+          author { __typename login }
+          baseRefName
+          headRefName
+          headRefOid
+          isCrossRepository
+          repository { name owner { login } isArchived }
+          labels(first: 100) { nodes { name } }
+          comments(last: 100) { nodes { viewerDidAuthor body } }
+        }
+      }
+    }
+    open: search(query: $open, type: ISSUE, first: $openFirst, after: $openAfter) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        __typename
+        ... on PullRequest {
+          number
+          state
+          headRefOid
+          repository { name owner { login } isArchived }
+          labels(first: 100) { nodes { name } }
+          commits(last: 1) {
+            nodes {
+              commit {
+                oid
+                checkSuites(first: 1, filterBy: { appId: $appId, checkName: $checkName }) {
+                  nodes { checkRuns(first: 1, filterBy: { checkName: $checkName, checkType: ALL }) { totalCount } }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** A merged hotfix PR as the search shows it: enough to follow it up without another read. */
+export interface MergedCandidate {
+  repo: RepoRef;
+  number: number;
+  title: string;
+  body: string | null;
+  url: string;
+  createdAt: string;
+  mergedAt: string;
+  mergeCommitSha: string | null;
+  mergedBy: string | null;
+  author: string;
+  authorIsBot: boolean;
+  baseRef: string;
+  headRef: string;
+  headSha: string;
+  fromFork: boolean;
+  labels: string[];
+  /** Bodies of the app's own comments among the PR's latest 100. */
+  appComments: string[];
+}
+
+export interface OpenCandidate {
+  repo: RepoRef;
+  number: number;
+  headSha: string;
+  labels: string[];
+  /** Does the head commit carry a `Hotfix governance` run of this app? */
+  hasOwnRun: boolean;
+}
+
+export interface ReconcileCandidates {
+  merged: MergedCandidate[];
+  open: OpenCandidate[];
+  /** GraphQL requests it took (1 unless a search had more than a page). */
+  requests: number;
+}
+
+const PAGE = 50;
+/** GitHub's search returns at most 1000 results per query. */
+const SEARCH_CAP = 1000;
+
+const repoOf = (node: any): RepoRef => ({ owner: node.repository.owner.login, repo: node.repository.name });
+
+const mergedOf = (node: any): MergedCandidate => ({
+  repo: repoOf(node),
+  number: node.number,
+  title: node.title,
+  body: node.body ?? null,
+  url: node.url,
+  createdAt: node.createdAt,
+  mergedAt: node.mergedAt,
+  mergeCommitSha: node.mergeCommit?.oid ?? null,
+  mergedBy: node.mergedBy?.login ?? null,
+  author: node.author?.__typename === "Bot" ? `${node.author.login}[bot]` : (node.author?.login ?? "ghost"),
+  authorIsBot: node.author?.__typename === "Bot",
+  baseRef: node.baseRefName,
+  headRef: node.headRefName,
+  headSha: node.headRefOid,
+  fromFork: Boolean(node.isCrossRepository),
+  labels: node.labels.nodes.map((label: any) => label.name),
+  appComments: node.comments.nodes.filter((comment: any) => comment.viewerDidAuthor).map((comment: any) => comment.body ?? ""),
+});
+
+const openOf = (node: any): OpenCandidate => {
+  const head = node.commits.nodes[0]?.commit;
+  return {
+    repo: repoOf(node),
+    number: node.number,
+    headSha: node.headRefOid,
+    labels: node.labels.nodes.map((label: any) => label.name),
+    hasOwnRun: head?.oid === node.headRefOid && (head.checkSuites?.nodes ?? []).some((suite: any) => suite.checkRuns.totalCount > 0),
+  };
+};
+
+/** Runs both searches to the end (one request when each fits in a page of 50). */
+export const fetchReconcileCandidates = async (
+  graphql: Gql,
+  searches: { merged: string; open: string },
+  appId: number | null,
+): Promise<ReconcileCandidates> => {
+  const result: ReconcileCandidates = { merged: [], open: [], requests: 0 };
+  let merged = { more: true, after: null as string | null };
+  let open = { more: true, after: null as string | null };
+  while ((merged.more || open.more) && result.merged.length + result.open.length < 2 * SEARCH_CAP) {
+    const data: any = await graphql<any>(RECONCILE_CANDIDATES_QUERY, {
+      merged: searches.merged,
+      open: searches.open,
+      mergedFirst: merged.more ? PAGE : 0,
+      openFirst: open.more ? PAGE : 0,
+      mergedAfter: merged.after,
+      openAfter: open.after,
+      appId,
+      checkName: CHECK_NAME,
+    });
+    result.requests += 1;
+    const isLivePull = (node: any) => node?.__typename === "PullRequest" && !node.repository?.isArchived;
+    if (merged.more) result.merged.push(...(data.merged.nodes ?? []).filter(isLivePull).filter((node: any) => node.mergedAt).map(mergedOf));
+    if (open.more) result.open.push(...(data.open.nodes ?? []).filter(isLivePull).filter((node: any) => node.state === "OPEN").map(openOf));
+    merged = merged.more ? { more: Boolean(data.merged.pageInfo.hasNextPage && data.merged.nodes?.length), after: data.merged.pageInfo.endCursor } : merged;
+    open = open.more ? { more: Boolean(data.open.pageInfo.hasNextPage && data.open.nodes?.length), after: data.open.pageInfo.endCursor } : open;
+  }
+  return result;
+};
