@@ -34,7 +34,7 @@ export const failureComment = (pm: Postmortem, reason: string, body: string): st
   return (
     `${postmortemCommentMarker(pm.number, null)}\n` +
     `⚠️ Hotfix Governance could not open the postmortem issue **${pm.title.replace(/[*_`]/g, "\\$&")}**: ${reason}. ` +
-    `It was due ${pm.dueDate}. Open it by hand (or enable issues and redeliver the merge event).` +
+    `It is due ${pm.dueDate}. Open it by hand${body.length <= 50_000 ? " with the text below" : ""}: this comment records the failure, and Hotfix Governance does not try again.` +
     details
   );
 };
