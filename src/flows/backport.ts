@@ -443,7 +443,7 @@ export const handleBackportCommand = async (delivery: Delivery, request: Backpor
   const loaded = await delivery.config();
   if (!loaded.ok) return refuse(`\`${loaded.path}\` is invalid; the \`Hotfix governance\` check lists what to fix`);
   const config = loaded.config;
-  const data = await getPullRequest(octokit, repo, request.number);
+  const data = await getPullRequest(octokit, repo, request.number, { delaysMs: delivery.readRetryDelaysMs });
   const allowed = await authorizeOrder(delivery, { number: request.number, actor: request.actor, order: "backport", config });
   if (!allowed.allowed) return refuse(allowed.why);
   const pr = mergedPullRequestFrom(data);

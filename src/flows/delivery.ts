@@ -29,6 +29,8 @@ export interface Delivery {
   /** Runs `fn` as the only handler of the PR `number` at this moment, across replicas. */
   withPullRequestLock: <T>(number: number, fn: () => Promise<T>) => Promise<T>;
   coordination: Coordination;
+  /** Waits between re-reads of what the event announced while GitHub's replicas catch up (default about 3 s in all). */
+  readRetryDelaysMs?: readonly number[];
 }
 
 const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
@@ -69,6 +71,7 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
     config: memoize(() => loadRemembered(runtime, context.octokit, repo)),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
+    readRetryDelaysMs: runtime.readRetryDelaysMs,
   };
 };
 
@@ -94,5 +97,6 @@ export const deliveryForRepository = (
     config: memoize(() => loadRemembered(runtime, octokit, repo)),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
+    readRetryDelaysMs: runtime.readRetryDelaysMs,
   };
 };

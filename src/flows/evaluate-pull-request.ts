@@ -11,6 +11,7 @@ import { evaluateHotfix, isHotfix } from "../governance/evaluate-hotfix.js";
 import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
+import { isNotFoundAnswer, readThroughLag } from "../github/read-through-lag.js";
 import { metrics } from "../platform/metrics.js";
 import { settleAll } from "../platform/settle-all.js";
 import { approvalResults, retireStatusComment } from "./approvals.js";
@@ -32,23 +33,38 @@ export interface Evaluation {
  *    best effort, after the check so they never hold the verdict back.
  * When GitHub cannot be read the check is set to a failure that says so (fail closed).
  */
-export const evaluatePullRequest = (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> =>
+export const evaluatePullRequest = (delivery: Delivery, number: number, headShaHint?: string, options: EvaluateOptions = {}): Promise<Evaluation | null> =>
   // Events for one PR are evaluated one at a time, across replicas.
-  delivery.withPullRequestLock(number, () => evaluateNow(delivery, number, headShaHint));
+  delivery.withPullRequestLock(number, () => evaluateNow(delivery, number, headShaHint, options));
 
-const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> => {
+export interface EvaluateOptions {
+  /** `headShaHint` is the PR's head as of the event (a push's `after`): an older head read back is replication lag. */
+  headIsNew?: boolean;
+}
+
+const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: string, options: EvaluateOptions = {}): Promise<Evaluation | null> => {
   const log = delivery.log.child({ pr: number });
   let facts: PullRequestFacts | null = null;
   let output: CheckOutput | null;
   let afterCheck: AfterCheck | undefined;
+  const expectedHead = options.headIsNew ? headShaHint : undefined;
   try {
     const [config, gathered] = await settleAll([
       delivery.config(),
-      fetchPullRequestFacts(delivery.query, delivery.repo, number, delivery.appId),
+      // A PR or push the event just announced may not be visible yet: read again for a few seconds.
+      readThroughLag(() => fetchPullRequestFacts(delivery.query, delivery.repo, number, delivery.appId), {
+        delaysMs: delivery.readRetryDelaysMs,
+        isStale: expectedHead ? (read) => (read as PullRequestFacts).headSha !== expectedHead : undefined,
+      }),
     ]);
     facts = gathered;
     if (!facts) {
-      log.info({ outcome: "skipped" }, "pull request not found; nothing to evaluate");
+      log.info({ outcome: "not-found" }, "pull request not found; nothing to evaluate");
+      return null;
+    }
+    if (expectedHead && facts.headSha !== expectedHead && !facts.commits.some((commit) => commit.sha === expectedHead)) {
+      // Still an older head than the push: never write the verdict on it (the sweep evaluates the new one).
+      log.warn({ outcome: "stale-read", sha: facts.headSha, expected: expectedHead }, "GitHub still shows an older head than the push; not evaluated");
       return null;
     }
     if (facts.state !== "OPEN") {
@@ -57,6 +73,10 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
     }
     ({ output, afterCheck } = await decide(delivery, facts, config));
   } catch (error) {
+    if (isNotFoundAnswer(error)) {
+      log.info({ outcome: "not-found", err: describeGitHubError(error) }, "pull request not found; nothing to evaluate");
+      return null;
+    }
     if (isLostAccess(error)) {
       log.warn({ outcome: "no-access", err: describeGitHubError(error) }, "the app cannot read this repository any more");
       return null;

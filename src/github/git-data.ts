@@ -2,6 +2,7 @@ import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { ProbotOctokit } from "probot";
 import type { HistoryCommit, MergeCommitFacts, PullCommitFacts } from "../backport/change.js";
 import type { TargetState } from "../backport/plan.js";
+import { readThroughLag, type LagOptions } from "./read-through-lag.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -246,8 +247,9 @@ export const findOwnComments = async (graphql: GraphQL, repo: RepoRef, number: n
 };
 
 /** GET /repos/{owner}/{repo}/pulls/{pull_number}: what a `/backport` command needs of its PR. */
-export const getPullRequest = async (octokit: Octokit, repo: RepoRef, number: number) => {
-  const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+/** GET /repos/{owner}/{repo}/pulls/{n}, read again for a few seconds while it answers 404 (replication lag). */
+export const getPullRequest = async (octokit: Octokit, repo: RepoRef, number: number, lag: LagOptions = {}) => {
+  const { data } = await readThroughLag(() => octokit.rest.pulls.get({ ...repo, pull_number: number }), lag);
   return data;
 };
 

@@ -1,6 +1,8 @@
 import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context, Probot } from "probot";
 import { deliveryFrom, type Delivery } from "../flows/delivery.js";
+import { describeGitHubError } from "../flows/github-errors.js";
+import { isNotFoundAnswer } from "../github/read-through-lag.js";
 import { instrumentOctokit } from "../platform/instrument-octokit.js";
 import { metrics } from "../platform/metrics.js";
 import type { Runtime } from "../platform/runtime.js";
@@ -36,6 +38,14 @@ export const on = <E extends EmitterWebhookEventName>(
         await handler(delivery, context);
         stop({ outcome: "ok" });
       } catch (error) {
+        if (isNotFoundAnswer(error)) {
+          // Believed after the gateway's re-reads: deleted, or out of the app's reach. Nothing to do, and no error.
+          stop({ outcome: "ok" });
+          delivery.log.info({ outcome: "not-found", event: delivery.event, err: describeGitHubError(error) }, "GitHub does not show what the event names; nothing to do");
+          metrics.deliveries.inc({ event: delivery.event, outcome: "not_found" });
+          await coordination.markHandled(key, HANDLED_TTL_SECONDS);
+          return;
+        }
         stop({ outcome: "error" });
         metrics.deliveries.inc({ event: delivery.event, outcome: "error" });
         throw error;

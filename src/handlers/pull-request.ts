@@ -17,6 +17,7 @@ export const PULL_REQUEST_ACTIONS = [
 export const registerPullRequestHandlers = (app: Probot, runtime: Runtime): void => {
   on(app, runtime, [...PULL_REQUEST_ACTIONS], async (delivery, context) => {
     const pr = context.payload.pull_request;
-    await evaluatePullRequest(delivery, pr.number, pr.head.sha);
+    // A push's evaluation belongs to the pushed commit (`after`), never to an older head a lagging read shows.
+    await evaluatePullRequest(delivery, pr.number, pr.head.sha, { headIsNew: context.payload.action === "synchronize" });
   });
 };

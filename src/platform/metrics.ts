@@ -14,7 +14,7 @@ export const metrics = {
   }),
   deliveries: new Counter({
     name: "hotfix_webhook_deliveries_total",
-    help: "Webhook deliveries, by event and outcome (handled, duplicate, error).",
+    help: "Webhook deliveries, by event and outcome (handled, duplicate, not_found, error).",
     labelNames: ["event", "outcome"] as const,
     registers: [registry],
   }),

@@ -11,6 +11,8 @@ export interface Runtime {
   now: () => Date;
   /** Minutes between reconciliation sweeps (SPEC §7, `RECONCILE_INTERVAL_MINUTES`); 0 or absent (a runtime handed in) = off. */
   reconcileIntervalMinutes?: number;
+  /** Waits between reads of something an event just announced that GitHub does not show yet (replication lag). */
+  readRetryDelaysMs?: readonly number[];
   /** Aborted when the process (or a test's app instance) shuts down: periodic work stops. */
   shutdown?: AbortSignal;
 }

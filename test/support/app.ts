@@ -43,6 +43,8 @@ export const createTestApp = async (
     redisUrl?: string;
     /** RECONCILE_INTERVAL_MINUTES of this instance: off (0) unless a test runs the sweep on its timer. */
     reconcileIntervalMinutes?: number;
+    /** Waits between re-reads of what an event announced (replication lag): milliseconds here. */
+    readRetryDelaysMs?: number[];
   } = {},
 ): Promise<TestApp> => {
   process.env.APP_ID = String(SIM_APP.id);
@@ -69,6 +71,7 @@ export const createTestApp = async (
     RECONCILE_INTERVAL_MINUTES: String(options.reconcileIntervalMinutes ?? 0),
   });
   runtime.shutdown = shutdown.signal;
+  runtime.readRetryDelaysMs = options.readRetryDelaysMs ?? [1, 2, 4];
   await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {}, runtime });
   return {
     probot,

@@ -263,7 +263,7 @@ export const repositoryNode = (sim: GitHubSimulator, repo: SimRepo) => ({
   isArchived: false,
   defaultBranchRef: { name: repo.defaultBranch },
   pullRequest: ({ number }: { number: number }) => {
-    const pull = repo.pulls.get(number);
+    const pull = sim.readPull(repo, number);
     if (!pull) throw new NotFound(`Could not resolve to a PullRequest with the number of ${number}.`);
     return pullRequestNode(sim, repo, pull);
   },

@@ -55,7 +55,7 @@ export const registerCoreRoutes = (sim: GitHubSimulator): void => {
 
   sim.route("GET", "/repos/{owner}/{repo}/pulls/{number}", ({ params }) => {
     const repo = findRepo(sim, params);
-    const pull = repo?.pulls.get(Number(params.number));
+    const pull = repo && sim.readPull(repo, Number(params.number));
     return repo && pull ? { status: 200, body: restPull(sim, repo, pull) } : ghError(404, "Not Found");
   });
 

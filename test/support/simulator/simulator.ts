@@ -91,6 +91,8 @@ export class GitHubSimulator {
    * exactly as for a repository that does not exist, and GraphQL `NOT_FOUND`.
    */
   readonly invisibleRepositories = new Set<string>();
+  /** Replication lag per PR (`owner/repo#n`, lowercase): see `lagPull`. */
+  private readonly pullLag = new Map<string, { reads: number; staleHead?: string }>();
 
   constructor(readonly baseUrl: string = BASE_URL) {}
 
@@ -338,6 +340,27 @@ export class GitHubSimulator {
     for (const login of Object.keys(members)) this.user(login);
     this.teams.set(`${org}/${slug}`.toLowerCase(), team);
     return team;
+  }
+
+  /**
+   * Replication lag (GitHub's reads are served by replicas): the next `reads` reads of the PR
+   * (REST `GET /pulls/{n}`, GraphQL `pullRequest`) answer as a replica that has not caught up —
+   * not found (a PR just opened), or with `staleHead` as its head (a push just made).
+   */
+  lagPull(fullName: string, number: number, lag: { reads: number; staleHead?: string }): void {
+    this.pullLag.set(`${fullName}#${number}`.toLowerCase(), { ...lag });
+  }
+
+  /** What a read of the PR sees now: the PR, an older view of it, or nothing; counts the read. */
+  readPull(repo: SimRepo, number: number): SimPull | undefined {
+    const pull = repo.pulls.get(number);
+    const key = `${repo.owner.login}/${repo.name}#${number}`.toLowerCase();
+    const lag = this.pullLag.get(key);
+    if (!pull || !lag || lag.reads <= 0) return pull;
+    lag.reads -= 1;
+    if (!lag.staleHead) return undefined;
+    const index = pull.commits.findIndex((commit) => commit.sha === lag.staleHead);
+    return { ...pull, head: { ...pull.head, sha: lag.staleHead }, commits: index >= 0 ? pull.commits.slice(0, index + 1) : pull.commits };
   }
 
   // ---- queries for assertions ----------------------------------------------------------------
