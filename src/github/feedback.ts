@@ -1,6 +1,7 @@
 import type { ProbotOctokit } from "probot";
 import type { CommandSource } from "../governance/facts.js";
 import type { ReactionContent } from "../governance/approvals/feedback.js";
+import { fitBody } from "./limits.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -44,13 +45,13 @@ export const addReaction = async (
 
 /** POST /repos/{owner}/{repo}/issues/{issue_number}/comments */
 export const createComment = async (octokit: Octokit, repo: RepoRef, number: number, body: string): Promise<number> => {
-  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: number, body });
+  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: fitBody(body) });
   return data.id;
 };
 
 /** PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} */
 export const updateComment = async (octokit: Octokit, repo: RepoRef, commentId: number, body: string): Promise<void> => {
-  await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body });
+  await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body: fitBody(body) });
 };
 
 export interface ReviewRequestResult {

@@ -2,6 +2,7 @@ import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { ProbotOctokit } from "probot";
 import type { HistoryCommit, MergeCommitFacts, PullCommitFacts } from "../backport/change.js";
 import type { TargetState } from "../backport/plan.js";
+import { fitBody, fitTitle } from "./limits.js";
 import { readThroughLag, type LagOptions } from "./read-through-lag.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -340,7 +341,7 @@ export const createPullRequest = async (
   repo: RepoRef,
   pull: { title: string; body: string; head: string; base: string },
 ): Promise<{ number: number; url: string }> => {
-  const { data } = await octokit.rest.pulls.create({ ...repo, title: pull.title, body: pull.body, head: pull.head, base: pull.base, maintainer_can_modify: true });
+  const { data } = await octokit.rest.pulls.create({ ...repo, title: fitTitle(pull.title), body: fitBody(pull.body), head: pull.head, base: pull.base, maintainer_can_modify: true });
   return { number: data.number, url: data.html_url };
 };
 
@@ -396,7 +397,7 @@ export const requestBackportReviews = async (octokit: Octokit, repo: RepoRef, nu
 
 /** POST /repos/{owner}/{repo}/issues/{issue_number}/comments */
 export const postComment = async (octokit: Octokit, repo: RepoRef, number: number, body: string): Promise<void> => {
-  await octokit.rest.issues.createComment({ ...repo, issue_number: number, body });
+  await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: fitBody(body) });
 };
 
 /** POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions (200 instead of 201 when it already exists). */

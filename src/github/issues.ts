@@ -2,6 +2,7 @@ import type { ProbotOctokit } from "probot";
 import { actorOf, headCheckOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import type { HistoryComment, LabelEvent, PullRequestHistory, ReferencingIssue } from "../postmortem/history.js";
+import { fitBody, fitTitle } from "./limits.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -228,7 +229,7 @@ export const createIssue = async (
   repo: RepoRef,
   issue: { title: string; body: string; labels: string[]; assignees: string[] },
 ): Promise<IssueRef> => {
-  const { data } = await octokit.rest.issues.create({ ...repo, ...issue });
+  const { data } = await octokit.rest.issues.create({ ...repo, ...issue, title: fitTitle(issue.title), body: fitBody(issue.body) });
   return { number: data.number, url: data.html_url };
 };
 
@@ -267,13 +268,13 @@ export const findRecentIssue = async (
 
 /** POST /repos/{owner}/{repo}/issues/{issue_number}/comments */
 export const createIssueComment = async (octokit: Octokit, repo: RepoRef, issueNumber: number, body: string): Promise<number> => {
-  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
+  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: fitBody(body) });
   return data.id;
 };
 
 /** PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} */
 export const updateIssueComment = async (octokit: Octokit, repo: RepoRef, commentId: number, body: string): Promise<void> => {
-  await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body });
+  await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body: fitBody(body) });
 };
 
 export type RepositoryFile = { ok: true; text: string } | { ok: false; problem: string };

@@ -542,6 +542,9 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
   sim.route("POST", "/repos/{owner}/{repo}/pulls", ({ params, body }) =>
     withGit(params, (repo, { git }) => {
       if (typeof body?.title !== "string" || !body.title) return validationFailed("PullRequest", "title", "missing_field");
+      // GitHub: "title is too long (maximum is 256 characters)", "body is too long (maximum is 65536 characters)".
+      if (body.title.length > 256) return validationFailed("PullRequest", "title", "custom");
+      if (typeof body.body === "string" && body.body.length > 65536) return validationFailed("PullRequest", "body", "custom");
       if (typeof body.head !== "string" || typeof body.base !== "string") return validationFailed("PullRequest", "head", "missing_field");
       const [owner, branch] = body.head.includes(":") ? body.head.split(/:(.*)/s) : [repo.owner.login, body.head];
       const headSha = owner.toLowerCase() === repo.owner.login.toLowerCase() ? git.ref(`refs/heads/${branch}`) : null;

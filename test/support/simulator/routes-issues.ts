@@ -476,6 +476,7 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
     if (!repo || !comment) return ghError(404, "Not Found");
     if (comment.user.login !== appBot(sim).login) return ghError(403, "Resource not accessible by integration");
     if (typeof body?.body !== "string" || body.body.length === 0) return validation("IssueComment", "body", "body is missing");
+    if (body.body.length > 65536) return validation("IssueComment", "body", "body is too long (maximum is 65536 characters)");
     comment.body = body.body;
     comment.updatedAt = sim.now();
     comment.lastEditedAt = comment.updatedAt;
