@@ -14,7 +14,7 @@ import { afterMerge, notFollowedUpMarker, type MergedPullRequest } from "./after
 import { deliveryForRepository, type Delivery, type Octokit } from "./delivery.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import { describeGitHubError } from "./github-errors.js";
-import { knownLabels } from "./search-labels.js";
+import { knownLabels, rememberScan, scannedLabels } from "./search-labels.js";
 
 /** How far back the sweep looks for merged hotfixes (SPEC §7). */
 export const RECONCILE_WINDOW_HOURS = 72;
@@ -34,10 +34,11 @@ export interface ReconcileReport {
 }
 
 /**
- * The labels searched. The search needs a label before any repository's config is read, so the
- * sweep searches the default `hotfix` label, plus the other labels that configs the app loaded
- * for this account named (remembered a week; across replicas and restarts with Redis, in memory
- * otherwise). See the README's troubleshooting for what that leaves out.
+ * The labels searched. GitHub's search needs the label before any repository's config is read,
+ * so the sweep searches the default `hotfix` label, plus the other labels the account's configs
+ * name: those seen by the configs the app loaded (a week), and those a scan of every repository's
+ * config found (once a day, and on the first sweep of a process without Redis; a label found by
+ * the scan gets its own search in that sweep).
  */
 const searchLabels = (extra: Iterable<string>): string[] => [...new Set([defaultConfig().label, ...extra])];
 
@@ -108,12 +109,6 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
     const ilog = log.child({ installation: installation.id, account: account.login });
     try {
       const octokit = instrumentOctokit((await app.auth(installation.id)) as unknown as Octokit);
-      const labels = searchLabels(await knownLabels(runtime.coordination, account.login));
-      const searches = reconcileSearches({ login: account.login, type: account.type ?? "User" }, labels, since);
-      const found = await fetchReconcileCandidates(readOnlyGraphql(octokit, installation.id), searches, runtime.appId);
-      report.searchRequests += found.requests;
-      report.merged += found.merged.length;
-      report.open += found.open.length;
       const deliveries = new Map<string, Delivery>();
       const deliveryOf = (repo: RepoRef): Delivery => {
         const key = `${repo.owner}/${repo.repo}`.toLowerCase();
@@ -125,17 +120,34 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
         }
         return delivery;
       };
-      for (const candidate of found.merged) {
-        if (followUpsDone(candidate)) continue;
-        const done = await reconcileMerged(deliveryOf(candidate.repo), candidate);
-        if (done === "failed") report.failures += 1;
-        if (done === "followed-up") report.followedUp += 1;
-      }
-      for (const candidate of found.open) {
-        if (candidate.hasOwnRun) continue;
-        const done = await reconcileOpen(deliveryOf(candidate.repo), candidate);
-        if (done === "failed") report.failures += 1;
-        if (done === "evaluated") report.evaluated += 1;
+      const sweep = async (labels: string[]) => {
+        const searches = reconcileSearches({ login: account.login, type: account.type ?? "User" }, labels, since);
+        const found = await fetchReconcileCandidates(readOnlyGraphql(octokit, installation.id), searches, runtime.appId);
+        report.searchRequests += found.requests;
+        report.merged += found.merged.length;
+        report.open += found.open.length;
+        for (const candidate of found.merged) {
+          if (followUpsDone(candidate)) continue;
+          const done = await reconcileMerged(deliveryOf(candidate.repo), candidate);
+          if (done === "failed") report.failures += 1;
+          if (done === "followed-up") report.followedUp += 1;
+        }
+        for (const candidate of found.open) {
+          if (candidate.hasOwnRun) continue;
+          const done = await reconcileOpen(deliveryOf(candidate.repo), candidate);
+          if (done === "failed") report.failures += 1;
+          if (done === "evaluated") report.evaluated += 1;
+        }
+      };
+      const scanned = await scannedLabels(runtime.coordination, account.login);
+      const labels = searchLabels([...(await knownLabels(runtime.coordination, account.login)), ...(scanned ?? [])]);
+      await sweep(labels);
+      if (scanned == null) {
+        // Once a day (and after a restart without Redis): the labels every repository's config names.
+        const found = await scanLabels(octokit, deliveryOf, ilog);
+        await rememberScan(runtime.coordination, account.login, found);
+        const extra = found.filter((label) => !labels.some((known) => known.toLowerCase() === label.toLowerCase()));
+        if (extra.length > 0) await sweep(extra);
       }
     } catch (error) {
       report.failures += 1;
@@ -144,6 +156,29 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
   }
   log.info({ ...report, outcome: "done", since: since.toISOString() }, "reconciliation sweep done");
   return report;
+};
+
+/**
+ * The hotfix labels the installation's repositories configure, other than the default: each
+ * repository's config read as a webhook would read it (Probot's loader: the organisation's
+ * `.github` repository and `_extends` included). Archived repositories are skipped; a repository
+ * whose config cannot be read is logged and skipped.
+ */
+const scanLabels = async (octokit: Octokit, deliveryOf: (repo: RepoRef) => Delivery, log: Logger): Promise<string[]> => {
+  const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+  const labels = new Map<string, string>();
+  for (const repository of repositories) {
+    if (repository.archived) continue;
+    const repo = { owner: repository.owner.login, repo: repository.name };
+    try {
+      const loaded = await deliveryOf(repo).config();
+      if (loaded.ok && loaded.config.label.toLowerCase() !== defaultConfig().label.toLowerCase()) labels.set(loaded.config.label.toLowerCase(), loaded.config.label);
+    } catch (error) {
+      log.warn({ outcome: "config-unreadable", repository: `${repo.owner}/${repo.repo}`, err: describeGitHubError(error) }, "reconciliation: a repository's config could not be read for its label");
+    }
+  }
+  log.info({ outcome: "labels-scanned", repositories: repositories.length, labels: [...labels.values()] }, "reconciliation: hotfix labels of the installation's repositories read");
+  return [...labels.values()];
 };
 
 /**

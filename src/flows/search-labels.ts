@@ -32,3 +32,21 @@ export const rememberLabel = async (coordination: Coordination, account: string,
     // a cache that does not answer only narrows the next sweep's search
   }
 };
+
+/** The labels a scan of every repository's config found; `null` when no scan ran in the last day. */
+const SCAN_TTL_SECONDS = 24 * 3600;
+const scanKey = (account: string) => `reconcile-labels-scanned:${account.toLowerCase()}`;
+
+export const scannedLabels = async (coordination: Coordination, account: string): Promise<string[] | null> => {
+  const raw = await coordination.cacheGet(scanKey(account)).catch(() => null);
+  if (raw == null) return null;
+  try {
+    const labels: unknown = JSON.parse(raw);
+    return Array.isArray(labels) ? labels.filter((label): label is string => typeof label === "string") : null;
+  } catch {
+    return null;
+  }
+};
+
+export const rememberScan = (coordination: Coordination, account: string, labels: string[]): Promise<void> =>
+  coordination.cacheSet(scanKey(account), JSON.stringify(labels), SCAN_TTL_SECONDS).catch(() => {});

@@ -113,6 +113,8 @@ test("once nothing is missing, a sweep is one GraphQL request per installation a
   await receiveMerge(s, pr.number);
   expect(postmortems(s)).toHaveLength(1);
   addInstallation(s.t.sim, { id: 4343, account: { login: "octocat", type: "User" } });
+  // The first sweep of a process also reads each repository's config once for its label (then daily).
+  await runReconcileSweep(s.t.probot, s.t.runtime, new Date());
   s.t.sim.reset();
   const report = await runReconcileSweep(s.t.probot, s.t.runtime, new Date());
   expect(report).toMatchObject({ installations: 2, merged: 1, followedUp: 0, open: 0, evaluated: 0, searchRequests: 2, failures: 0 });
@@ -150,6 +152,21 @@ test("an open hotfix whose head has no `Hotfix governance` run is evaluated; one
   expect(t.sim.latestCheck(REPO, lost.head.sha)).toMatchObject({ status: "in_progress" });
   expect(t.sim.checkRuns(REPO, seen.head.sha)).toHaveLength(runsOfSeen);
   expect(t.sim.checkRuns(REPO, other.head.sha)).toHaveLength(0);
+});
+
+test("a repository whose config names another label: a fresh process's first sweep finds its label by reading the configs", async () => {
+  const t = await createTestApp();
+  t.sim.addRepo(REPO, { config: "label: emergency\n" });
+  t.sim.addRepo("acme/api");
+  addInstallation(t.sim, { id: INSTALLATION, account: { login: "acme", type: "Organization" } });
+  const lost = t.sim.addPull(REPO, { labels: ["emergency"] });
+  const report = await runReconcileSweep(t.probot, t.runtime, new Date());
+  expect(report).toMatchObject({ open: 1, evaluated: 1, searchRequests: 2, failures: 0 });
+  expect(t.sim.latestCheck(REPO, lost.head.sha)).toMatchObject({ status: "in_progress" });
+  // The next sweep searches both labels at once, and reads no config.
+  t.sim.reset();
+  expect(await runReconcileSweep(t.probot, t.runtime, new Date())).toMatchObject({ open: 1, evaluated: 0, searchRequests: 1 });
+  expect(t.sim.requests.filter((request) => request.path.includes("/contents/"))).toEqual([]);
 });
 
 test("a repository whose config names another label: its hotfixes are searched once a config naming it was read", async () => {

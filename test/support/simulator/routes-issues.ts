@@ -1,5 +1,5 @@
 import { extendGraphqlRoot, extendPullRequestNode, connection, pullRequestNode, repositoryNode, userNode, type ConnectionArgs } from "./graphql.js";
-import { restIssue, restIssueComment, fullName } from "./rest-shapes.js";
+import { restIssue, restIssueComment, restRepo, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import type { SimComment, SimIssue, SimPull, SimRepo, SimUser } from "./state.js";
 
@@ -369,6 +369,23 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
         page * perPage < listed.length
           ? { link: `<${sim.baseUrl}/app/installations?per_page=${perPage}&page=${page + 1}>; rel="next"` }
           : undefined,
+    };
+  });
+
+  // The repositories an installation token reaches: its account's, minus those it cannot see.
+  sim.route("GET", "/installation/repositories", ({ query, headers }) => {
+    const token = /ghs_simulated(\d+)/.exec(String(headers.authorization ?? ""))?.[1];
+    const installation = (installations.get(sim) ?? []).find((candidate) => String(candidate.id) === token);
+    if (!installation) return ghError(401, "Bad credentials");
+    const repos = [...sim.repos.values()].filter(
+      (repo) => repo.owner.login.toLowerCase() === installation.account.login.toLowerCase() && !sim.invisibleRepositories.has(fullName(repo).toLowerCase()),
+    );
+    const page = Number(query.get("page") ?? 1);
+    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
+    return {
+      status: 200,
+      body: { total_count: repos.length, repository_selection: "all", repositories: repos.slice((page - 1) * perPage, page * perPage).map((repo) => restRepo(repo)) },
+      headers: page * perPage < repos.length ? { link: `<${sim.baseUrl}/installation/repositories?per_page=${perPage}&page=${page + 1}>; rel="next"` } : undefined,
     };
   });
 
