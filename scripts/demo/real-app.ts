@@ -12,6 +12,8 @@ export interface RealApp {
   url: string;
   deliver: (name: string, payload: unknown) => Promise<Delivered>;
   stop: () => Promise<void>;
+  /** SIGKILL: the process dies at once, in the middle of whatever it was doing. */
+  kill: () => Promise<void>;
 }
 
 
@@ -24,7 +26,7 @@ const metricSum = (text: string, name: string, labels: Record<string, string>): 
     .filter((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`)))
     .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
 
-export const startRealApp = async (options: { gheHost: string; appId: number; logFile: string; entry?: string }): Promise<RealApp> => {
+export const startRealApp = async (options: { gheHost: string; appId: number; logFile: string; entry?: string; env?: NodeJS.ProcessEnv }): Promise<RealApp> => {
   const port = await freePort();
   const secret = randomUUID();
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
@@ -41,6 +43,7 @@ export const startRealApp = async (options: { gheHost: string; appId: number; lo
     GHE_PROTOCOL: "http",
     LOG_LEVEL: "warn",
     LOG_FORMAT: "json",
+    ...options.env,
   };
   const log = createWriteStream(options.logFile);
   const child: ChildProcess = spawn(process.execPath, [options.entry ?? "lib/main.js"], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -116,5 +119,11 @@ export const startRealApp = async (options: { gheHost: string; appId: number; lo
     }
     await new Promise<void>((resolve) => log.end(resolve));
   };
-  return { url, deliver, stop };
+  const kill = async () => {
+    process.off("exit", killOnExit);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+    await new Promise<void>((resolve) => log.end(resolve));
+  };
+  return { url, deliver, stop, kill };
 };
