@@ -37,6 +37,7 @@ import {
   type BackportSource,
   type GitPerson,
 } from "../github/git-data.js";
+import { readThroughLag } from "../github/read-through-lag.js";
 import { metrics } from "../platform/metrics.js";
 import { backportActionItem, isFailedBackport } from "../postmortem/build-postmortem.js";
 import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
@@ -94,7 +95,8 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
   // 1. The change and the targets.
   let sourceFacts: BackportSource;
   try {
-    sourceFacts = await fetchBackportSource(delivery.query, delivery.repo, pr.number, pr.mergeCommitSha);
+    // The merge just announced may not be readable yet (replication lag): read again for a few seconds.
+    sourceFacts = await readThroughLag(() => fetchBackportSource(delivery.query, delivery.repo, pr.number, pr.mergeCommitSha), { delaysMs: delivery.readRetryDelaysMs });
   } catch (error) {
     const plan = planTargets(pr, config, request, null);
     const targets = request.trigger === "merge" && config.backport.forward_port_to_default ? [...plan.targets, "(default branch)"] : plan.targets;

@@ -10,6 +10,7 @@ import {
   updateIssueComment,
   type IssueRef,
 } from "../github/issues.js";
+import { readThroughLag } from "../github/read-through-lag.js";
 import { metrics } from "../platform/metrics.js";
 import { buildPostmortem, type AssigneePlan, type Postmortem } from "../postmortem/build-postmortem.js";
 import { dryRunComment, failureComment, foundLinkComment, linkComment, skippedAssigneesNote, templateProblemNote } from "../postmortem/comments.js";
@@ -56,7 +57,7 @@ export const ensurePostmortem = async (
   }
 
   // 1. gather
-  const fetched = await fetchPullRequestHistory(delivery.query, delivery.repo, pr.number, delivery.appId);
+  const fetched = await readThroughLag(() => fetchPullRequestHistory(delivery.query, delivery.repo, pr.number, delivery.appId), { delaysMs: delivery.readRetryDelaysMs });
   if (!fetched) {
     log.warn({ outcome: "not-found" }, "postmortem not opened: the pull request cannot be read");
     return "not-found";

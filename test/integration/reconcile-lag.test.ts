@@ -4,6 +4,8 @@ import { Writable } from "node:stream";
 import { isNotFoundAnswer, readThroughLag } from "../../src/github/read-through-lag.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { issueCommentEvent, pullRequestEvent, statusEvent } from "../support/events.js";
+import { disposeAllGitRepos } from "../support/git/git-repo.js";
+import { backportPulls, createScenario, mergeHotfix, receiveMerge, seedHistory } from "../support/git/scenario.js";
 
 /**
  * SPEC §7: reads right after an event may not see it yet (GitHub replicates). A not-found answer
@@ -75,6 +77,20 @@ test("a `/backport` on a PR the REST read does not find yet (404) is read again"
   // Read again: the refusal says why (not merged), not "not found".
   const reply = t.sim.repo(REPO).issueComments.find((item) => item.body.includes(`backport-reply:${comment.id}`));
   expect(reply?.body).toContain("is not merged");
+});
+
+test("a merge whose PR the first reads do not find yet is still ported and gets its postmortem", async () => {
+  nock.cleanAll();
+  const s = await createScenario("backport:\n  targets: [release/1.0]\n");
+  seedHistory(s.git);
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("main", "src/checkout.ts")!.toString().replace("0);", "0) * 100 / 100;") }, "Round totals");
+  const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+  s.t.sim.lagPull(REPO, pr.number, { reads: 2 });
+  await receiveMerge(s, pr.number);
+  expect(backportPulls(s).map((pull) => pull.base.ref)).toEqual(["release/1.0"]);
+  expect([...s.t.sim.repo(REPO).issues.values()].filter((issue) => issue.title.startsWith("Postmortem:"))).toHaveLength(1);
+  disposeAllGitRepos();
 });
 
 describe("a not-found believed after the retries: one log line and a 2xx, never an error", () => {
