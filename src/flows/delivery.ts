@@ -5,7 +5,7 @@ import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
 import { readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { Runtime } from "../platform/runtime.js";
-import { rememberLabel } from "./search-labels.js";
+import { rememberExpiry, rememberLabel } from "./search-labels.js";
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -43,10 +43,11 @@ const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-/** The config, and its label remembered for the reconciliation sweep's search. */
+/** The config, and what the reconciliation sweep needs of it remembered (its label, whether approvals expire). */
 const loadRemembered = async (runtime: Runtime, octokit: Octokit, repo: RepoRef): Promise<LoadedConfig> => {
   const loaded = await loadConfig(configFilesOf(octokit, repo));
   await rememberLabel(runtime.coordination, repo.owner, loaded);
+  await rememberExpiry(runtime.coordination, repo, loaded);
   return loaded;
 };
 

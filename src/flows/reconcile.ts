@@ -14,7 +14,7 @@ import { afterMerge, notFollowedUpMarker, type MergedPullRequest } from "./after
 import { deliveryForRepository, type Delivery, type Octokit } from "./delivery.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
 import { describeGitHubError } from "./github-errors.js";
-import { knownLabels, rememberScan, scannedLabels } from "./search-labels.js";
+import { approvalsExpire, knownLabels, rememberScan, scannedLabels } from "./search-labels.js";
 
 /** How far back the sweep looks for merged hotfixes (SPEC §7). */
 export const RECONCILE_WINDOW_HOURS = 72;
@@ -92,7 +92,8 @@ const mergedPullRequestOf = (candidate: MergedCandidate): MergedPullRequest | nu
  *    with the app's comments on the former and the app's check run on the latter's head;
  * 2. a merged one without its final comment is followed up by `afterMerge`, the webhook's own
  *    idempotent code under the same per-PR lock: what exists is found again, what is missing made;
- * 3. an open one whose head commit has no `Hotfix governance` run is evaluated.
+ * 3. an open one whose head commit has no `Hotfix governance` run is evaluated, and so is a green
+ *    one in a repository whose approvals expire (`approvals.expire_after_hours`).
  * When nothing is missing that is the whole cost. One failure is logged and counted, never stops
  * the others.
  */
@@ -133,7 +134,8 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
           if (done === "followed-up") report.followedUp += 1;
         }
         for (const candidate of found.open) {
-          if (candidate.hasOwnRun) continue;
+          // A green check may rest on approvals that expire (SPEC §8): those are looked at again.
+          if (candidate.hasOwnRun && candidate.conclusion !== "success") continue;
           const done = await reconcileOpen(deliveryOf(candidate.repo), candidate);
           if (done === "failed") report.failures += 1;
           if (done === "evaluated") report.evaluated += 1;
@@ -205,13 +207,21 @@ const reconcileMerged = async (delivery: Delivery, candidate: MergedCandidate): 
   }
 };
 
-/** An open hotfix whose head has no check (its events were lost): evaluated as an event would. */
+/**
+ * An open hotfix whose head has no check (its events were lost), or whose green check may rest on
+ * an approval that has expired since (`approvals.expire_after_hours`): evaluated as an event
+ * would, which writes only when the verdict changed.
+ */
 const reconcileOpen = async (delivery: Delivery, candidate: OpenCandidate): Promise<"evaluated" | "skipped" | "failed"> => {
   const log = delivery.log.child({ pr: candidate.number });
   try {
+    // Where approvals never expire a green check stands until an event: no config read for it.
+    if (candidate.hasOwnRun && (await approvalsExpire(delivery.coordination, delivery.repo)) === false) return "skipped";
     const loaded = await delivery.config();
     // The search's label is not this repository's, and no check is shown on other PRs: nothing to do.
     if (loaded.ok && !isHotfix(candidate.labels, loaded.config) && !loaded.config.report_all_pull_requests) return "skipped";
+    // A success only goes stale when approvals expire; otherwise it stands until an event.
+    if (candidate.hasOwnRun && !(loaded.ok && loaded.config.approvals.expire_after_hours != null && isHotfix(candidate.labels, loaded.config))) return "skipped";
     await evaluatePullRequest(delivery, candidate.number, candidate.headSha);
     log.info({ outcome: "evaluated", sha: candidate.headSha }, "reconciliation: open hotfix without a check evaluated");
     metrics.reconcileItems.inc({ kind: "evaluated", outcome: "done" });

@@ -50,3 +50,21 @@ export const scannedLabels = async (coordination: Coordination, account: string)
 
 export const rememberScan = (coordination: Coordination, account: string, labels: string[]): Promise<void> =>
   coordination.cacheSet(scanKey(account), JSON.stringify(labels), SCAN_TTL_SECONDS).catch(() => {});
+
+/**
+ * Whether a repository's approvals expire (`approvals.expire_after_hours`), as its config said
+ * when last loaded (a day): lets the sweep pass over green hotfixes of repositories where nothing
+ * expires without reading their config each time. `null` when unknown.
+ */
+const EXPIRY_TTL_SECONDS = 24 * 3600;
+const expiryKey = (repo: { owner: string; repo: string }) => `reconcile-expiry:${repo.owner}/${repo.repo}`.toLowerCase();
+
+export const rememberExpiry = async (coordination: Coordination, repo: { owner: string; repo: string }, loaded: LoadedConfig): Promise<void> => {
+  if (!loaded.ok) return;
+  await coordination.cacheSet(expiryKey(repo), loaded.config.approvals.expire_after_hours != null ? "1" : "0", EXPIRY_TTL_SECONDS).catch(() => {});
+};
+
+export const approvalsExpire = async (coordination: Coordination, repo: { owner: string; repo: string }): Promise<boolean | null> => {
+  const raw = await coordination.cacheGet(expiryKey(repo)).catch(() => null);
+  return raw === "1" ? true : raw === "0" ? false : null;
+};

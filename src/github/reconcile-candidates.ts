@@ -60,7 +60,7 @@ export const RECONCILE_CANDIDATES_QUERY = /* GraphQL */ `
               commit {
                 oid
                 checkSuites(first: 1, filterBy: { appId: $appId, checkName: $checkName }) {
-                  nodes { checkRuns(first: 1, filterBy: { checkName: $checkName, checkType: ALL }) { totalCount } }
+                  nodes { checkRuns(first: 1, filterBy: { checkName: $checkName, checkType: LATEST }) { nodes { status conclusion } } }
                 }
               }
             }
@@ -100,6 +100,8 @@ export interface OpenCandidate {
   labels: string[];
   /** Does the head commit carry a `Hotfix governance` run of this app? */
   hasOwnRun: boolean;
+  /** The conclusion of that run (the newest one), lowercase; null while it runs or when there is none. */
+  conclusion: string | null;
 }
 
 export interface ReconcileCandidates {
@@ -137,12 +139,14 @@ const mergedOf = (node: any): MergedCandidate => ({
 
 const openOf = (node: any): OpenCandidate => {
   const head = node.commits.nodes[0]?.commit;
+  const run = head?.oid === node.headRefOid ? (head.checkSuites?.nodes ?? []).flatMap((suite: any) => suite.checkRuns.nodes)[0] : undefined;
   return {
     repo: repoOf(node),
     number: node.number,
     headSha: node.headRefOid,
     labels: node.labels.nodes.map((label: any) => label.name),
-    hasOwnRun: head?.oid === node.headRefOid && (head.checkSuites?.nodes ?? []).some((suite: any) => suite.checkRuns.totalCount > 0),
+    hasOwnRun: Boolean(run),
+    conclusion: run?.conclusion ? String(run.conclusion).toLowerCase() : null,
   };
 };
 

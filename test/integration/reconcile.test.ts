@@ -4,6 +4,7 @@ import { createTestApp } from "../support/app.js";
 import { pullRequestEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
 import { backportPulls, createScenario, mergeHotfix, receiveMerge, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
+import { SIM_APP } from "../support/simulator/index.js";
 import { addInstallation, appBot } from "../support/simulator/routes-issues.js";
 
 /**
@@ -179,6 +180,29 @@ test("a repository whose config names another label: its hotfixes are searched o
   const report = await runReconcileSweep(t.probot, t.runtime, new Date());
   expect(report).toMatchObject({ open: 2, evaluated: 1 });
   expect(t.sim.latestCheck(REPO, lost.head.sha)?.output.title).not.toMatch(/Not a hotfix/);
+});
+
+test("a green hotfix rests on approvals that may expire: re-evaluated where `expire_after_hours` is set, passed over elsewhere", async () => {
+  const t = await createTestApp();
+  t.sim.addRepo("acme/expiring", { config: "approvals:\n  expire_after_hours: 1\n" });
+  t.sim.addRepo("acme/lasting");
+  addInstallation(t.sim, { id: INSTALLATION, account: { login: "acme", type: "Organization" } });
+  const green = (repo: string) => {
+    const pull = t.sim.addPull(repo, { labels: ["hotfix"] });
+    t.sim.addCheckRun(repo, { headSha: pull.head.sha, name: "Hotfix governance", conclusion: "success", app: { id: SIM_APP.id, slug: SIM_APP.slug } });
+    return pull;
+  };
+  const expiring = green("acme/expiring");
+  const lasting = green("acme/lasting");
+  const first = await runReconcileSweep(t.probot, t.runtime, new Date());
+  expect(first).toMatchObject({ open: 2, evaluated: 1, failures: 0 });
+  // Evaluated now, the green check had nothing to rest on: a new verdict replaces it.
+  expect(t.sim.latestCheck("acme/expiring", expiring.head.sha)?.conclusion).not.toBe("success");
+  expect(t.sim.checkRuns("acme/lasting", lasting.head.sha)).toHaveLength(1);
+  // Known now: the next sweeps read no config of the repository where nothing expires.
+  t.sim.reset();
+  await runReconcileSweep(t.probot, t.runtime, new Date());
+  expect(t.sim.requests.filter((request) => request.path.startsWith("/repos/acme/lasting/contents/"))).toEqual([]);
 });
 
 describe("pure parts", () => {
