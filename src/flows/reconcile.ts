@@ -121,9 +121,18 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
         }
         return delivery;
       };
+      // The search covers the whole account; an installation on selected repositories reaches only those.
+      let repositories: Promise<Array<{ owner: { login: string }; name: string; archived?: boolean }>> | undefined;
+      const listRepositories = () => (repositories ??= octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 }));
+      const reachable =
+        installation.repository_selection === "selected"
+          ? new Set((await listRepositories()).map((repository) => `${repository.owner.login}/${repository.name}`.toLowerCase()))
+          : null;
+      const reaches = (repo: RepoRef) => !reachable || reachable.has(`${repo.owner}/${repo.repo}`.toLowerCase());
       const sweep = async (labels: string[]) => {
         const searches = reconcileSearches({ login: account.login, type: account.type ?? "User" }, labels, since);
-        const found = await fetchReconcileCandidates(readOnlyGraphql(octokit, installation.id), searches, runtime.appId);
+        const all = await fetchReconcileCandidates(readOnlyGraphql(octokit, installation.id), searches, runtime.appId);
+        const found = { ...all, merged: all.merged.filter((item) => reaches(item.repo)), open: all.open.filter((item) => reaches(item.repo)) };
         report.searchRequests += found.requests;
         report.merged += found.merged.length;
         report.open += found.open.length;
@@ -146,7 +155,7 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
       await sweep(labels);
       if (scanned == null) {
         // Once a day (and after a restart without Redis): the labels every repository's config names.
-        const found = await scanLabels(octokit, deliveryOf, ilog);
+        const found = await scanLabels(await listRepositories(), deliveryOf, ilog);
         await rememberScan(runtime.coordination, account.login, found);
         const extra = found.filter((label) => !labels.some((known) => known.toLowerCase() === label.toLowerCase()));
         if (extra.length > 0) await sweep(extra);
@@ -166,8 +175,11 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
  * `.github` repository and `_extends` included). Archived repositories are skipped; a repository
  * whose config cannot be read is logged and skipped.
  */
-const scanLabels = async (octokit: Octokit, deliveryOf: (repo: RepoRef) => Delivery, log: Logger): Promise<string[]> => {
-  const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+const scanLabels = async (
+  repositories: Array<{ owner: { login: string }; name: string; archived?: boolean }>,
+  deliveryOf: (repo: RepoRef) => Delivery,
+  log: Logger,
+): Promise<string[]> => {
   const labels = new Map<string, string>();
   for (const repository of repositories) {
     if (repository.archived) continue;
@@ -235,12 +247,13 @@ const reconcileOpen = async (delivery: Delivery, candidate: OpenCandidate): Prom
 
 /**
  * Runs the sweep every `RECONCILE_INTERVAL_MINUTES` on one replica: the leader holds a lease of
- * twice the interval (at least two minutes) and renews it on each run; when it dies, another
- * replica takes over within that time.
+ * the interval plus 30 s and renews it on each run; when it dies, another replica takes over at
+ * its first tick after that (a slow sweep that outlives its lease may meet another replica's:
+ * harmless, every step is an ensure under the per-PR lock).
  */
 export const startReconcileSchedule = (app: Probot, runtime: Runtime): Schedule => {
   const minutes = runtime.reconcileIntervalMinutes ?? 0;
-  const leaseSeconds = Math.max(120, Math.ceil(minutes * 120));
+  const leaseSeconds = Math.ceil(minutes * 60) + 30;
   const sweep = leaderOnly(runtime.coordination, "reconcile", leaseSeconds, (now: Date) => runReconcileSweep(app, runtime, now));
   return startPeriodic({
     name: "reconcile",

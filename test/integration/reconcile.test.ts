@@ -205,6 +205,20 @@ test("a green hotfix rests on approvals that may expire: re-evaluated where `exp
   expect(t.sim.requests.filter((request) => request.path.startsWith("/repos/acme/lasting/contents/"))).toEqual([]);
 });
 
+test("an installation on selected repositories: the account-wide search's other repositories are left alone", async () => {
+  const t = await createTestApp();
+  t.sim.addRepo(REPO);
+  t.sim.addRepo("acme/public-site");
+  addInstallation(t.sim, { id: INSTALLATION, account: { login: "acme", type: "Organization" }, repositorySelection: "selected", repositories: [REPO] });
+  const mine = t.sim.addPull(REPO, { labels: ["hotfix"] });
+  const theirs = t.sim.addPull("acme/public-site", { labels: ["hotfix"] });
+  const report = await runReconcileSweep(t.probot, t.runtime, new Date());
+  expect(report).toMatchObject({ open: 1, evaluated: 1, failures: 0 });
+  expect(t.sim.checkRuns(REPO, mine.head.sha)).toHaveLength(1);
+  expect(t.sim.checkRuns("acme/public-site", theirs.head.sha)).toHaveLength(0);
+  expect(t.sim.requests.filter((request) => request.path.startsWith("/repos/acme/public-site"))).toEqual([]);
+});
+
 describe("pure parts", () => {
   test("the searches: label, window, account", () => {
     const since = new Date("2024-05-01T09:00:00.000Z");

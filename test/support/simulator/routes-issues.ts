@@ -23,6 +23,9 @@ export interface SimInstallation {
   id: number;
   account: { login: string; type: "Organization" | "User" };
   suspendedAt?: string | null;
+  /** "selected": the installation reaches only `repositories` (full names) of its account. */
+  repositorySelection?: "all" | "selected";
+  repositories?: string[];
 }
 
 const labelEvents = new WeakMap<SimPull, SimLabelEvent[]>();
@@ -358,7 +361,7 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
         app_id: SIM_APP.id,
         app_slug: SIM_APP.slug,
         target_type: installation.account.type,
-        repository_selection: "all",
+        repository_selection: installation.repositorySelection ?? "all",
         permissions: { issues: "write", pull_requests: "write", checks: "write", contents: "write", metadata: "read" },
         events: [],
         suspended_at: installation.suspendedAt ?? null,
@@ -377,14 +380,18 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
     const token = /ghs_simulated(\d+)/.exec(String(headers.authorization ?? ""))?.[1];
     const installation = (installations.get(sim) ?? []).find((candidate) => String(candidate.id) === token);
     if (!installation) return ghError(401, "Bad credentials");
+    const selected = installation.repositorySelection === "selected" ? new Set((installation.repositories ?? []).map((name) => name.toLowerCase())) : null;
     const repos = [...sim.repos.values()].filter(
-      (repo) => repo.owner.login.toLowerCase() === installation.account.login.toLowerCase() && !sim.invisibleRepositories.has(fullName(repo).toLowerCase()),
+      (repo) =>
+        repo.owner.login.toLowerCase() === installation.account.login.toLowerCase() &&
+        !sim.invisibleRepositories.has(fullName(repo).toLowerCase()) &&
+        (!selected || selected.has(fullName(repo).toLowerCase())),
     );
     const page = Number(query.get("page") ?? 1);
     const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
     return {
       status: 200,
-      body: { total_count: repos.length, repository_selection: "all", repositories: repos.slice((page - 1) * perPage, page * perPage).map((repo) => restRepo(repo)) },
+      body: { total_count: repos.length, repository_selection: installation.repositorySelection ?? "all", repositories: repos.slice((page - 1) * perPage, page * perPage).map((repo) => restRepo(repo)) },
       headers: page * perPage < repos.length ? { link: `<${sim.baseUrl}/installation/repositories?per_page=${perPage}&page=${page + 1}>; rel="next"` } : undefined,
     };
   });
