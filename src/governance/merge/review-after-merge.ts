@@ -45,10 +45,10 @@ export const reviewRequestComment = (input: { number: number; mergedAt: string; 
   const who = input.mentions.length > 0 ? `${input.mentions.join(", ")}: ` : "";
   return [
     reviewRequestMarker(input.number),
-    `🔎 ${who}#${input.number} was merged on the fast track without an approving review from someone other than its author and committers with write access.`,
+    `🔎 ${who}#${input.number} was merged without an approving review from someone other than its author and committers with write access.`,
     "",
     `A review after merge is due by **${utc(dueAt(input.mergedAt, input.withinHours))}** (\`review_after_merge.within_hours: ${input.withinHours}\`): ` +
-      "open **Files changed** and submit a review with **Approve** (comments are welcome, the merged change stays as it is). The postmortem records it.",
+      "open **Files changed** and submit a review with **Approve** (comments are welcome, the merged change stays as it is). Hotfix Governance records it when it arrives.",
   ].join("\n");
 };
 

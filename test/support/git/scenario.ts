@@ -21,6 +21,8 @@ backport:
   targets: [release/1.0]
 postmortem:
   enabled: false
+review_after_merge:
+  required: false
 `;
 
 export const createScenario = async (config = BACKPORT_CONFIG, options: { retry?: boolean; workflowsPermission?: boolean; log?: Logger } = {}): Promise<Scenario> => {
