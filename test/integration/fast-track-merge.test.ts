@@ -88,6 +88,9 @@ describe("/merge-emergency on a green hotfix", () => {
     // Cost: the facts read, one merge write and one reaction; the green check is not re-written.
     const writes = s.t.sim.writes().map((request) => `${request.method} ${request.path.replace(/\d+/g, "N")}`);
     expect(writes).toEqual(["PUT /repos/acme/shop/pulls/N/merge", "POST /repos/acme/shop/issues/comments/N/reactions"]);
+    const reads = s.t.sim.requests.filter((request) => request.method === "GET" || request.path === "/graphql").map((request) => `${request.method} ${request.path}`);
+    // The config, and the PR's facts for the authorization and for the verdict (the author needs no role look-up).
+    expect(reads).toEqual(["GET /repos/acme/shop/contents/.github/hotfix.yml", "POST /graphql", "POST /graphql"]);
   });
 
   test("an approver orders it with merge.method rebase: no commit of its own, so the reply carries the record", async () => {
@@ -199,6 +202,19 @@ describe("refusals: 👎, one reply, nothing merged", () => {
     // Once ci is green, the same protection lets the app merge past the review quota.
     s.t.sim.addCheckRun(REPO, { headSha: pr.head.sha, name: "ci" });
     const again = await comment(pr, "lead", "/merge-emergency ci is green");
+    expect(reactions(again.id)).toEqual(["+1"]);
+    expect(s.t.sim.pull(REPO, pr.number).merged).toBe(true);
+  });
+
+  test("the README's set-up: reviews in a ruleset the app bypasses, CI in one it does not — CI still binds the app", async () => {
+    const pr = await hotfix();
+    ruleset(true);
+    addRuleset(s.t.sim, REPO, { name: "ci", requiredStatusChecks: ["ci"], bypassActors: [{ actorType: "RepositoryRole", actorId: 5, bypassMode: "always" }] });
+    await approved(pr);
+    const order = await comment(pr, "dev", "/merge-emergency");
+    refused(order, /"Repository rule violations found — Required status check "ci" is expected\."/);
+    s.t.sim.addCheckRun(REPO, { headSha: pr.head.sha, name: "ci" });
+    const again = await comment(pr, "dev", "/merge-emergency ci passed");
     expect(reactions(again.id)).toEqual(["+1"]);
     expect(s.t.sim.pull(REPO, pr.number).merged).toBe(true);
   });

@@ -15,7 +15,9 @@ import type { SimPull, SimRepo } from "./state.js";
  * - 409 "Head branch was modified. Review and try the merge again." when `sha` is not the head;
  * - 422 "Invalid request." for a body GitHub's schema refuses.
  * Bypass, as GitHub documents it: a ruleset bypass actor with mode "always" skips every rule of
- * that ruleset (mode "pull_request" is not honoured here: never kinder than GitHub); classic
+ * that ruleset; mode "pull_request" ("an actor can only bypass rules on pull requests", GitHub's
+ * REST description) covers a PR's merge too, not direct pushes; other actor types (roles, teams)
+ * are not the app and never let it through; classic
  * protection's `bypass_pull_request_allowances.apps` skips the review requirement only, required
  * status checks still apply. Merging delivers no webhook by itself: tests send `pull_request.closed`.
  */
@@ -136,7 +138,7 @@ const ruleViolation = (repo: SimRepo, pull: SimPull, method: MergeMethod): strin
   if (!config.allowed[method]) return NOT_ALLOWED[method];
   const broken: string[] = [];
   for (const ruleset of config.rulesets.filter((candidate) => appliesTo(repo, candidate.branches, pull.base.ref))) {
-    const bypassed = ruleset.bypassActors.some((actor) => actor.actorType === "Integration" && actor.actorId === SIM_APP.id && actor.bypassMode === "always");
+    const bypassed = ruleset.bypassActors.some((actor) => actor.actorType === "Integration" && actor.actorId === SIM_APP.id);
     if (bypassed) continue;
     if (ruleset.allowedMergeMethods && !ruleset.allowedMergeMethods.includes(method)) broken.push(NOT_ALLOWED[method].replace(" on this repository.", " by a repository rule."));
     if (approvingReviews(repo, pull) < ruleset.requiredApprovingReviewCount) broken.push(reviewsMessage(ruleset.requiredApprovingReviewCount));
