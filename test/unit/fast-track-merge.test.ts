@@ -14,6 +14,9 @@ import {
   reviewersToMention,
 } from "../../src/governance/merge/review-after-merge.js";
 import { pass, pending } from "../../src/governance/rule-result.js";
+import { buildPostmortem } from "../../src/postmortem/build-postmortem.js";
+import { renderDefaultBody } from "../../src/postmortem/render-postmortem.js";
+import { command, history, input } from "./postmortem-fixtures.js";
 
 describe("parseMergeCommand", () => {
   test.each([
@@ -138,5 +141,26 @@ describe("review after merge", () => {
   test("the approvers are mentioned, never the PR's makers", () => {
     const settings = { ...defaultConfig(), approvals: { ...defaultConfig().approvals, users: ["dev", "lead"], teams: ["sre"] } };
     expect(reviewersToMention(approverPolicy(settings, "acme"), makers)).toEqual(["@lead", "@acme/sre"]);
+  });
+});
+
+describe("the postmortem of a fast-tracked hotfix", () => {
+  const bot = { login: "hotfix-governance", isBot: true };
+  const merged = (pm: ReturnType<typeof buildPostmortem>) => pm.timeline.find((entry) => entry.kind === "merged")!.text;
+
+  test.each([
+    ["the app merged on an accepted /merge-emergency", { mergedBy: bot, comments: [command("lead", "/approve-emergency", "2024-05-01T10:20:00Z"), command("dev", "/merge-emergency down", "2024-05-01T10:40:00Z")] }, {}, /^Fast-track merged by the app on behalf of @dev \(\[command\]\(/],
+    ["a refused command is not what merged it", { mergedBy: bot, comments: [command("eve", "/merge-emergency", "2024-05-01T10:40:00Z", { appReactions: ["THUMBS_DOWN"] })] }, {}, /^Merged by hotfix-governance\[bot\]/],
+    ["merge.auto: the app merged on no command", { mergedBy: bot }, { merge: { auto: true } }, /^Fast-track merged by the app \(`merge\.auto`\)/],
+    ["a person merged it", {}, {}, /^Merged by @lead/],
+  ])("%s", (_name, change, config, text) => {
+    expect(merged(buildPostmortem(input({ history: history(change) }, config)))).toMatch(text);
+  });
+
+  test("a review after merge still due is an action item and a deadline marker in the body", () => {
+    const pm = buildPostmortem(input({ reviewAfterMerge: { dueAt: "2024-05-02T10:50:00.000Z" } }));
+    expect(pm.actionItems).toContain("Review #12 after the merge: it was merged without an approving review (due 2024-05-02 10:50 UTC)");
+    expect(readReviewDue(renderDefaultBody(pm))).toEqual({ pr: 12, dueAt: "2024-05-02T10:50:00.000Z" });
+    expect(readReviewDue(renderDefaultBody(buildPostmortem(input())))).toBeNull();
   });
 });
