@@ -1,0 +1,120 @@
+import type { Writable } from "node:stream";
+import { getTransformStream } from "@probot/pino";
+import { pino, type Logger, type LoggerOptions } from "pino";
+import { metrics } from "./metrics.js";
+
+/**
+ * The process's logger (`npm start` hands it to Probot): Probot's own formats (pretty, json,
+ * Sentry), plus what makes a line mean what it says:
+ * - one JSON object per line with each key once (Probot's child loggers repeat `name`, and its
+ *   delivery `id` repeats our `delivery`);
+ * - a webhook refused for its signature is one `warn` line without its payload (Probot logs the
+ *   unauthenticated payload twice at `error`), at most `REFUSALS_PER_MINUTE` a minute;
+ * - health probes and metric scrapes are `debug` lines, and no request's headers are logged.
+ */
+
+export type LogFormat = "json" | "pretty";
+
+/** Probot's reading of the environment (probot/lib/bin/read-env-options.js), so nothing changes meaning. */
+export const logSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env) => ({
+  level: env.LOG_LEVEL || "info",
+  format: (env.LOG_FORMAT ? (env.LOG_FORMAT === "pretty" ? "pretty" : "json") : env.NODE_ENV === "production" ? "json" : "pretty") as LogFormat,
+  levelInString: env.LOG_LEVEL_IN_STRING === "true",
+  messageKey: env.LOG_MESSAGE_KEY || "msg",
+  sentryDsn: env.SENTRY_DSN || undefined,
+});
+
+/** Requests that orchestrators and scrapers make every few seconds. */
+const PROBE_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/ping"]);
+const REFUSALS_PER_MINUTE = 10;
+const SIGNATURE_MISMATCH = "signature does not match event payload and secret";
+/** Caps what an unauthenticated sender can put into a log line. */
+const clip = (value: unknown): string | undefined => (typeof value === "string" ? value.slice(0, 80) : undefined);
+
+const LEVEL_INFO = 30;
+const LEVEL_ERROR = 50;
+
+/** The signature error inside what Probot and @octokit/webhooks log for a refused delivery, if it is one. */
+const signatureError = (value: unknown): (Error & { event?: { id?: unknown; name?: unknown } }) | undefined => {
+  const candidates = value instanceof AggregateError ? value.errors : [value];
+  return candidates.find((item): item is Error => item instanceof Error && item.message.includes(SIGNATURE_MISMATCH));
+};
+
+/** A pino-http line (`{ res, responseTime }`) about a probe that succeeded. */
+const isProbeLine = (first: unknown): boolean => {
+  const res = (first as { res?: { statusCode?: number; req?: { url?: string; method?: string } } } | null)?.res;
+  const path = res?.req?.url?.split("?")[0];
+  return res?.req?.method === "GET" && path !== undefined && PROBE_PATHS.has(path) && (res.statusCode ?? 500) < 500;
+};
+
+/** Each key once (the last binding wins: the most specific `name`); `id` dropped where it repeats `delivery`. */
+export const normalizeLine = (line: string): string => {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  if (record.id !== undefined && record.id === record.delivery) delete record.id;
+  return `${JSON.stringify(record)}\n`;
+};
+
+export interface LoggerDeps {
+  /** Where lines go (default stdout); tests read them here. */
+  destination?: Writable;
+  now?: () => number;
+}
+
+export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: LoggerDeps = {}): Promise<Logger> => {
+  const settings = logSettingsFromEnv(env);
+  const now = deps.now ?? Date.now;
+  const transform = await getTransformStream({ logFormat: settings.format, logLevelInString: settings.levelInString, sentryDsn: settings.sentryDsn });
+  transform.pipe((deps.destination ?? pino.destination(1)) as NodeJS.WritableStream);
+
+  // Refusals: the same error object reaches the log twice (Probot's error handler, then the
+  // webhooks middleware); it is reported once. A window of one minute caps the lines.
+  const reported = new WeakSet<Error>();
+  const window = { start: 0, logged: 0, suppressed: 0 };
+  let root: Logger;
+  const refused = (error: Error & { event?: { id?: unknown; name?: unknown } }) => {
+    if (reported.has(error)) return;
+    reported.add(error);
+    metrics.signatureRefusals.inc();
+    const at = now();
+    if (at - window.start >= 60_000) Object.assign(window, { start: at, logged: 0 });
+    if (window.logged >= REFUSALS_PER_MINUTE) {
+      window.suppressed += 1;
+      return;
+    }
+    window.logged += 1;
+    const suppressed = window.suppressed;
+    window.suppressed = 0;
+    root.warn(
+      { outcome: "signature-refused", delivery: clip(error.event?.id), event: clip(error.event?.name), ...(suppressed ? { suppressed } : {}) },
+      "webhook refused (400): its signature does not match WEBHOOK_SECRET" +
+        (suppressed ? `; ${suppressed} more refused since the last such line (see hotfix_webhook_signature_refusals_total)` : ""),
+    );
+  };
+
+  const options: LoggerOptions = {
+    level: settings.level,
+    name: "probot",
+    messageKey: settings.messageKey,
+    // pino-http puts whole requests in the log: their headers may carry credentials.
+    redact: { paths: ["req.headers", "res.headers"], remove: true },
+    hooks: {
+      logMethod(args, method, level) {
+        const first = args[0] as unknown;
+        if (level >= LEVEL_ERROR) {
+          const error = signatureError(first);
+          if (error) return refused(error);
+        }
+        if (level === LEVEL_INFO && isProbeLine(first)) return (this as Logger).debug(...(args as [object, string]));
+        return method.apply(this, args);
+      },
+      ...(settings.format === "json" ? { streamWrite: normalizeLine } : {}),
+    },
+  };
+  root = pino(options, transform);
+  return root;
+};
