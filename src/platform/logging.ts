@@ -10,7 +10,8 @@ import { metrics } from "./metrics.js";
  *   delivery `id` repeats our `delivery`);
  * - a webhook refused for its signature is one `warn` line without its payload (Probot logs the
  *   unauthenticated payload twice at `error`), at most `REFUSALS_PER_MINUTE` a minute;
- * - health probes and metric scrapes are `debug` lines, and no request's headers are logged.
+ * - health probes, metric scrapes and requests refused with 4xx are `debug` lines, and no request's
+ *   headers are logged.
  */
 
 export type LogFormat = "json" | "pretty";
@@ -40,11 +41,18 @@ const signatureError = (value: unknown): (Error & { event?: { id?: unknown; name
   return candidates.find((item): item is Error => item instanceof Error && item.message.includes(SIGNATURE_MISMATCH));
 };
 
-/** A pino-http line (`{ res, responseTime }`) about a probe that succeeded. */
-const isProbeLine = (first: unknown): boolean => {
+/**
+ * A pino-http line (`{ res, responseTime }`) that would flood `info`: a probe or scrape that
+ * succeeded, or a request refused with 4xx (anyone can send those; refused signatures have their
+ * own rate-limited warn line and counter).
+ */
+const isQuietRequestLine = (first: unknown): boolean => {
   const res = (first as { res?: { statusCode?: number; req?: { url?: string; method?: string } } } | null)?.res;
-  const path = res?.req?.url?.split("?")[0];
-  return res?.req?.method === "GET" && path !== undefined && PROBE_PATHS.has(path) && (res.statusCode ?? 500) < 500;
+  const status = res?.statusCode;
+  if (!res?.req || status === undefined) return false;
+  if (status >= 400 && status < 500) return true;
+  const path = res.req.url?.split("?")[0];
+  return res.req.method === "GET" && path !== undefined && PROBE_PATHS.has(path) && status < 500;
 };
 
 /** Each key once (the last binding wins: the most specific `name`); `id` dropped where it repeats `delivery`. */
@@ -109,7 +117,7 @@ export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: L
           const error = signatureError(first);
           if (error) return refused(error);
         }
-        if (level === LEVEL_INFO && isProbeLine(first)) return (this as Logger).debug(...(args as [object, string]));
+        if (level === LEVEL_INFO && isQuietRequestLine(first)) return (this as Logger).debug(...(args as [object, string]));
         return method.apply(this, args);
       },
       ...(settings.format === "json" ? { streamWrite: normalizeLine } : {}),

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/rest";
 import { describeGitHubError } from "../../src/flows/github-errors.js";
@@ -8,7 +8,7 @@ import { describeGitHubError } from "../../src/flows/github-errors.js";
  * a RequestError with status 500 and the system error as its cause), named for what happened.
  */
 
-const listen = async (handler: Parameters<typeof createServer>[0]): Promise<{ server: Server; url: string }> => {
+const listen = async (handler: RequestListener): Promise<{ server: Server; url: string }> => {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
