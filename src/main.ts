@@ -15,8 +15,25 @@ const applyDotEnv = (path = join(process.cwd(), ".env")): void => {
   }
 };
 
+/** Why the app did not start, in plain words (Probot's own line, if any, has the details). */
+const startupFailure = (error: unknown, env: NodeJS.ProcessEnv): string => {
+  const message = String((error as { message?: unknown })?.message ?? error).split("\n")[0].slice(0, 300);
+  // smee-client's EventSource rejects with an ErrorEvent when the channel cannot be reached.
+  if (env.WEBHOOK_PROXY_URL && /fetch failed|EventSource|Non-200 status code|timed out/i.test(message)) {
+    return `the webhook proxy WEBHOOK_PROXY_URL=${env.WEBHOOK_PROXY_URL} cannot be reached (${message}): no webhook would arrive. Check the URL (a smee.io channel), or unset it when GitHub reaches this server directly.`;
+  }
+  return `the app could not start: ${message}`;
+};
+
 // `npm start`: Probot's own runner (setup page without APP_ID, PORT/HOST, WEBHOOK_PROXY_URL,
 // REDIS_URL throttling), with a client that waits out GitHub's rate limits and a logger whose
 // lines mean what they say (src/platform/logging.ts).
 applyDotEnv();
-await run(hotfixGovernance, { Octokit: HotfixOctokit as any, log: await createLogger(process.env) });
+const log = await createLogger(process.env);
+try {
+  await run(hotfixGovernance, { Octokit: HotfixOctokit as any, log });
+} catch (error) {
+  log.fatal({ outcome: "startup-failed" }, startupFailure(error, process.env));
+  // pino writes asynchronously: let the line out before exiting.
+  setTimeout(() => process.exit(1), 100);
+}

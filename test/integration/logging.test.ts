@@ -8,6 +8,7 @@ import { registry } from "../../src/platform/metrics.js";
 import { testPrivateKey } from "../support/app.js";
 import { pullRequestEvent } from "../support/events.js";
 import { freePort } from "../support/free-port.js";
+import { duplicateKeys } from "../support/log-lines.js";
 import { createSimulator, SIM_APP, type GitHubSimulator } from "../support/simulator/index.js";
 
 /**
@@ -24,28 +25,6 @@ let base: string;
 let sim: GitHubSimulator;
 let logger: Awaited<ReturnType<typeof createLogger>>;
 
-/** The top-level keys of a JSON object line, in order, duplicates included (JSON.parse hides them). */
-export const topLevelKeys = (line: string): string[] => {
-  const keys: string[] = [];
-  let depth = 0;
-  let expectKey = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (line[j] !== '"') j += line[j] === "\\" ? 2 : 1;
-      if (depth === 1 && expectKey) keys.push(JSON.parse(line.slice(i, j + 1)));
-      expectKey = false;
-      i = j;
-    } else if (c === "{" || c === "[") {
-      depth++;
-      expectKey = c === "{" && depth === 1;
-    } else if (c === "}" || c === "]") depth--;
-    else if (c === "," && depth === 1) expectKey = true;
-  }
-  return keys;
-};
-const duplicates = (keys: string[]) => keys.filter((key, index) => keys.indexOf(key) !== index);
 const records = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -111,7 +90,7 @@ test("a handled delivery: each key once per line, the delivery id once (as `deli
   }
   expect(sim.latestCheck(REPO, pr.head.sha)?.status).toBe("in_progress");
   expect(lines.length).toBeGreaterThan(3);
-  for (const line of lines) expect({ line, duplicates: duplicates(topLevelKeys(line)) }).toEqual({ line, duplicates: [] });
+  for (const line of lines) expect({ line, duplicates: duplicateKeys(line) }).toEqual({ line, duplicates: [] });
   const app = records().filter((record) => record.delivery === "delivery-logging-1");
   expect(app.length).toBeGreaterThan(0);
   expect(app.filter((record) => "id" in record)).toEqual([]);
