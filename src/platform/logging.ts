@@ -10,6 +10,7 @@ import { metrics } from "./metrics.js";
  *   delivery `id` repeats our `delivery`);
  * - a webhook refused for its signature is one `warn` line without its payload (Probot logs the
  *   unauthenticated payload twice at `error`), at most `REFUSALS_PER_MINUTE` a minute;
+ * - a failed handler is one `error` line (not a second one repeating it with the whole payload);
  * - health probes, metric scrapes and requests refused with 4xx are `debug` lines, and no request's
  *   headers are logged.
  */
@@ -55,6 +56,13 @@ const isQuietRequestLine = (first: unknown): boolean => {
   return res.req.method === "GET" && path !== undefined && PROBE_PATHS.has(path) && status < 500;
 };
 
+/** A delivery's error as logged: its delivery id and event name, not the payload @octokit/webhooks attaches. */
+const withoutPayload = (error: Error & { event?: { id?: unknown; name?: unknown; payload?: unknown } }): Error => {
+  if (!error.event || typeof error.event !== "object" || !("payload" in error.event)) return error;
+  const copy = Object.create(Object.getPrototypeOf(error)) as Error;
+  return Object.assign(copy, error, { message: error.message, stack: error.stack, cause: error.cause, event: { id: error.event.id, name: error.event.name } });
+};
+
 /** Each key once (the last binding wins: the most specific `name`); `id` dropped where it repeats `delivery`. */
 export const normalizeLine = (line: string): string => {
   let record: Record<string, unknown>;
@@ -82,6 +90,9 @@ export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: L
   // Refusals: the same error object reaches the log twice (Probot's error handler, then the
   // webhooks middleware); it is reported once. A window of one minute caps the lines.
   const reported = new WeakSet<Error>();
+  // A failed handler: Probot logs its error, then the webhooks middleware logs it again wrapped
+  // in an AggregateError that carries the whole payload. The first line says it all.
+  const loggedErrors = new WeakSet<object>();
   const window = { start: 0, logged: 0, suppressed: 0 };
   let root: Logger;
   const refused = (error: Error & { event?: { id?: unknown; name?: unknown } }) => {
@@ -116,6 +127,9 @@ export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: L
         if (level >= LEVEL_ERROR) {
           const error = signatureError(first);
           if (error) return refused(error);
+          if (first instanceof AggregateError && first.errors.length > 0 && first.errors.every((item) => loggedErrors.has(item))) return;
+          if (first instanceof Error && !(first instanceof AggregateError)) loggedErrors.add(first);
+          if (first instanceof Error) return method.apply(this, [withoutPayload(first), ...args.slice(1)] as typeof args);
         }
         if (level === LEVEL_INFO && isQuietRequestLine(first)) return (this as Logger).debug(...(args as [object, string]));
         return method.apply(this, args);

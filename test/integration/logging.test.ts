@@ -55,6 +55,10 @@ beforeAll(async () => {
     }),
   });
   await server.load(hotfixGovernance);
+  // A handler that fails (a bug, a crash): what does the log say?
+  await server.load((app) => app.on("issues.pinned", async () => {
+    throw new TypeError("handler crashed");
+  }));
   await server.start();
   base = `http://127.0.0.1:${port}`;
 });
@@ -143,4 +147,14 @@ test("health probes and metric scrapes are debug lines, without headers", async 
   }
   expect(records()).toEqual([expect.objectContaining({ level: 20, name: "http", msg: expect.stringMatching(/^GET \/healthz 200/) })]);
   expect(lines.join("\n")).not.toContain("probe-secret");
+});
+
+test("a failed handler: one error line, without the payload", async () => {
+  const body = JSON.stringify({ action: "pinned", marker: "PAYLOAD-OF-A-FAILED-DELIVERY", issue: { number: 1 }, repository: { owner: { login: "acme" }, name: "shop" }, installation: { id: 1 } });
+  const response = await post(body, { "x-github-event": "issues", "x-github-delivery": "failing-1", "x-hub-signature-256": sign(body) });
+  expect(response.status).toBe(500);
+  await settle();
+  const errors = records().filter((record) => record.level >= 50);
+  expect(errors).toEqual([expect.objectContaining({ id: "failing-1", err: expect.objectContaining({ type: "TypeError", message: "handler crashed" }) })]);
+  expect(lines.join("\n")).not.toContain("PAYLOAD-OF-A-FAILED-DELIVERY");
 });
