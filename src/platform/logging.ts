@@ -95,9 +95,7 @@ export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: L
   const loggedErrors = new WeakSet<object>();
   const window = { start: 0, logged: 0, suppressed: 0 };
   let root: Logger;
-  const refused = (error: Error & { event?: { id?: unknown; name?: unknown } }) => {
-    if (reported.has(error)) return;
-    reported.add(error);
+  const refused = (delivery: { id?: unknown; name?: unknown; missing?: boolean }) => {
     metrics.signatureRefusals.inc();
     const at = now();
     if (at - window.start >= 60_000) Object.assign(window, { start: at, logged: 0 });
@@ -109,10 +107,15 @@ export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: L
     const suppressed = window.suppressed;
     window.suppressed = 0;
     root.warn(
-      { outcome: "signature-refused", delivery: clip(error.event?.id), event: clip(error.event?.name), ...(suppressed ? { suppressed } : {}) },
-      "webhook refused (400): its signature does not match WEBHOOK_SECRET" +
+      { outcome: "signature-refused", delivery: clip(delivery.id), event: clip(delivery.name), ...(suppressed ? { suppressed } : {}) },
+      (delivery.missing ? "webhook refused (400): it has no signature (X-Hub-Signature-256)" : "webhook refused (400): its signature does not match WEBHOOK_SECRET") +
         (suppressed ? `; ${suppressed} more refused since the last such line (see hotfix_webhook_signature_refusals_total)` : ""),
     );
+  };
+  const refusedSignature = (error: Error & { event?: { id?: unknown; name?: unknown } }) => {
+    if (reported.has(error)) return;
+    reported.add(error);
+    refused(error.event ?? {});
   };
 
   const options: LoggerOptions = {
@@ -126,12 +129,21 @@ export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: L
         const first = args[0] as unknown;
         if (level >= LEVEL_ERROR) {
           const error = signatureError(first);
-          if (error) return refused(error);
+          if (error) return refusedSignature(error);
           if (first instanceof AggregateError && first.errors.length > 0 && first.errors.every((item) => loggedErrors.has(item))) return;
           if (first instanceof Error && !(first instanceof AggregateError)) loggedErrors.add(first);
           if (first instanceof Error) return method.apply(this, [withoutPayload(first), ...args.slice(1)] as typeof args);
         }
-        if (level === LEVEL_INFO && isQuietRequestLine(first)) return (this as Logger).debug(...(args as [object, string]));
+        if (level === LEVEL_INFO && isQuietRequestLine(first)) {
+          // An unsigned delivery is refused before any error is logged: its access line is all there
+          // is (so with LOG_LEVEL above info, unsigned ones are neither logged nor counted).
+          const req = (first as { res: { statusCode: number; req: { method?: string; headers?: Record<string, unknown> } } }).res.req;
+          const headers = req.headers ?? {};
+          if (req.method === "POST" && (first as { res: { statusCode: number } }).res.statusCode === 400 && headers["x-github-event"] && !headers["x-hub-signature-256"]) {
+            refused({ id: headers["x-github-delivery"], name: headers["x-github-event"], missing: true });
+          }
+          return (this as Logger).debug(...(args as [object, string]));
+        }
         return method.apply(this, args);
       },
       ...(settings.format === "json" ? { streamWrite: normalizeLine } : {}),

@@ -121,6 +121,17 @@ test("a bad signature: one warn line without the payload, nothing at error, coun
   expect(after - before).toBe(1);
 });
 
+test("no signature at all: one warn line saying so, counted", async () => {
+  const before = (await registry.getSingleMetric("hotfix_webhook_signature_refusals_total")!.get()).values[0]?.value ?? 0;
+  const response = await post(JSON.stringify({ action: "opened", marker: "UNSIGNED-PAYLOAD" }), { "x-github-delivery": "unsigned-1" });
+  expect(response.status).toBe(400);
+  await settle();
+  expect(records()).toEqual([expect.objectContaining({ level: 40, outcome: "signature-refused", delivery: "unsigned-1", msg: "webhook refused (400): it has no signature (X-Hub-Signature-256)" })]);
+  expect(lines.join("\n")).not.toContain("UNSIGNED-PAYLOAD");
+  const after = (await registry.getSingleMetric("hotfix_webhook_signature_refusals_total")!.get()).values[0]?.value ?? 0;
+  expect(after - before).toBe(1);
+});
+
 test("a flood of bad signatures: at most 10 warn lines a minute, then one saying how many were not logged", async () => {
   clock += 120_000; // a fresh minute
   const body = JSON.stringify({ action: "opened", marker: "flood" });
