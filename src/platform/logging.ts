@@ -8,8 +8,9 @@ import { metrics } from "./metrics.js";
  * Sentry), plus what makes a line mean what it says:
  * - one JSON object per line with each key once (Probot's child loggers repeat `name`, and its
  *   delivery `id` repeats our `delivery`);
- * - a webhook refused for its signature is one `warn` line without its payload (Probot logs the
- *   unauthenticated payload twice at `error`), at most `REFUSALS_PER_MINUTE` a minute;
+ * - a webhook refused for a bad or missing signature is one `warn` line without its payload (Probot
+ *   logs the unauthenticated payload twice at `error`), at most `REFUSALS_PER_MINUTE` a minute, and
+ *   `hotfix_webhook_signature_refusals_total` counts them all;
  * - a failed handler is one `error` line (not a second one repeating it with the whole payload);
  * - health probes, metric scrapes and requests refused with 4xx are `debug` lines, and no request's
  *   headers are logged.
