@@ -22,11 +22,13 @@ export interface MergeCommandRequest {
 
 /**
  * `/merge-emergency [reason]` (SPEC §8), run under the PR's lock:
- * 1. the config allows it (`merge.command`), and the person may order it (the one eligibility
- *    decision: the PR's author, or anyone allowed to approve);
+ * 1. the config allows it (`merge.command`);
  * 2. the verdict on the current head is recomputed exactly as the check's (written only if it
- *    changed; an approval that expired meanwhile is noticed here);
- * 3. a command already answered (a redelivery, a second replica) stops here;
+ *    changed; an approval that expired meanwhile is noticed here): one read of the PR's facts,
+ *    which the authorization reuses;
+ * 3. a command already answered (a redelivery, a second replica) stops here; then the person
+ *    must be allowed to order it (the one eligibility decision: the PR's author, or anyone
+ *    allowed to approve);
  * 4. an open, ready hotfix whose verdict is `success` is merged naming that head;
  * 5. 👍 on success (a rebase merge also gets the reply that records it); otherwise 👎 and one
  *    reply saying why, in GitHub's words when GitHub refused, with what to configure.
@@ -47,7 +49,7 @@ export const handleMergeCommand = async (delivery: Delivery, request: MergeComma
     await postComment(octokit, repo, request.number, refusedReply({ commentId: request.commentId, command: request.command, login: request.actor.login, why }));
   };
 
-  // 1. allowed at all, and by this person?
+  // 1. allowed at all?
   const loaded = await delivery.config();
   if (!loaded.ok) return refuse("invalid-config", `\`${loaded.path}\` is invalid; the \`Hotfix governance\` check lists what to fix.`);
   const config = loaded.config;
@@ -55,21 +57,24 @@ export const handleMergeCommand = async (delivery: Delivery, request: MergeComma
     const auto = config.merge.auto ? " The app merges by itself as soon as the check passes (`merge.auto: true`)." : "";
     return refuse("command-off", `\`merge.command\` is \`false\` in \`.github/hotfix.yml\`: this repository does not let the app merge on command.${auto}`);
   }
-  const allowed = await authorizeOrder(delivery, { number: request.number, actor: request.actor, order: "merge", config });
-  if (!allowed.allowed) return refuse(allowed.reason, `${allowed.why.charAt(0).toUpperCase()}${allowed.why.slice(1)}${/[.!?]$/.test(allowed.why) ? "" : "."} The PR's author may order it too.`);
 
   // 2. the verdict on the current head, as the check computes it
   const evaluation = await evaluateLockedPullRequest(delivery, request.number);
   if (!evaluation) return refuse("not-found", `#${request.number} could not be read.`);
   const { facts } = evaluation;
 
-  // 3. answered already?
+  // 3. answered already? By whom may it be given?
   if (facts.comments.some((comment) => comment.viewerDidAuthor && comment.body.includes(marker))) {
     return log.info({ outcome: "reply-exists" }, "the command was already answered");
   }
   const source = facts.comments.find((comment) => comment.kind === "comment" && comment.id === request.commentId);
   if (facts.state === "MERGED" && source?.viewerReactions?.includes("THUMBS_UP")) {
     return log.info({ outcome: "already-merged" }, "the command was already carried out");
+  }
+  const allowed = await authorizeOrder(delivery, { number: request.number, actor: request.actor, order: "merge", config, facts });
+  if (!allowed.allowed) {
+    const why = `${allowed.why.charAt(0).toUpperCase()}${allowed.why.slice(1)}${/[.!?]$/.test(allowed.why) ? "" : "."} The PR's author may order it too.`;
+    return refuse(allowed.reason, why, facts);
   }
 
   // 4. ready?
