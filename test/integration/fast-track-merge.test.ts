@@ -153,18 +153,28 @@ describe("refusals: 👎, one reply, nothing merged", () => {
     expect(merges()).toHaveLength(0);
   });
 
-  test("a push between the verdict and the merge: GitHub's 409, handled once (no retry), nothing merged, reply", async () => {
+  test("a real push lands between the verdict and the merge request: GitHub's own 409, the unreviewed commit is not merged", async () => {
     const pr = await hotfix({ retry: true });
     ruleset(true);
     await approved(pr);
+    const evaluated = pr.head.sha;
     const before = mainSha();
-    // The push lands while the app evaluates: the merge names the head it evaluated, GitHub refuses.
-    s.t.sim.fail("PUT", /\/pulls\/\d+\/merge$/, { status: 409, body: { message: "Head branch was modified. Review and try the merge again.", documentation_url: "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request", status: "409" } });
+    const handle = s.t.sim.handle.bind(s.t.sim);
+    let pushed = false;
+    s.t.sim.handle = async (method, url, body, headers) => {
+      if (method === "PUT" && /\/pulls\/\d+\/merge$/.test(new URL(url, s.t.sim.baseUrl).pathname) && !pushed) {
+        pushed = true;
+        s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['unreviewed'];\n" }, "Sneak in");
+        s.t.sim.push(REPO, pr.number, { sha: s.git.rev("refs/heads/fix") });
+      }
+      return handle(method, url, body, headers);
+    };
     const order = await comment(pr, "dev", "/merge-emergency");
     expect(merges()).toHaveLength(1);
+    expect(merges()[0]).toMatchObject({ status: 409, body: { sha: evaluated } });
     expect(mainSha()).toBe(before);
     expect(s.t.sim.pull(REPO, pr.number).merged).toBe(false);
-    refused(order, /the head of #\d+ moved after the verdict on [0-9a-f]{7}\. GitHub refused the merge \(409\): "Head branch was modified\. Review and try the merge again\."/);
+    refused(order, /moved after the verdict on [0-9a-f]{7}\. GitHub refused the merge \(409\)/);
   });
 
   test("the simulator's own 409: the sha names an older head", async () => {
