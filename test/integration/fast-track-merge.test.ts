@@ -258,6 +258,24 @@ describe("refusals: 👎, one reply, nothing merged", () => {
   });
 });
 
+describe("the simulator's merge endpoint answers as GitHub does", () => {
+  const put = (pr: SimPull, body: unknown) => s.t.sim.handle("PUT", `/repos/${REPO}/pulls/${pr.number}/merge`, body, {});
+
+  test("422 for a body GitHub's schema refuses; 405 for a draft and for a merged PR; 200 with sha, merged, message", async () => {
+    const pr = await hotfix();
+    expect(await put(pr, { merge_method: "fast-forward" })).toMatchObject({ status: 422, body: { message: expect.stringMatching(/^Invalid request\./) } });
+    expect(await put(pr, { sha: 42 })).toMatchObject({ status: 422 });
+    s.t.sim.pull(REPO, pr.number).draft = true;
+    expect(await put(pr, {})).toMatchObject({ status: 405, body: { message: "Pull Request is still a draft" } });
+    s.t.sim.pull(REPO, pr.number).draft = false;
+    const merged = await put(pr, { merge_method: "merge", sha: pr.head.sha, commit_message: "custom" });
+    expect(merged).toMatchObject({ status: 200, body: { merged: true, message: "Pull Request successfully merged", sha: mainSha() } });
+    expect(commitMessage(s.t.sim, REPO, mainSha())).toMatch(/^Merge pull request #\d+ from acme\/fix\n\ncustom/);
+    expect(s.t.sim.pull(REPO, pr.number).mergedBy?.login).toBe(APP);
+    expect(await put(pr, {})).toMatchObject({ status: 405, body: { message: "Pull Request is not mergeable" } });
+  });
+});
+
 describe("exactly once", () => {
   test("a redelivered command (new delivery id) merges once and answers once", async () => {
     const pr = await hotfix();
