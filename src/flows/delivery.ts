@@ -43,11 +43,14 @@ const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   };
 };
 
-/** The config, and what the reconciliation sweep needs of it remembered (its label, whether approvals expire). */
-const loadRemembered = async (runtime: Runtime, octokit: Octokit, repo: RepoRef): Promise<LoadedConfig> => {
+/**
+ * The config, and what the reconciliation sweep needs of it remembered: a label other than the
+ * default (no shared-store call for the default), and, in the sweep's own loads, whether approvals expire.
+ */
+const loadRemembered = async (runtime: Runtime, octokit: Octokit, repo: RepoRef, sweep = false): Promise<LoadedConfig> => {
   const loaded = await loadConfig(configFilesOf(octokit, repo));
   await rememberLabel(runtime.coordination, repo.owner, loaded);
-  await rememberExpiry(runtime.coordination, repo, loaded);
+  if (sweep) await rememberExpiry(runtime.coordination, repo, loaded);
   return loaded;
 };
 
@@ -95,7 +98,7 @@ export const deliveryForRepository = (
     log: options.log.child({ delivery: options.id, repository: `${repo.owner}/${repo.repo}` }),
     appId: runtime.appId,
     now: runtime.now,
-    config: memoize(() => loadRemembered(runtime, octokit, repo)),
+    config: memoize(() => loadRemembered(runtime, octokit, repo, true)),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
     readRetryDelaysMs: runtime.readRetryDelaysMs,
