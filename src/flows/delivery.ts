@@ -28,7 +28,33 @@ export interface Delivery {
   /** Runs `fn` as the only handler of the PR `number` at this moment, across replicas. */
   withPullRequestLock: <T>(number: number, fn: () => Promise<T>) => Promise<T>;
   coordination: Coordination;
+  installationId: number | undefined;
+  /** What lives as long as the process (coalescing, rate-limit budgets, deferrals). */
+  runtime: Runtime;
 }
+
+/** How long a repository's config is reused (a push to its default branch touching `.github/` ends it sooner). */
+export const CONFIG_TTL_SECONDS = 300;
+
+/** The cache key of a repository's config, under its installation's config generation. */
+export const configCacheKey = async (coordination: Coordination, installationId: number | undefined, repo: RepoRef): Promise<string> => {
+  const generation = (await coordination.cacheGet(`config-generation:${installationId}`)) ?? "0";
+  return `config:${installationId}:${generation}:${repo.owner}/${repo.repo}`.toLowerCase();
+};
+
+/**
+ * Probot's config read, cached per installation and repository: every check and status event of
+ * an organisation would otherwise read `.github/hotfix.yml` (and its `_extends` sources) again.
+ * The raw file is cached, validation runs each time; a failed read is never cached.
+ */
+const cachedConfigRead = (context: Context, coordination: Coordination, installationId: number | undefined, repo: RepoRef) => async (file: string) => {
+  const key = `${await configCacheKey(coordination, installationId, repo)}:${file}`;
+  const cached = await coordination.cacheGet(key);
+  if (cached) return (JSON.parse(cached) as { raw: unknown }).raw;
+  const raw = await context.config(file);
+  await coordination.cacheSet(key, JSON.stringify({ raw: raw ?? null }), CONFIG_TTL_SECONDS);
+  return raw;
+};
 
 const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   let promise: Promise<T> | undefined;
@@ -54,12 +80,14 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
     actor,
     repo,
     octokit: context.octokit,
-    query: readOnlyGraphql(context.octokit, payload.installation?.id),
+    query: readOnlyGraphql(context.octokit, payload.installation?.id, (headers) => runtime.rateBudget.record(payload.installation?.id, headers)),
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,
-    config: memoize(() => loadConfig((file) => context.config(file))),
+    config: memoize(() => loadConfig(cachedConfigRead(context, runtime.coordination, payload.installation?.id, repo))),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
+    installationId: payload.installation?.id,
+    runtime,
   };
 };

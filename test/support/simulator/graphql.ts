@@ -2,6 +2,7 @@ import { schema as publishedSchema } from "@octokit/graphql-schema";
 import { buildClientSchema, execute, parse, validate, GraphQLError, type GraphQLSchema } from "graphql";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import { changedFiles, fullName } from "./rest-shapes.js";
+import { COST_HEADER, queryCost } from "./query-cost.js";
 import type { SimCheckRun, SimComment, SimPull, SimRepo, SimStatus, SimUser } from "./state.js";
 
 let cachedSchema: GraphQLSchema | undefined;
@@ -110,7 +111,7 @@ const newestBy = <T>(items: T[], key: (item: T) => string): T[] => {
   return [...newest.values()];
 };
 
-const commitNode = (sim: GitHubSimulator, repo: SimRepo, commit: { sha: string; authorLogins: string[]; committerLogin: string | null; message?: string; committedAt?: string }) => {
+export const commitNode = (sim: GitHubSimulator, repo: SimRepo, commit: { sha: string; authorLogins: string[]; committerLogin: string | null; message?: string; committedAt?: string }) => {
   const runs = repo.checkRuns.filter((run) => run.headSha === commit.sha);
   const statuses = repo.statuses.filter((status) => status.sha === commit.sha);
   const rollupItems = [
@@ -293,6 +294,8 @@ export const registerGraphqlRoute = (sim: GitHubSimulator): void => {
     };
     for (const extension of rootExtensions) Object.assign(root, extension(sim));
     const result = await execute({ schema, document, rootValue: root, variableValues: body.variables ?? {} });
+    // GitHub charges GraphQL by points (see query-cost.ts); the simulator's rate-limit headers count them.
+    const cost = queryCost(document, body.variables ?? {});
     const errors = result.errors?.map((error) => ({
       type: (error.extensions?.type as string | undefined) ?? undefined,
       message: error.message,
@@ -304,7 +307,7 @@ export const registerGraphqlRoute = (sim: GitHubSimulator): void => {
       // eslint-disable-next-line no-console
       console.error("simulator GraphQL error", result.errors);
     }
-    return { status: 200, body: errors ? { data: result.data ?? null, errors } : { data: result.data } };
+    return { status: 200, body: errors ? { data: result.data ?? null, errors } : { data: result.data }, headers: { [COST_HEADER]: String(cost) } };
   });
 };
 

@@ -1,12 +1,13 @@
 import { registerGraphqlRoute } from "./graphql.js";
 import { registerApprovalRoutes } from "./routes-approvals.js";
+import { registerCheckRoutes } from "./routes-checks.js";
 import { registerCoreRoutes } from "./routes-core.js";
 import { registerGitRoutes } from "./routes-git.js";
 import { registerIssueRoutes } from "./routes-issues.js";
 import { GitHubSimulator } from "./simulator.js";
 
 /** Route modules: each issue's endpoints live in their own file and register here. */
-const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes];
+const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes, registerCheckRoutes];
 
 export const createSimulator = (baseUrl?: string): GitHubSimulator => {
   const sim = new GitHubSimulator(baseUrl);

@@ -1,3 +1,4 @@
+import { searchPullRequests } from "./routes-checks.js";
 import { extendGraphqlRoot, extendPullRequestNode, connection, userNode, type ConnectionArgs } from "./graphql.js";
 import { restIssue, restIssueComment, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
@@ -291,6 +292,10 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
   extendGraphqlRoot((simulator) => ({
     search: (args: ConnectionArgs & { query: string; type: string }) => {
       if (args.type !== "ISSUE") throw new Error(`simulator search: unsupported type ${args.type}`);
+      if (/(^|\s)is:pr(\s|$)/.test(args.query)) {
+        const pulls = searchPullRequests(simulator, args.query);
+        return { ...connection(pulls, args), issueCount: pulls.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
+      }
       const found = searchIssues(simulator, args.query).map(({ repo, issue }) => issueNode(simulator, repo, issue));
       return { ...connection(found, args), issueCount: found.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
     },

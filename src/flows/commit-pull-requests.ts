@@ -1,0 +1,31 @@
+import type { RepoRef } from "../github/repo-ref.js";
+import type { Coordination } from "../platform/coordination.js";
+
+/** What the app's own last verdict on a commit said about its PRs. */
+export interface CommitPull {
+  number: number;
+  hotfix: boolean;
+}
+
+/**
+ * How long a commit's PRs are remembered: longer than a CI run takes, so the check and status
+ * events that follow a push find their answer here. A label change re-evaluates the PR and
+ * rewrites this; the hint never outlives the hour.
+ */
+export const COMMIT_HINT_TTL_SECONDS = 3600;
+
+const keyOf = (repo: RepoRef, sha: string) => `commit-pulls:${repo.owner}/${repo.repo}@${sha}`.toLowerCase();
+
+/** The PRs whose head is `sha`, as the last evaluation on it saw them; null when nothing is known. */
+export const knownCommitPullRequests = async (coordination: Coordination, repo: RepoRef, sha: string): Promise<CommitPull[] | null> => {
+  const cached = await coordination.cacheGet(keyOf(repo, sha));
+  return cached ? (JSON.parse(cached) as CommitPull[]) : null;
+};
+
+/** Records PRs of `sha` (merged with what is known: one commit can head several PRs). */
+export const rememberCommitPullRequests = async (coordination: Coordination, repo: RepoRef, sha: string, pulls: CommitPull[]): Promise<void> => {
+  const known = (await knownCommitPullRequests(coordination, repo, sha)) ?? [];
+  const merged = new Map(known.map((pull) => [pull.number, pull]));
+  for (const pull of pulls) merged.set(pull.number, pull);
+  await coordination.cacheSet(keyOf(repo, sha), JSON.stringify([...merged.values()]), COMMIT_HINT_TTL_SECONDS);
+};
