@@ -5,7 +5,9 @@ import { registerCheckHandlers } from "./handlers/checks.js";
 import { registerCommentHandlers } from "./handlers/comments.js";
 import { registerHttpRoutes } from "./handlers/http.js";
 import { registerMergeHandler } from "./handlers/merged.js";
+import { registerMergeGroupHandler } from "./handlers/merge-group.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
+import { registerPushHandler } from "./handlers/push.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
 import { leaderOnly } from "./platform/leader.js";
 import { createRuntime, type Runtime } from "./platform/runtime.js";
@@ -17,6 +19,8 @@ const hotfixGovernance: ApplicationFunction = (app, options) => {
   registerHttpRoutes(options.addHandler, { check: () => runtime.coordination.health() });
   registerPullRequestHandlers(app, runtime);
   registerCheckHandlers(app, runtime);
+  registerMergeGroupHandler(app, runtime);
+  registerPushHandler(app, runtime);
   registerCommentHandlers(app, runtime);
   registerMergeHandler(app, runtime);
   registerBackportCommand(app, runtime);

@@ -97,6 +97,8 @@ export const mergeGroupEvent = (sim: GitHubSimulator, repoName: string, number: 
   const repo = sim.repo(repoName);
   const pull = sim.pull(repoName, number);
   const baseSha = repo.branches.get(pull.base.ref) ?? pull.base.sha;
+  // GitHub creates the group's branch before it asks for checks.
+  repo.branches.set(`gh-readonly-queue/${pull.base.ref}/pr-${number}-${pull.head.sha}`, headSha);
   return {
     ...base,
     merge_group: {
