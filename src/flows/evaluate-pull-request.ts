@@ -53,8 +53,8 @@ const mergeOptions = (a: EvaluateOptions, b: EvaluateOptions): EvaluateOptions =
 
 /**
  * Re-evaluates the `Hotfix governance` check of one open PR:
- * 1. read the config (cached per repository) and, unless the PR is known to be a hotfix, its
- *    head (labels and this app's runs: 1 point) — a PR that is not a hotfix stops there;
+ * 1. read the config (cached per repository) and, when the event's labels say it is not a hotfix,
+ *    only the PR's head (labels and this app's runs: 1 point) — a PR that is not one stops there;
  * 2. gather a hotfix's facts (one GraphQL query; file pages only when a path rule needs them);
  * 3. evaluate the pure rules into one check output;
  * 4. apply it: at most one check-run write, none when the check already says the same;
@@ -85,7 +85,8 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
     const config = await delivery.config();
     // The payload's labels only choose which read comes first: the facts' own labels decide.
     const likelyHotfix = options.hotfixHint ?? (options.labelsHint && config.ok ? isHotfix(options.labelsHint, config.config) : undefined);
-    if (likelyHotfix !== true) {
+    // Commands and Re-runs come mostly from hotfixes: without a hint the full facts come first.
+    if (likelyHotfix === false) {
       const head = await fetchPullRequestHead(delivery.query, delivery.repo, number, delivery.appId);
       if (!head) {
         log.info({ outcome: "skipped" }, "pull request not found; nothing to evaluate");
