@@ -95,8 +95,10 @@ const startDriver = async (variant: "app" | "bare", baseUrl: string): Promise<Dr
 
 const isWrite = (method: string, path: string) => method !== "GET" && path !== "/graphql" && !path.endsWith("/access_tokens");
 
-export const runOrgDay = async (options: { prs?: number; dayPrs?: number; latencyMs?: number } = {}): Promise<OrgDayResult> => {
+export const runOrgDay = async (options: { prs?: number; dayPrs?: number; latencyMs?: number; hotfixEvery?: number } = {}): Promise<OrgDayResult> => {
   const prs = options.prs ?? 150;
+  /** One PR in this many is a hotfix (50: 2 %). */
+  const hotfixEvery = options.hotfixEvery ?? 50;
   const dayPrs = options.dayPrs ?? 1000;
   const sim: GitHubSimulator = createSimulator();
   for (const name of REPOS) {
@@ -129,7 +131,7 @@ export const runOrgDay = async (options: { prs?: number; dayPrs?: number; latenc
   /** One PR's hour: opened, CI, statuses, a comment, the app's own suite; a hotfix is approved too. */
   const playPullRequest = async (index: number, record: boolean) => {
     const repoName = REPOS[index % REPOS.length];
-    const hotfix = index % 50 === 0;
+    const hotfix = index % hotfixEvery === 0;
     const pr = sim.addPull(repoName, { labels: hotfix ? ["hotfix"] : [], author: "dev" });
     const k = (kind: Kind): Kind | null => (record ? kind : null);
     await measure(k(hotfix ? "pull_request.opened (hotfix)" : "pull_request.opened (not a hotfix)"), "pull_request", pullRequestEvent(sim, repoName, pr.number, "opened"));
@@ -205,6 +207,7 @@ export const runOrgDay = async (options: { prs?: number; dayPrs?: number; latenc
   if (burst.failed) problems.push(`burst: ${burst.failed} deliveries failed`);
 
   app.close();
+  if (process.env.BENCH_CPU_PROF) await new Promise((resolve) => setTimeout(resolve, 1500)); // the profile is written on exit
   await server.close();
   return { prs, dayPrs, samples, irrelevant, burst, problems };
 };

@@ -80,7 +80,7 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
     actor,
     repo,
     octokit: context.octokit,
-    query: readOnlyGraphql(context.octokit, payload.installation?.id, (headers) => runtime.rateBudget.record(payload.installation?.id, headers)),
+    query: readOnlyGraphql(context.octokit, payload.installation?.id, (headers) => runtime.rateBudget.record(payload.installation?.id, headers), runtime.readers),
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,

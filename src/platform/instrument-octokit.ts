@@ -48,12 +48,23 @@ export type GraphqlQuery = <T = any>(query: string, variables?: Record<string, u
  * class and installation (same token cache, same retries and rate-limit handling) sends them
  * without that spacing.
  */
-export const readOnlyGraphql = (octokit: Octokit, installationId: number | undefined, onHeaders?: OnHeaders): GraphqlQuery => {
+export const readOnlyGraphql = (
+  octokit: Octokit,
+  installationId: number | undefined,
+  onHeaders?: OnHeaders,
+  /** Readers kept per installation by the runtime: building an Octokit costs more CPU than a query. */
+  readers?: Map<number, Octokit>,
+): GraphqlQuery => {
   if (installationId === undefined) return (query, variables) => octokit.graphql(query, variables);
   let reader: Octokit | undefined;
   return (query, variables) => {
     const OctokitClass = octokit.constructor as new (options: object) => Octokit;
-    reader ??= instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }), onHeaders);
+    reader ??= readers?.get(installationId);
+    if (!reader) {
+      // Its token comes from the app's token cache and is renewed there, so it may live long.
+      reader = instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }), onHeaders);
+      if (readers && readers.size < 10_000) readers.set(installationId, reader);
+    }
     return reader.graphql(query, variables);
   };
 };

@@ -17,6 +17,8 @@ export interface Runtime {
   rateBudget: RateBudget;
   /** Non-hotfix checks deferred to a budget reset, one per PR (`owner/repo#n`). */
   deferred: Map<string, ReturnType<typeof setTimeout>>;
+  /** One GraphQL reader per installation (see `readOnlyGraphql`). */
+  readers: Map<number, any>;
 }
 
 export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | null => {
@@ -31,6 +33,7 @@ export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env)
   coalescer: new Coalescer(),
   rateBudget: new RateBudget(),
   deferred: new Map(),
+  readers: new Map(),
 });
 
 
