@@ -15,16 +15,19 @@ export class Coalescer {
       return queued.promise as Promise<T>;
     }
     const entry: { promise: Promise<unknown>; options: unknown } = { promise: Promise.resolve(), options };
+    // Registered before the job runs: a job that starts at once must find itself to leave.
+    this.waiting.set(key, entry);
     /** Called by the job once it holds the lock: later callers start a new evaluation. */
     const started = (): O => {
       if (this.waiting.get(key) === entry) this.waiting.delete(key);
       return entry.options as O;
     };
-    const promise = job(started).finally(() => {
-      if (this.waiting.get(key) === entry) this.waiting.delete(key);
-    });
+    const promise = Promise.resolve()
+      .then(() => job(started))
+      .finally(() => {
+        if (this.waiting.get(key) === entry) this.waiting.delete(key);
+      });
     entry.promise = promise;
-    this.waiting.set(key, entry);
     return promise;
   }
 
