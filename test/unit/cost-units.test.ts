@@ -42,12 +42,12 @@ describe("coalescing evaluations of one PR", () => {
 
 describe("rate-limit budget per installation", () => {
   test.each([
-    [{ remaining: "4000", limit: "5000" }, []],
-    [{ remaining: "499", limit: "5000" }, ["core"]],
+    [{ remaining: "4000", limit: "5000", resource: "core" }, []],
+    [{ remaining: "499", limit: "5000", resource: "core" }, ["core"]],
     [{ remaining: "100", limit: "5000", resource: "graphql" }, ["graphql"]],
   ])("%o → low: %o", (headers, low) => {
     const budget = new RateBudget(() => 1000);
-    budget.record(7, { "x-ratelimit-remaining": headers.remaining, "x-ratelimit-limit": headers.limit, "x-ratelimit-resource": headers.resource ?? "core", "x-ratelimit-reset": "4600" });
+    budget.record(7, { "x-ratelimit-remaining": headers.remaining, "x-ratelimit-limit": headers.limit, "x-ratelimit-resource": headers.resource, "x-ratelimit-reset": "4600" });
     expect(budget.low(7).map((state) => state.resource)).toEqual(low);
     expect(budget.low(8)).toEqual([]);
   });
@@ -79,8 +79,8 @@ describe("merge groups", () => {
 
   test("the group holds the named PR and those ahead of it, not those behind", () => {
     const entries = [1, 2, 3].map((number, index) => ({ number, position: index + 1 }));
-    expect(groupMembers({ number: 2, position: 2 }, entries).map((entry) => entry.number)).toEqual([1, 2]);
-    expect(groupMembers({ number: 9, position: null }, entries)).toBeNull();
+    expect(groupMembers<{ number: number; position: number | null }>({ number: 2, position: 2 }, entries)!.map((entry) => entry.number)).toEqual([1, 2]);
+    expect(groupMembers<{ number: number; position: number | null }>({ number: 9, position: null }, entries)).toBeNull();
   });
 
   test.each([
