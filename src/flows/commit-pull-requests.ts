@@ -22,10 +22,20 @@ export const knownCommitPullRequests = async (coordination: Coordination, repo: 
   return cached ? (JSON.parse(cached) as CommitPull[]) : null;
 };
 
-/** Records PRs of `sha` (merged with what is known: one commit can head several PRs). */
-export const rememberCommitPullRequests = async (coordination: Coordination, repo: RepoRef, sha: string, pulls: CommitPull[]): Promise<void> => {
+/**
+ * Records PRs of `sha` (merged with what is known: one commit can head several PRs). An
+ * evaluation's answer always wins; a look-up's (`ifAbsent`) never replaces one, since the
+ * evaluation may have read the labels after it.
+ */
+export const rememberCommitPullRequests = async (
+  coordination: Coordination,
+  repo: RepoRef,
+  sha: string,
+  pulls: CommitPull[],
+  options: { ifAbsent?: boolean } = {},
+): Promise<void> => {
   const known = (await knownCommitPullRequests(coordination, repo, sha)) ?? [];
   const merged = new Map(known.map((pull) => [pull.number, pull]));
-  for (const pull of pulls) merged.set(pull.number, pull);
+  for (const pull of pulls) if (!options.ifAbsent || !merged.has(pull.number)) merged.set(pull.number, pull);
   await coordination.cacheSet(keyOf(repo, sha), JSON.stringify([...merged.values()]), COMMIT_HINT_TTL_SECONDS);
 };

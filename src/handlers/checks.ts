@@ -29,7 +29,10 @@ const pullRequestsOf = async (delivery: Delivery, sha: string, listed: PayloadPu
   }
   const config = await delivery.config();
   // An invalid config fails every PR's check whatever the other checks say: nothing to redo here.
-  return found.map((pull) => ({ number: pull.number, hotfix: config.ok && isHotfix(pull.labels, config.config) }));
+  const pulls = found.map((pull) => ({ number: pull.number, hotfix: config.ok && isHotfix(pull.labels, config.config) }));
+  // The commit's next events need not ask again (another replica's or an earlier process's evaluation).
+  await rememberCommitPullRequests(delivery.coordination, delivery.repo, sha, pulls, { ifAbsent: true });
+  return pulls;
 };
 
 /**
@@ -93,6 +96,7 @@ export const registerCheckHandlers = (app: Probot, runtime: Runtime): void => {
   // "Re-run all checks": GitHub resets our suite to queued; an answer is due.
   on(app, runtime, "check_suite.rerequested", async (delivery, context) => {
     const suite = context.payload.check_suite;
+    if (delivery.appId != null && !isOwnSuite(suite, delivery)) return; // another app's suite
     await rerunCommit(delivery, suite.head_sha, suite.pull_requests as PayloadPulls);
   });
   on(app, runtime, "status", async (delivery, context) => {

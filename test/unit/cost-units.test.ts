@@ -5,6 +5,21 @@ import { groupMembers, mergeGroupCheckOutput, parseMergeGroupRef, type GroupMemb
 import { touchesGithubFolder } from "../../src/handlers/push.js";
 import { HotfixConfig } from "../../src/config/schema.js";
 import { queryCost } from "../support/simulator/query-cost.js";
+import { knownCommitPullRequests, rememberCommitPullRequests } from "../../src/flows/commit-pull-requests.js";
+import { MemoryCoordination } from "../../src/platform/coordination.js";
+
+describe("what the app remembers about a commit", () => {
+  const repo = { owner: "acme", repo: "shop" };
+  test("an evaluation's answer wins; a look-up never replaces it (it may have read the labels earlier)", async () => {
+    const coordination = new MemoryCoordination();
+    await rememberCommitPullRequests(coordination, repo, "abc", [{ number: 5, hotfix: true }]);
+    await rememberCommitPullRequests(coordination, repo, "abc", [{ number: 5, hotfix: false }, { number: 6, hotfix: false }], { ifAbsent: true });
+    expect(await knownCommitPullRequests(coordination, repo, "abc")).toEqual([{ number: 5, hotfix: true }, { number: 6, hotfix: false }]);
+    await rememberCommitPullRequests(coordination, repo, "abc", [{ number: 5, hotfix: false }]);
+    expect((await knownCommitPullRequests(coordination, repo, "abc"))![0]).toEqual({ number: 5, hotfix: false });
+    expect(await knownCommitPullRequests(coordination, repo, "other")).toBeNull();
+  });
+});
 
 describe("coalescing evaluations of one PR", () => {
   test("callers waiting together share the next evaluation; one already running is not joined", async () => {
