@@ -12,6 +12,6 @@ const option = (name: string): string | undefined => {
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? args[index + 1] : undefined;
 };
-const result = await runOrgDay({ prs: Number(option("prs") ?? 150), dayPrs: Number(option("day") ?? 1000), latencyMs: Number(option("latency") ?? 0), hotfixEvery: Number(option("hotfix-every") ?? 50) });
+const result = await runOrgDay({ prs: Number(option("prs") ?? 150), dayPrs: Number(option("day") ?? 1000), latencyMs: Number(option("latency") ?? 0), hotfixEvery: Number(option("hotfix-every") ?? 50), ci: !args.includes("--no-ci") });
 console.log(renderOrgDay(result));
 process.exit(result.problems.length ? 1 : 0);

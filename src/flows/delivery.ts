@@ -1,6 +1,7 @@
 import type { Context, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { CONFIG_FILE } from "../config/schema.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
 import { readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
@@ -47,13 +48,26 @@ export const configCacheKey = async (coordination: Coordination, installationId:
  * an organisation would otherwise read `.github/hotfix.yml` (and its `_extends` sources) again.
  * The raw file is cached, validation runs each time; a failed read is never cached.
  */
-const cachedConfigRead = (context: Context, coordination: Coordination, installationId: number | undefined, repo: RepoRef) => async (file: string) => {
-  const key = `${await configCacheKey(coordination, installationId, repo)}:${file}`;
+const cachedConfig = async (context: Context, runtime: Runtime, installationId: number | undefined, repo: RepoRef): Promise<LoadedConfig> => {
+  const { coordination } = runtime;
+  const key = `${await configCacheKey(coordination, installationId, repo)}:${CONFIG_FILE}`;
   const cached = await coordination.cacheGet(key);
-  if (cached) return (JSON.parse(cached) as { raw: unknown }).raw;
-  const raw = await context.config(file);
-  await coordination.cacheSet(key, JSON.stringify({ raw: raw ?? null }), CONFIG_TTL_SECONDS);
-  return raw;
+  // The same file validates the same way: its validation is kept beside it in this process.
+  const validated = cached ? runtime.validatedConfigs.get(cached) : undefined;
+  if (validated) return validated;
+  let text = cached;
+  const loaded = await loadConfig(async (file) => {
+    if (cached) return (JSON.parse(cached) as { raw: unknown }).raw;
+    const raw = await context.config(file);
+    text = JSON.stringify({ raw: raw ?? null });
+    await coordination.cacheSet(key, text, CONFIG_TTL_SECONDS);
+    return raw;
+  });
+  if (text) {
+    if (runtime.validatedConfigs.size >= 1_000) runtime.validatedConfigs.clear();
+    runtime.validatedConfigs.set(text, loaded);
+  }
+  return loaded;
 };
 
 const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
@@ -84,7 +98,7 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,
-    config: memoize(() => loadConfig(cachedConfigRead(context, runtime.coordination, payload.installation?.id, repo))),
+    config: memoize(() => cachedConfig(context, runtime, payload.installation?.id, repo)),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
     installationId: payload.installation?.id,

@@ -19,6 +19,8 @@ export interface Runtime {
   deferred: Map<string, ReturnType<typeof setTimeout>>;
   /** One GraphQL reader per installation (see `readOnlyGraphql`). */
   readers: Map<number, any>;
+  /** Config files already validated, by their cached text (never mutated by readers). */
+  validatedConfigs: Map<string, any>;
 }
 
 export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | null => {
@@ -34,6 +36,7 @@ export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env)
   rateBudget: new RateBudget(),
   deferred: new Map(),
   readers: new Map(),
+  validatedConfigs: new Map(),
 });
 
 
