@@ -1,9 +1,8 @@
-import { createCheckRun } from "../github/check-runs.js";
+import { createCheckRun, updateCheckRun } from "../github/check-runs.js";
 import { fetchMergeGroup } from "../github/merge-queue.js";
-import { planCheckWrite, invalidConfigCheckOutput } from "../governance/check-output.js";
+import { invalidConfigCheckOutput, planCheckWrite } from "../governance/check-output.js";
 import { groupMembers, mergeGroupCheckOutput, parseMergeGroupRef } from "../governance/merge-group.js";
 import type { Delivery } from "./delivery.js";
-import { updateCheckRun } from "../github/check-runs.js";
 
 export interface MergeGroupEvent {
   head_sha: string;
