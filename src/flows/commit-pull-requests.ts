@@ -14,6 +14,12 @@ export interface CommitPull {
  */
 export const COMMIT_HINT_TTL_SECONDS = 3600;
 
+/**
+ * "No open PR heads this commit" is kept briefly: GitHub's search indexes a fork PR's new commit
+ * with a delay, and an evaluation of the PR (which always records its head) may not have run here.
+ */
+export const NO_PULL_HINT_TTL_SECONDS = 120;
+
 const keyOf = (repo: RepoRef, sha: string) => `commit-pulls:${repo.owner}/${repo.repo}@${sha}`.toLowerCase();
 
 /** The PRs whose head is `sha`, as the last evaluation on it saw them; null when nothing is known. */
@@ -32,10 +38,10 @@ export const rememberCommitPullRequests = async (
   repo: RepoRef,
   sha: string,
   pulls: CommitPull[],
-  options: { ifAbsent?: boolean } = {},
+  options: { ifAbsent?: boolean; ttlSeconds?: number } = {},
 ): Promise<void> => {
   const known = (await knownCommitPullRequests(coordination, repo, sha)) ?? [];
   const merged = new Map(known.map((pull) => [pull.number, pull]));
   for (const pull of pulls) if (!options.ifAbsent || !merged.has(pull.number)) merged.set(pull.number, pull);
-  await coordination.cacheSet(keyOf(repo, sha), JSON.stringify([...merged.values()]), COMMIT_HINT_TTL_SECONDS);
+  await coordination.cacheSet(keyOf(repo, sha), JSON.stringify([...merged.values()]), merged.size > 0 ? COMMIT_HINT_TTL_SECONDS : (options.ttlSeconds ?? COMMIT_HINT_TTL_SECONDS));
 };

@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import { evaluatePullRequest } from "../flows/evaluate-pull-request.js";
-import { knownCommitPullRequests, rememberCommitPullRequests, type CommitPull } from "../flows/commit-pull-requests.js";
+import { knownCommitPullRequests, NO_PULL_HINT_TTL_SECONDS, rememberCommitPullRequests, type CommitPull } from "../flows/commit-pull-requests.js";
 import type { Delivery } from "../flows/delivery.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import { CHECK_NAME } from "../governance/check-output.js";
@@ -24,7 +24,7 @@ const pullRequestsOf = async (delivery: Delivery, sha: string, listed: PayloadPu
   const found = await openPullRequestsWithHead(delivery.query, delivery.repo, sha);
   if (found.length === 0) {
     // A commit no open PR heads (a branch push, a merged PR): its next events need not ask again.
-    await rememberCommitPullRequests(delivery.coordination, delivery.repo, sha, []);
+    await rememberCommitPullRequests(delivery.coordination, delivery.repo, sha, [], { ttlSeconds: NO_PULL_HINT_TTL_SECONDS });
     return [];
   }
   const config = await delivery.config();
