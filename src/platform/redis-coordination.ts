@@ -34,7 +34,11 @@ export class RedisCoordination implements Coordination {
   /** Who this replica is, in lock tokens and leadership. */
   private readonly instanceId = randomUUID();
 
-  constructor(url: string, private readonly log: Logger) {
+  /** A wait for a lock longer than this is logged (once); it goes on. */
+  private readonly slowWaitMs: number;
+
+  constructor(url: string, private readonly log: Logger, options: { slowWaitMs?: number } = {}) {
+    this.slowWaitMs = options.slowWaitMs ?? SLOW_WAIT_MS;
     this.redis = new Redis(url, {
       // Commands wait for a (re)connection at most 1 s, then fail over to memory.
       maxRetriesPerRequest: 1,
@@ -101,7 +105,7 @@ export class RedisCoordination implements Coordination {
     let wait = 20;
     for (;;) {
       if ((await this.redis.set(lockKey, token, "PX", LEASE_MS, "NX")) === "OK") return;
-      if (!warned && Date.now() - started > SLOW_WAIT_MS) {
+      if (!warned && Date.now() - started > this.slowWaitMs) {
         warned = true;
         this.log.warn({ outcome: "lock-wait-slow", lock: key, waitedMs: Date.now() - started }, "still waiting for a lock held by another replica; the event is kept");
       }
