@@ -77,6 +77,7 @@ export const evaluatePullRequest = (
 const evaluateNow = async (delivery: Delivery, number: number, options: EvaluateOptions): Promise<Evaluation | null> => {
   const log = delivery.log.child({ pr: number });
   let facts: PullRequestFacts | null = null;
+  // The commit the event named; comment events name none, then the head the read returned.
   let headSha = options.headShaHint;
   let output: CheckOutput | null;
   let afterCheck: AfterCheck | undefined;
@@ -92,7 +93,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
         log.info({ outcome: "skipped" }, "pull request not found; nothing to evaluate");
         return null;
       }
-      headSha = head.headSha;
+      headSha ??= head.headSha;
       if (head.state !== "OPEN") {
         log.debug({ outcome: "skipped", state: head.state }, "pull request is not open; the check is left as it is");
         return { facts: null, output: null, write: "none" };
@@ -106,7 +107,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
       log.info({ outcome: "skipped" }, "pull request not found; nothing to evaluate");
       return null;
     }
-    headSha = facts.headSha;
+    headSha ??= facts.headSha;
     if (facts.state !== "OPEN") {
       log.debug({ outcome: "skipped", state: facts.state }, "pull request is not open; the check is left as it is");
       return { facts, output: null, write: "none" };
