@@ -6,8 +6,11 @@ import {
   planCheckWrite,
   type CheckOutput,
 } from "../governance/check-output.js";
+import type { Approval } from "../governance/approvals/evaluate-approvals.js";
+import { approverPolicy } from "../governance/approvals/policy.js";
 import { dryRunNote } from "../governance/dry-run.js";
-import { evaluateHotfix, isHotfix } from "../governance/evaluate-hotfix.js";
+import { evaluateHotfix, isHotfix, type HotfixEvaluation } from "../governance/evaluate-hotfix.js";
+import { fastTrackNote } from "../governance/merge/messages.js";
 import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
@@ -18,12 +21,17 @@ import { rememberCommitPullRequests } from "./commit-pull-requests.js";
 import { metrics } from "../platform/metrics.js";
 import { approvalResults, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
+import { autoMergeIfCleared } from "./fast-track-merge.js";
 import { describeGitHubError, isLostAccess } from "./github-errors.js";
 
 export interface Evaluation {
   facts: PullRequestFacts | null;
   output: CheckOutput | null;
   write: "none" | "update" | "create" | "deferred";
+  /** Hotfix PRs: the verdict, the approvals it rests on and the config (the fast track merges on them). */
+  verdict?: HotfixEvaluation;
+  approvals?: Approval[];
+  config?: HotfixConfig;
 }
 
 /** What the caller knows that can save reads or demands a fresh answer. */
@@ -71,8 +79,21 @@ export const evaluatePullRequest = (
   options: Omit<EvaluateOptions, "headShaHint"> = {},
 ): Promise<Evaluation | null> =>
   delivery.runtime.coalescer.run(`${delivery.repo.owner}/${delivery.repo.repo}#${number}`.toLowerCase(), { ...options, headShaHint }, mergeOptions, (started) =>
-    delivery.withPullRequestLock(number, () => evaluateNow(delivery, number, started())),
+    delivery.withPullRequestLock(number, async () => {
+      const evaluation = await evaluateNow(delivery, number, started());
+      // 6. `merge.auto` (SPEC §8): a verdict that turned success is merged at once, under the same lock.
+      await autoMergeIfCleared(delivery, evaluation);
+      return evaluation;
+    }),
   );
+
+/**
+ * The same evaluation for a caller that already holds the PR's lock (`/merge-emergency`): the
+ * verdict on the current head, recomputed from GitHub; the check is written only when it changed.
+ */
+export const evaluateLockedPullRequest = (delivery: Delivery, number: number): Promise<(Evaluation & { facts: PullRequestFacts }) | null> =>
+  // Without a hint the full facts are always read: an answer always carries them.
+  evaluateNow(delivery, number, {}) as Promise<(Evaluation & { facts: PullRequestFacts }) | null>;
 
 const evaluateNow = async (delivery: Delivery, number: number, options: EvaluateOptions): Promise<Evaluation | null> => {
   const log = delivery.log.child({ pr: number });
@@ -82,6 +103,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
   let output: CheckOutput | null;
   let afterCheck: AfterCheck | undefined;
   let hotfix = false;
+  let hotfixFields: Pick<Evaluation, "verdict" | "approvals" | "config"> = {};
   try {
     const config = await delivery.config();
     // The payload's labels only choose which read comes first: the facts' own labels decide.
@@ -112,7 +134,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
       log.debug({ outcome: "skipped", state: facts.state }, "pull request is not open; the check is left as it is");
       return { facts, output: null, write: "none" };
     }
-    ({ output, afterCheck, hotfix } = await decide(delivery, facts, config));
+    ({ output, afterCheck, hotfix, ...hotfixFields } = await decide(delivery, facts, config));
   } catch (error) {
     if (isLostAccess(error)) {
       log.warn({ outcome: "no-access", err: describeGitHubError(error) }, "the app cannot read this repository any more");
@@ -126,7 +148,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
   metrics.evaluations.inc({ kind: hotfix ? "hotfix" : "not_hotfix" });
   if (!output) {
     await afterCheck?.();
-    return { facts, output, write: "none" };
+    return { facts, output, write: "none", ...hotfixFields };
   }
   const write = await applyCheck(delivery, facts.headSha, facts.ownCheckRuns, output, options.rerun);
   if (write !== "none") metrics.checkConclusions.inc({ conclusion: output.conclusion ?? output.status });
@@ -135,7 +157,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
     "hotfix governance evaluated",
   );
   await afterCheck?.();
-  return { facts, output, write };
+  return { facts, output, write, ...hotfixFields };
 };
 
 /** Secondary writes that follow the check write; best effort, never throws. */
@@ -146,7 +168,7 @@ const decide = async (
   delivery: Delivery,
   facts: PullRequestFacts,
   config: Awaited<ReturnType<Delivery["config"]>>,
-): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck; hotfix: boolean }> => {
+): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck; hotfix: boolean } & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
   if (!config.ok) return { output: invalidConfigCheckOutput(config.path, config.problems), hotfix: false };
   const settings = config.config;
   if (!isHotfix(facts.labels, settings)) {
@@ -161,8 +183,16 @@ const decide = async (
   const approvals = await approvalResults(delivery, facts, settings);
   const evaluation = evaluateHotfix(facts, settings, approvals.results);
   // A trial creates nothing after the merge: the check says what it would create.
-  const note = settings.dry_run ? dryRunNote(facts, settings) : undefined;
-  return { output: hotfixCheckOutput(evaluation, note), afterCheck: () => approvals.afterCheck(evaluation), hotfix: true };
+  const fastTrack = fastTrackNote(settings, approverPolicy(settings, facts.owner), facts.author?.login ?? null);
+  const note = [settings.dry_run ? dryRunNote(facts, settings) : undefined, fastTrack].filter(Boolean).join("\n\n") || undefined;
+  return {
+    output: hotfixCheckOutput(evaluation, note),
+    afterCheck: () => approvals.afterCheck(evaluation),
+    hotfix: true,
+    verdict: evaluation,
+    approvals: approvals.approvals,
+    config: settings,
+  };
 };
 
 /** Paths are read only when a rule looks at them; scope counts come from the PR's totals. */

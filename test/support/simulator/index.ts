@@ -4,10 +4,11 @@ import { registerCheckRoutes } from "./routes-checks.js";
 import { registerCoreRoutes } from "./routes-core.js";
 import { registerGitRoutes } from "./routes-git.js";
 import { registerIssueRoutes } from "./routes-issues.js";
+import { registerMergeRoutes } from "./routes-merge.js";
 import { GitHubSimulator } from "./simulator.js";
 
 /** Route modules: each issue's endpoints live in their own file and register here. */
-const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes, registerCheckRoutes];
+const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes, registerMergeRoutes, registerCheckRoutes];
 
 export const createSimulator = (baseUrl?: string): GitHubSimulator => {
   const sim = new GitHubSimulator(baseUrl);
