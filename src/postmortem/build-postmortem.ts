@@ -2,6 +2,7 @@ import type { BackportOutcome } from "../backport/outcome.js";
 import type { HotfixConfig } from "../config/schema.js";
 import type { Actor, HeadCheck } from "../governance/facts.js";
 import { incidentReference } from "../governance/rules/incident.js";
+import { requiredCheckState } from "../governance/rules/required-checks.js";
 import { parseMergeCommand } from "../governance/merge/command.js";
 import { reviewActionItem } from "../governance/merge/review-after-merge.js";
 import { lastEmergencyCommand } from "./emergency-commands.js";
@@ -210,9 +211,13 @@ export const quorumAt = (events: ApprovalEvent[], required: number): string | nu
 /** When every required check had succeeded on the head commit (the latest completion), or which did not. */
 export const requiredChecksGreen = (headChecks: HeadCheck[], required: string[]): { at: string | null; notGreen: string[] } => {
   if (required.length === 0) return { at: null, notGreen: [] };
-  const notGreen = required.filter((name) => headChecks.find((check) => check.name === name)?.conclusion !== "success");
+  // The same reading as the check's rule: as branch protection counts them.
+  const states = required.map((name) => ({ name, state: requiredCheckState(headChecks, name) }));
+  const notGreen = states.filter(({ state }) => state.state !== "passed").map(({ name }) => name);
   if (notGreen.length > 0) return { at: null, notGreen };
-  const times = required.map((name) => headChecks.find((check) => check.name === name)!.completedAt).filter((at): at is string => Boolean(at));
+  const times = states
+    .flatMap(({ state }) => (state.state === "passed" ? state.checks.map((check) => check.completedAt) : []))
+    .filter((at): at is string => Boolean(at));
   return { at: times.length ? times.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)) : null, notGreen };
 };
 
