@@ -6,6 +6,7 @@ import { approverPolicy } from "../governance/approvals/policy.js";
 import { cachedLookups, gatherAccess } from "../github/authorization.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
 import { coordinationCache } from "../platform/runtime.js";
+import { withPushes } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 
 /**
@@ -18,8 +19,10 @@ export const authorizeOrder = async (
   delivery: Delivery,
   request: { number: number; actor: Actor; order: Order; config: HotfixConfig },
 ): Promise<Eligibility> => {
-  const facts = await fetchPullRequestFacts(delivery.query, delivery.repo, request.number, delivery.appId);
-  if (!facts) return { allowed: false, reason: "not_authorized", why: `#${request.number} could not be read` };
+  const read = await fetchPullRequestFacts(delivery.query, delivery.repo, request.number, delivery.appId);
+  if (!read) return { allowed: false, reason: "not_authorized", why: `#${request.number} could not be read` };
+  // Whoever pushed to the PR is a maker: GitHub's push records are read for every order.
+  const facts = await withPushes(delivery, read);
   const input = {
     actor: request.actor,
     order: request.order,

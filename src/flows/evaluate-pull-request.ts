@@ -13,7 +13,7 @@ import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } f
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
 import { metrics } from "../platform/metrics.js";
 import { settleAll } from "../platform/settle-all.js";
-import { approvalResults, retireStatusComment } from "./approvals.js";
+import { approvalResults, hotfixFacts, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError, isLostAccess } from "./github-errors.js";
 
@@ -97,8 +97,9 @@ const decide = async (
     const show = settings.report_all_pull_requests || facts.ownCheckRuns.length > 0;
     return { output: show ? notHotfixCheckOutput(settings.label) : null, afterCheck: () => retireStatusComment(delivery, facts, settings) };
   }
-  const approvals = await approvalResults(delivery, facts, settings);
-  const evaluation = evaluateHotfix(facts, settings, approvals.results);
+  const full = await hotfixFacts(delivery, facts, settings);
+  const approvals = await approvalResults(delivery, full, settings);
+  const evaluation = evaluateHotfix(full, settings, approvals.results);
   // A trial creates nothing after the merge: the check says what it would create.
   const note = settings.dry_run ? dryRunNote(facts, settings) : undefined;
   return { output: hotfixCheckOutput(evaluation, note), afterCheck: () => approvals.afterCheck(evaluation) };
