@@ -365,7 +365,7 @@ const cell = (text: string): string => text.replace(/\r?\n/g, " ").replace(/\|/g
 
 const decisionRow = (decision: CommandDecision): string =>
   `| \`${decision.login ?? "ghost"}\` | ${formatUtc(decision.source.createdAt)} | \`${short(decision.commitSha)}\` | ${decision.source.kind.replace("_", " ")} | ${cell(code(decision.command.text.slice(0, 100)))} | ${
-    decision.reason ? `**${REASON_LABEL[decision.reason]}**: ` : "**withdrawn**: "
+    decision.reason ? `**${REASON_LABEL[decision.reason]}**: ` : "**revocation**: "
   }${cell(decision.explanation)} |`;
 
 const TABLE_HEAD = ["| Who | Given at | On commit | Where | Command | Why it does not count |", "| --- | --- | --- | --- | --- | --- |"];
@@ -482,9 +482,10 @@ export const evaluateApprovals = (input: {
   const notCounted = [...refused, ...revokes].sort((a, b) => Date.parse(a.source.createdAt) - Date.parse(b.source.createdAt));
   const unknownPushers = ctx.makers.pushersUnknown;
   // Pushes are read only when an approval needs them (`flows/approvals.ts`): unread, nothing is decided on them.
-  const read = facts.pushes.state !== "not_read";
+  // What the pushes say is shown only while there is an approval to decide: the check's text (and its writes) stays the same otherwise.
+  const read = entries.some((entry) => entry.command.kind === "approve");
   const blocked =
-    unknownPushers && !config.approvals.allow_author && (read || entries.some((entry) => entry.command.kind === "approve"))
+    unknownPushers && !config.approvals.allow_author && read
       ? `Who pushed to this pull request cannot be verified (${unknownPushers}), and whoever pushed to it cannot approve it: no approval counts until GitHub shows the pushes.`
       : null;
   const globalExtra = [

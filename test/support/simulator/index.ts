@@ -1,4 +1,5 @@
 import { registerGraphqlRoute } from "./graphql.js";
+import { registerActivityRoutes } from "./routes-activity.js";
 import { registerApprovalRoutes } from "./routes-approvals.js";
 import { registerCoreRoutes } from "./routes-core.js";
 import { registerGitRoutes } from "./routes-git.js";
@@ -6,7 +7,7 @@ import { registerIssueRoutes } from "./routes-issues.js";
 import { GitHubSimulator } from "./simulator.js";
 
 /** Route modules: each issue's endpoints live in their own file and register here. */
-const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes];
+const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes, registerActivityRoutes];
 
 export const createSimulator = (baseUrl?: string): GitHubSimulator => {
   const sim = new GitHubSimulator(baseUrl);
