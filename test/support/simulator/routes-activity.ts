@@ -1,8 +1,7 @@
-import { GraphQLError } from "graphql";
-import { connection, extendCommentNode, extendPullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
+import { extendCommentNode, extendPullRequestNode, userNode } from "./graphql.js";
 import { restUser } from "./rest-shapes.js";
 import { ghError, type GitHubSimulator } from "./simulator.js";
-import type { SimActivity, SimRepo, SimTimelineEvent } from "./state.js";
+import type { SimActivity, SimPull, SimRepo, SimTimelineEvent } from "./state.js";
 
 /**
  * What GitHub records of how a PR changed under its approvals: the repository activity API
@@ -123,15 +122,20 @@ const timelineNode = (sim: GitHubSimulator, repo: SimRepo, event: SimTimelineEve
   }
 };
 
-extendPullRequestNode((sim, repo, pull) => ({
-  // The fork's repository when the head is in one (GitHub returns it for a public fork even when the app cannot read its activity).
+/**
+ * The force-pushes, base changes, deletions and dismissals of a PR as `timelineItems` entries:
+ * merged into the one PR timeline (`routes-issues.ts`), oldest first like the rest of it.
+ */
+export const approvalTimelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) =>
+  repo.timeline
+    .filter((event) => event.pullNumber === pull.number)
+    .map((event) => ({ at: event.at, type: ITEM_TYPE[event.type], node: timelineNode(sim, repo, event) as Record<string, unknown> }));
+
+const ITEM_TYPE = Object.fromEntries(Object.entries(TIMELINE_TYPES).map(([itemType, type]) => [type, itemType])) as Record<SimTimelineEvent["type"], string>;
+
+// The fork's repository when the head is in one (GitHub returns it for a public fork even when the app cannot read its activity).
+extendPullRequestNode((_sim, _repo, pull) => ({
   headRepository: { __typename: "Repository", id: `R_${pull.head.repoFullName}`, nameWithOwner: pull.head.repoFullName, name: pull.head.repoFullName.split("/")[1] },
-  timelineItems: (args: ConnectionArgs & { itemTypes?: string[] | null }) => {
-    const wanted = args.itemTypes?.map((type) => TIMELINE_TYPES[type]);
-    if (args.itemTypes && wanted?.some((type) => !type)) throw new GraphQLError(`simulator: timeline item types ${args.itemTypes.join(", ")} are not simulated`);
-    const events = repo.timeline.filter((event) => event.pullNumber === pull.number && (!wanted || wanted.includes(event.type)));
-    return connection(events.map((event) => timelineNode(sim, repo, event)), args);
-  },
 }));
 
 // Review comments: `originalCommit` (what the reviewer saw) and the review they belong to.

@@ -1,4 +1,5 @@
 import { extendGraphqlRoot, extendPullRequestNode, connection, userNode, type ConnectionArgs } from "./graphql.js";
+import { approvalTimelineItems } from "./routes-activity.js";
 import { restIssue, restIssueComment, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import type { SimComment, SimIssue, SimPull, SimRepo, SimUser } from "./state.js";
@@ -222,6 +223,8 @@ const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
         type: "CROSS_REFERENCED_EVENT",
         node: { __typename: "CrossReferencedEvent", createdAt: issue.createdAt, referencedAt: issue.createdAt, isCrossRepository: false, willCloseTarget: false, source: issueNode(sim, repo, issue) },
       })),
+    // Force-pushes, base changes, deletions and dismissals (routes-activity.ts).
+    ...approvalTimelineItems(sim, repo, pull),
   ];
   return items.map((item, index) => ({ item, index })).sort((a, b) => Date.parse(a.item.at) - Date.parse(b.item.at) || a.index - b.index).map(({ item }) => item);
 };
