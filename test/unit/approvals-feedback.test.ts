@@ -130,7 +130,7 @@ describe("the status comment", () => {
     expect(body).toContain("- ⏳ **Emergency approvals**: 1 of 2 required");
     expect(body).not.toContain("Base branch allowed");
     expect(body).toContain(`**Approved by:** \`alice\` (on \`${HEAD.slice(0, 7)}\`)`);
-    expect(body).toContain("**Who can approve:** `lead` or anyone with the `maintain` role or higher. The author and the committers of this pull request cannot approve it.");
+    expect(body).toContain("**Who can approve:** `lead` or anyone with the `maintain` role or higher. The author, the committers and whoever pushed to this pull request cannot approve it.");
     expect(body).toContain("- for `src/**`: members of `@acme/dba` (1 needed)");
     expect(body).toContain("a new push dismisses earlier approvals");
   });

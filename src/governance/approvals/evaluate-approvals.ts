@@ -92,6 +92,8 @@ export interface Revocation {
   at: string;
   /** Read from the app's own earlier check run: the revoking comment itself is gone. */
   recorded: boolean;
+  /** A visible command: its place among the PR's commands (a revocation withdraws what came before it). */
+  index?: number;
 }
 
 export interface ApprovalsEvaluation {
@@ -275,7 +277,7 @@ interface Context {
 
 const after = (a: string, b: string): boolean => Date.parse(a) > Date.parse(b);
 
-const decide = (ctx: Context, { source, command }: Entry): CommandDecision => {
+const decide = (ctx: Context, { source, command }: Entry, index: number): CommandDecision => {
   const { config, facts } = ctx;
   const given = source.kind === "comment" ? headAt(facts.pushes.records, source.createdAt) : source.commitSha;
   const base = { source, command, login: source.author?.login ?? null, grants: [] as string[], via: null, commitSha: given };
@@ -313,7 +315,9 @@ const decide = (ctx: Context, { source, command }: Entry): CommandDecision => {
   if (baseChange) {
     return refuse("base_changed", `the base branch was changed from \`${baseChange.from}\` to \`${baseChange.to}\` at ${formatUtc(baseChange.at)}, after it was given: approve again`);
   }
-  const revoked = ctx.revocations.find((revocation) => sameLogin(revocation.login, login) && !after(source.createdAt, revocation.at));
+  const revoked = ctx.revocations.find(
+    (revocation) => sameLogin(revocation.login, login) && (revocation.index !== undefined ? index < revocation.index : !after(source.createdAt, revocation.at)),
+  );
   if (revoked) {
     return refuse("revoked", `\`${login}\` revoked their approval at ${formatUtc(revoked.at)}${revoked.recorded ? " (the app recorded it; the revoking comment is gone)" : ""}: approve again`);
   }
@@ -431,15 +435,15 @@ export const evaluateApprovals = (input: {
 
   // Revocations in force: visible `/revoke-emergency` commands and those the app's earlier runs recorded;
   // an accepted approval after one ends it (decided in two passes: revocations first).
-  const visible: Revocation[] = entries
-    .filter((entry) => entry.command.kind === "revoke" && entry.source.author)
-    .map((entry) => ({ login: entry.source.author!.login, at: entry.source.createdAt, recorded: false }));
+  const visible: Revocation[] = entries.flatMap((entry, index) =>
+    entry.command.kind === "revoke" && entry.source.author ? [{ login: entry.source.author.login, at: entry.source.createdAt, recorded: false, index }] : [],
+  );
   const known = [...visible, ...recordedRevocations(facts).filter((record) => !visible.some((other) => sameLogin(other.login, record.login) && other.at === record.at))];
   const latestRevocation = new Map<string, Revocation>();
   for (const revocation of known) {
     const key = revocation.login.toLowerCase();
     const current = latestRevocation.get(key);
-    if (!current || after(revocation.at, current.at)) latestRevocation.set(key, revocation);
+    if (!current || after(revocation.at, current.at) || (revocation.at === current.at && (revocation.index ?? -1) > (current.index ?? -1))) latestRevocation.set(key, revocation);
   }
   const ctx: Context = {
     ...input,
@@ -449,7 +453,7 @@ export const evaluateApprovals = (input: {
     pushTime: head.at ?? input.now.toISOString(),
     revocations: [...latestRevocation.values()],
   };
-  const decisions = entries.map((entry) => decide(ctx, entry));
+  const decisions = entries.map((entry, index) => decide(ctx, entry, index));
 
   // The latest accepted command of a person decides; approving again keeps the standing approval (and its time).
   const standing = new Map<string, CommandDecision | null>();
@@ -472,8 +476,8 @@ export const evaluateApprovals = (input: {
       grants: decision.grants,
       expiresAt: hours != null ? new Date(Date.parse(decision.source.createdAt) + hours * 3_600_000).toISOString() : null,
     }));
-  // Still in force: no accepted approval of that person came after it.
-  const revocations = ctx.revocations.filter((revocation) => !approvals.some((approval) => sameLogin(approval.login, revocation.login) && after(approval.at, revocation.at)));
+  // Still in force: the person has no standing approval (one after it).
+  const revocations = ctx.revocations.filter((revocation) => !approvals.some((approval) => sameLogin(approval.login, revocation.login)));
 
   const refused = decisions.filter((decision) => decision.outcome === "refused");
   const revokes = decisions.filter(
