@@ -164,6 +164,23 @@ describe("2. whoever pushed to the PR is a maker", () => {
     expect(check(pr).conclusion).toBe("success");
   });
 
+  test("a pusher from more than 100 pushes ago is still found: a second activity page only then", async () => {
+    const pr = await start();
+    at(6);
+    const before = head(pr);
+    t.sim.push(REPO, pr.number, { pusher: "mallory" });
+    for (let index = 0; index < 120; index++) t.sim.push(REPO, pr.number);
+    await synchronize(pr, before);
+    at(30);
+    await comment(pr, "mallory", "/approve-emergency");
+    expect(replies()[0].body).toContain("`mallory` pushed commits to this pull request");
+    const pages = t.sim.requests.filter((request) => request.path === `/repos/${REPO}/activity`).map((request) => request.query.get("after") === null);
+    expect(pages).toEqual([true, false]);
+    at(31);
+    await comment(pr, "alice", "/approve-emergency");
+    expect(check(pr).conclusion).toBe("success");
+  });
+
   test("an evaluation with no approval command reads no pushes", async () => {
     const pr = await start();
     await t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "edited"));
