@@ -212,7 +212,7 @@ const source = (kind: CommandSource["kind"], node: any): CommandSource => ({
   lastEditedAt: node.lastEditedAt ?? null,
   commitSha: (kind === "review_comment" ? (node.originalCommit?.oid ?? node.commit?.oid) : node.commit?.oid) ?? null,
   ...(kind === "review" ? { state: node.state } : {}),
-  ...(kind === "review_comment" ? { reviewState: node.pullRequestReview?.state ?? null } : {}),
+  ...(kind === "review_comment" ? { reviewState: node.pullRequestReview?.state ?? null, reviewId: node.pullRequestReview?.databaseId ?? null } : {}),
   nodeId: node.id,
   viewerDidAuthor: Boolean(node.viewerDidAuthor),
   viewerReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),

@@ -46,6 +46,8 @@ export interface CommandSource {
   state?: string;
   /** Review comments: the state of the review they belong to (a dismissed review withdraws its diff comments). */
   reviewState?: string | null;
+  /** Review comments: the REST id of the review they belong to. */
+  reviewId?: number | null;
   /** GraphQL node id: reviews have no REST reactions, so the app reacts to them through GraphQL. */
   nodeId?: string;
   /** Written by this app (GraphQL `viewerDidAuthor`): its status comment and replies are never commands. */

@@ -219,7 +219,7 @@ describe("4. dismissals and reviews that request changes", () => {
     t.sim.dismissReview(REPO, review.id, "erin", "Reviewed the wrong thing");
     await t.receive("pull_request_review", pullRequestReviewEvent(t.sim, REPO, review, "dismissed", { sender: "erin" }));
     expect(check(pr).status).toBe("in_progress");
-    expect(text(pr)).toContain("**dismissed**: the review it belongs to was dismissed, which withdraws its diff comments too");
+    expect(text(pr)).toContain("**dismissed**: the review it belongs to was dismissed by `erin` at 2024-05-01 10:10:00 UTC, which withdraws its diff comments too");
     at(12);
     await comment(pr, "alice", "/approve-emergency");
     expect(check(pr).conclusion).toBe("success");

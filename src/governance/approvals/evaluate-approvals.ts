@@ -302,7 +302,13 @@ const decide = (ctx: Context, { source, command }: Entry, index: number): Comman
   const login = source.author!.login;
   const reviewState = source.kind === "review" ? source.state : source.kind === "review_comment" ? source.reviewState : null;
   if (reviewState === "DISMISSED") {
-    return refuse("dismissed", source.kind === "review" ? "the review was dismissed" : "the review it belongs to was dismissed, which withdraws its diff comments too");
+    const reviewId = source.kind === "review" ? source.id : source.reviewId;
+    const dismissal = facts.timeline.dismissals.find((item) => item.reviewId !== null && item.reviewId === reviewId);
+    const by = dismissal ? ` by \`${dismissal.actor ?? "ghost"}\` at ${formatUtc(dismissal.at)}` : "";
+    return refuse(
+      "dismissed",
+      source.kind === "review" ? `the review was dismissed${by}` : `the review it belongs to was dismissed${by}, which withdraws its diff comments too`,
+    );
   }
   if (reviewState === "CHANGES_REQUESTED") {
     return refuse("changes_requested", `${source.kind === "review" ? "the review" : "the review it belongs to"} requests changes, and a review that requests changes never approves`);
