@@ -1,4 +1,5 @@
-import type { CommandSource, OwnCheckRun, PullRequestFacts, PullRequestTimeline, PushHistory, PushRecord } from "../governance/facts.js";
+import type { ProbotOctokit } from "probot";
+import type { ChangedFile, CommandSource, OwnCheckRun, PullRequestFacts, PullRequestTimeline, PushHistory, PushRecord } from "../governance/facts.js";
 import { actorOf, headCheckOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { settleAll } from "../platform/settle-all.js";
@@ -348,4 +349,27 @@ const timelineOf = (items: any): PullRequestTimeline => {
     complete: !items.pageInfo.hasPreviousPage,
     since: items.pageInfo.hasPreviousPage && nodes.length > 0 ? nodes[0].createdAt : null,
   };
+};
+
+/** GitHub lists a PR's files 100 a page, in the same order in REST and GraphQL. */
+const FILES_PER_PAGE = 100;
+
+/**
+ * The old paths of renamed files: GraphQL's `PullRequestChangedFile` has none, REST's
+ * `GET /pulls/{n}/files` has `previous_filename`. Only the pages holding a RENAMED file are read
+ * (usually none or one). A renamed file whose old path GitHub did not give keeps
+ * `previousPath: undefined` ("unknown"), which the path rules treat as a match (fail closed).
+ */
+export const readPreviousPaths = async (octokit: InstanceType<typeof ProbotOctokit>, facts: Pick<PullRequestFacts, "owner" | "repo" | "number" | "files">): Promise<ChangedFile[]> => {
+  const pages = [...new Set(facts.files.flatMap((file, index) => (file.changeType === "RENAMED" ? [Math.floor(index / FILES_PER_PAGE) + 1] : [])))];
+  if (pages.length === 0) return facts.files.map((file) => ({ ...file, previousPath: file.previousPath ?? null }));
+  const previous = new Map<string, string | null>();
+  for (const page of pages) {
+    const response = await octokit.rest.pulls.listFiles({ owner: facts.owner, repo: facts.repo, pull_number: facts.number, per_page: FILES_PER_PAGE, page });
+    for (const file of response.data) previous.set(file.filename, file.previous_filename ?? null);
+  }
+  return facts.files.map((file) => ({
+    ...file,
+    previousPath: file.changeType === "RENAMED" ? (previous.get(file.path) ?? undefined) : null,
+  }));
 };
