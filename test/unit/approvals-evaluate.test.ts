@@ -3,6 +3,7 @@ import { HotfixConfig } from "../../src/config/schema.js";
 import type { PersonAccess } from "../../src/governance/approvals/access.js";
 import { evaluateApprovals, headPushOf, peopleToLookUp, pushersOf, type ApprovalsEvaluation } from "../../src/governance/approvals/evaluate-approvals.js";
 import type { CommandSource, PullRequestFacts, PushHistory, PushRecord } from "../../src/governance/facts.js";
+import { eligibilityWithoutAccess } from "../../src/governance/approvals/eligibility.js";
 import { pullRequestFacts } from "../support/facts.js";
 
 afterEach(() => nock.cleanAll());
@@ -346,5 +347,27 @@ describe("evaluateApprovals: path rules", () => {
       [[], ["dba"], null],
       [[], [], "maintain"],
     ]);
+  });
+});
+
+describe("eligibility when GitHub's pushes cannot be read", () => {
+  const makers = { author: "dev", committers: ["dev"], pushers: [], pushersUnknown: "its branch is in the fork `x/shop`, whose pushes the app cannot read" };
+  const ask = (login: string, order: "approve" | "backport" | "merge" | "review", allowAuthor = false) =>
+    eligibilityWithoutAccess({ actor: { login, isBot: false }, order, makers, allowAuthor, authorities: [] });
+
+  test.each<[string, "approve" | "backport" | "merge" | "review", boolean, string | null]>([
+    ["alice", "approve", false, "pusher"],
+    ["alice", "backport", false, "pusher"],
+    ["alice", "review", false, null],
+    ["alice", "approve", true, null],
+    ["dev", "merge", false, "allowed"],
+  ])("%s, %s (allow_author %s)", (login, order, allowAuthor, expected) => {
+    const decision = ask(login, order, allowAuthor);
+    expect(decision === null ? null : decision.allowed ? "allowed" : decision.reason).toBe(expected);
+  });
+
+  test("the refusal says why no one can", () => {
+    const decision = ask("alice", "backport");
+    expect(decision && !decision.allowed && decision.why).toContain("who pushed to this pull request cannot be verified (its branch is in the fork `x/shop`");
   });
 });

@@ -179,6 +179,15 @@ describe("reviewRequestsFor", () => {
     expect(reviewRequestsFor(evaluation, base, settings)).toEqual({ users: ["lead", "dba-lead"], teams: ["sre", "dba"] });
   });
 
+  test("whoever pushed to the PR is not asked; pushers that cannot be known do not stop review requests", () => {
+    const settings = config({ approvals: { users: ["lead", "mallory"] } });
+    const pushed = { ...base, pushes: { ...base.pushes, records: [...base.pushes.records, { after: HEAD, before: null, actor: "mallory", at: "2024-05-01T10:01:00Z", type: "push" as const, source: "activity" as const }] } };
+    const evaluation = evaluateApprovals({ facts: pushed, config: settings, access: new Map(), now: new Date() });
+    expect(reviewRequestsFor(evaluation, pushed, settings)).toEqual({ users: ["lead"], teams: [] });
+    const fork = { ...base, pushes: { state: "unavailable" as const, complete: false, repository: "x/shop", records: [] } };
+    expect(reviewRequestsFor(evaluation, fork, settings)).toEqual({ users: ["lead", "mallory"], teams: [] });
+  });
+
   test("with allow_author, committers may be asked (the author never: GitHub refuses it)", () => {
     const settings = config({ approvals: { users: ["dev", "carol"], allow_author: true } });
     const evaluation = evaluateApprovals({ facts: base, config: settings, access: new Map(), now: new Date() });
