@@ -1,4 +1,5 @@
-import { extendGraphqlRoot, extendPullRequestNode, connection, userNode, type ConnectionArgs } from "./graphql.js";
+import { extendGraphqlRoot, extendPullRequestNode, connection, pullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
+import { pullRequestSearchConnection } from "./routes-report.js";
 import { restIssue, restIssueComment, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import type { SimComment, SimIssue, SimPull, SimRepo, SimUser } from "./state.js";
@@ -222,6 +223,14 @@ const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
         type: "CROSS_REFERENCED_EVENT",
         node: { __typename: "CrossReferencedEvent", createdAt: issue.createdAt, referencedAt: issue.createdAt, isCrossRepository: false, willCloseTarget: false, source: issueNode(sim, repo, issue) },
       })),
+    // A pull request whose body mentions #n (a backport's "Backport of #n", a revert's "Reverts #n") is on n's timeline too.
+    ...[...repo.pulls.values()]
+      .filter((other) => other.number !== pull.number && mentionsPull(other.body, repo, pull.number))
+      .map((other) => ({
+        at: other.createdAt,
+        type: "CROSS_REFERENCED_EVENT",
+        node: { __typename: "CrossReferencedEvent", createdAt: other.createdAt, referencedAt: other.createdAt, isCrossRepository: false, willCloseTarget: false, source: pullRequestNode(sim, repo, other) },
+      })),
   ];
   return items.map((item, index) => ({ item, index })).sort((a, b) => Date.parse(a.item.at) - Date.parse(b.item.at) || a.index - b.index).map(({ item }) => item);
 };
@@ -291,6 +300,7 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
   extendGraphqlRoot((simulator) => ({
     search: (args: ConnectionArgs & { query: string; type: string }) => {
       if (args.type !== "ISSUE") throw new Error(`simulator search: unsupported type ${args.type}`);
+      if (/(^|\s)is:pr(\s|$)/i.test(args.query)) return pullRequestSearchConnection(simulator, args);
       const found = searchIssues(simulator, args.query).map(({ repo, issue }) => issueNode(simulator, repo, issue));
       return { ...connection(found, args), issueCount: found.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
     },
