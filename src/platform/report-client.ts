@@ -79,7 +79,7 @@ export const createReportClient = async (
     let slug: string;
     let installation: { id: number; suspended_at?: string | null } | undefined;
     try {
-      slug = (await app.request("GET /app")).data.slug as string;
+      slug = String((await app.request("GET /app")).data?.slug ?? DEFAULT_APP_SLUG);
       const installations = (await app.paginate("GET /app/installations", { per_page: 100 })) as Array<{ id: number; account: { login: string } | null; suspended_at?: string | null }>;
       installation = installations.find((candidate) => candidate.account?.login?.toLowerCase() === owner.toLowerCase());
     } catch (error) {
