@@ -11,6 +11,8 @@ import { median, percentile } from "./stats.js";
 export const EMERGENCY_RATE_LIMIT = 0.1;
 
 const sameLogin = (a: string | null | undefined, b: string | null | undefined): boolean => Boolean(a && b && a.toLowerCase() === b.toLowerCase());
+/** GitHub's own form of a time: `2024-05-01T12:00:00Z` (whole seconds). */
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 const botLogin = (login: string): string => login.replace(/\[bot\]$/i, "");
 
 /**
@@ -88,7 +90,7 @@ export const reviewAfterMerge = (facts: HotfixFacts, config: HotfixConfig, now: 
   if (!settings.required || others.some((review) => Date.parse(review.submittedAt) <= merged)) {
     return { status: "not_required", reviewer: null, at: null, due_at: null };
   }
-  const dueAt = new Date(merged + settings.within_hours * 3_600_000).toISOString();
+  const dueAt = isoSeconds(merged + settings.within_hours * 3_600_000);
   const after = others.find((review) => Date.parse(review.submittedAt) > merged);
   if (after) return { status: Date.parse(after.submittedAt) <= Date.parse(dueAt) ? "done" : "late", reviewer: after.author, at: after.submittedAt, due_at: dueAt };
   return { status: now.getTime() > Date.parse(dueAt) ? "overdue" : "pending", reviewer: null, at: null, due_at: dueAt };
@@ -202,7 +204,7 @@ export const buildReport = (input: ReportInput): HotfixReport => {
     scope: input.scope,
     since: input.since,
     until: input.until,
-    generated_at: input.now.toISOString(),
+    generated_at: isoSeconds(input.now.getTime()),
     hotfixes: rows,
     totals: totalsOf(rows, input.mergedPullRequests, input.configOf),
   };

@@ -134,6 +134,7 @@ const issueNode = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue) => ({
   url: `https://github.com/${fullName(repo)}/issues/${issue.number}`,
   state: issue.state === "open" ? "OPEN" : "CLOSED",
   createdAt: issue.createdAt,
+  closedAt: issue.closedAt,
   viewerDidAuthor: issue.user.login === appBot(sim).login,
   author: userNode(issue.user),
   repository: { name: repo.name, nameWithOwner: fullName(repo), owner: userNode(repo.owner), isArchived: false },
@@ -152,7 +153,7 @@ const mentionsPull = (body: string | null, repo: SimRepo, number: number): boole
   new RegExp(`(^|[^\\w/])#${number}(?!\\d)|/${fullName(repo)}/pull/${number}(?!\\d)`, "i").test(body ?? "");
 
 /** The PR's timeline as GitHub's `timelineItems` lists it, oldest first. */
-const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
+const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull, types: string[] = []) => {
   const pullUrl = `https://github.com/${fullName(repo)}/pull/${pull.number}`;
   const events = labelEvents.get(pull) ?? pull.labels.map((label) => ({ action: "labeled" as const, label, actor: pull.user, at: pull.createdAt }));
   const items: Array<{ at: string; type: string; node: Record<string, unknown> }> = [
@@ -224,7 +225,8 @@ const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
         node: { __typename: "CrossReferencedEvent", createdAt: issue.createdAt, referencedAt: issue.createdAt, isCrossRepository: false, willCloseTarget: false, source: issueNode(sim, repo, issue) },
       })),
     // A pull request whose body mentions #n (a backport's "Backport of #n", a revert's "Reverts #n") is on n's timeline too.
-    ...[...repo.pulls.values()]
+    // (Scanned only when cross-references are asked for: a repository may hold thousands of PRs.)
+    ...[...(types.length === 0 || types.includes("CROSS_REFERENCED_EVENT") ? repo.pulls.values() : [])]
       .filter((other) => other.number !== pull.number && mentionsPull(other.body, repo, pull.number))
       .map((other) => ({
         at: other.createdAt,
@@ -292,7 +294,7 @@ const searchIssues = (sim: GitHubSimulator, query: string): Array<{ repo: SimRep
 export const registerIssueRoutes = (sim: GitHubSimulator): void => {
   extendPullRequestNode((simulator, repo, pull) => ({
     timelineItems: (args: ConnectionArgs & { itemTypes?: string[] | null }) => {
-      const items = timelineItems(simulator, repo, pull).filter((item) => !args.itemTypes?.length || args.itemTypes.includes(item.type));
+      const items = timelineItems(simulator, repo, pull, args.itemTypes ?? []).filter((item) => !args.itemTypes?.length || args.itemTypes.includes(item.type));
       return { ...connection(items.map((item) => item.node), args), filteredCount: items.length, updatedAt: simulator.now() };
     },
   }));
