@@ -115,6 +115,11 @@ const remainingOf = (budget: Budget): number => (budget.limit === null ? Math.ma
  */
 export const chargeQuery = (sim: GitHubSimulator, cost: QueryCost): { refusal: SimResponse | null; rateLimit: Record<string, unknown> } => {
   const budget = budgetOf(sim);
+  // At `resetAt` GitHub gives the full hour's points again.
+  if (budget.limit !== null && Date.now() >= Date.parse(budget.resetAt)) {
+    budget.limit = null;
+    budget.resetAt = new Date(Date.now() + 3600_000).toISOString();
+  }
   const headers = (remaining: number) => ({
     "x-ratelimit-limit": "5000",
     "x-ratelimit-remaining": String(remaining),
