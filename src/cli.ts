@@ -22,7 +22,7 @@ export const runReport = (args: string[], io: Partial<ReportIo> = {}): Promise<n
 /** The `hotfix-governance` command line. Returns the exit code (a promise for `report`). */
 export function runCli(args: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number | Promise<number> {
   const [command, file = CONFIG_PATH] = args;
-  if (command === "report") return runReport(args.slice(1));
+  if (command === "report") return runReport(args.slice(1), { out: (text) => out(text.replace(/\n$/, "")), err });
   if (command !== "validate") {
     (command === "--help" || command === "-h" ? out : err)(USAGE);
     return command === "--help" || command === "-h" ? 0 : 2;

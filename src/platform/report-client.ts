@@ -89,6 +89,13 @@ export const createReportClient = async (
     if (!installation) throw new ReportError(`the app ${slug} is not installed on ${owner}: install it there, or use GITHUB_TOKEN with read access`);
     if (installation.suspended_at) throw new ReportError(`the app ${slug}'s installation on ${owner} is suspended`);
     const octokit = new Octokit({ ...common, auth: { appId: Number(env.APP_ID), privateKey, installationId: installation.id } });
+    try {
+      // The installation token now: a revoked or restricted installation fails here, in plain words.
+      await octokit.auth({ type: "installation" });
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      throw new ReportError(`GitHub refused an installation token for ${owner}${status ? ` (HTTP ${status})` : ""}: the app's access to ${owner} was revoked or restricted`);
+    }
     return client(octokit, options.appSlug ?? slug, `the app ${slug} (installation ${installation.id})`);
   }
   if (env.GITHUB_TOKEN) return client(new Octokit({ ...common, auth: { token: env.GITHUB_TOKEN } }), options.appSlug ?? DEFAULT_APP_SLUG, "GITHUB_TOKEN");
