@@ -230,3 +230,43 @@ export const buildReportHistory = (sim: GitHubSimulator = createSimulator()): Gi
   addPlainMergedPulls(sim, R, 21, "2026-03-02T08:00:00Z", "2026-03-29T08:00:00Z", 200);
   return sim;
 };
+
+/**
+ * A busy repository for the cost figure: `merged` PRs merged evenly over the first half of 2026,
+ * every `merged / hotfixes`-th of them a hotfix with the app's check, approvals, a postmortem and,
+ * for every fourth hotfix, an open backport PR and a conflict reported on the PR.
+ */
+export const LARGE_SINCE = "2026-01-01";
+export const LARGE_UNTIL = "2026-06-30";
+
+export const buildLargeHistory = (options: { merged: number; hotfixes: number }, sim: GitHubSimulator = createSimulator()): GitHubSimulator => {
+  const R = HISTORY_REPO;
+  sim.addRepo(R, { config: CONFIG });
+  addInstallation(sim, { id: 42, account: { login: "acme", type: "Organization" } });
+  const start = Date.parse(`${LARGE_SINCE}T00:00:00Z`);
+  const step = (Date.parse(`${LARGE_UNTIL}T23:00:00Z`) - start) / options.merged;
+  const every = Math.floor(options.merged / options.hotfixes);
+  let backportNumber = options.merged + 1000;
+  let issueNumber = options.merged + 5000;
+  for (let index = 0; index < options.merged; index++) {
+    const opened = new Date(start + Math.floor(index * step)).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const mergedAt = new Date(Date.parse(opened) + 1_800_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const isHotfix = index % every === every - 1 && Math.floor(index / every) < options.hotfixes;
+    const pull = sim.addPull(R, { number: index + 1, title: isHotfix ? `Hotfix ${index + 1}` : `Change ${index + 1}`, body: isHotfix ? BODY : "Routine change.", labels: isHotfix ? ["hotfix"] : [], createdAt: opened });
+    if (isHotfix) {
+      const approvedAt = new Date(Date.parse(opened) + 600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+      writeGovernanceCheck(sim, R, pull, { approvals: [{ login: "alice", at: approvedAt }], headSeenAt: opened });
+      sim.addComment(R, pull.number, "alice", "/approve-emergency", { createdAt: approvedAt, updatedAt: approvedAt });
+    }
+    merge(sim, pull, mergedAt);
+    if (!isHotfix) continue;
+    postmortem(sim, R, pull, { number: issueNumber++, due: dueDateOf(mergedAt, 5) });
+    if (Math.floor(index / every) % 4 === 0) {
+      backportPull(sim, R, pull, backportNumber++, "release/1.2", mergedAt);
+      failures(sim, R, pull, [{ target: "release/1.1", status: "conflict", reason: "The change does not apply cleanly." }], mergedAt);
+    }
+  }
+  return sim;
+};
+
+const dueDateOf = (mergedAt: string, days: number): string => new Date(Date.parse(mergedAt) + days * 86_400_000).toISOString().slice(0, 10);

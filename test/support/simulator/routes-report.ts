@@ -102,8 +102,20 @@ export const searchPullRequests = (sim: GitHubSimulator, query: string): Array<{
 /** `search(type: ISSUE)` for a query with `is:pr`: the SearchResultItemConnection GitHub answers. */
 export const pullRequestSearchConnection = (sim: GitHubSimulator, args: ConnectionArgs & { query: string }) => {
   const found = searchPullRequests(sim, args.query);
-  const reachable = found.slice(0, SEARCH_RESULT_CAP).map(({ repo, pull }) => ({ ...pullRequestNode(sim, repo, pull), repository: repositoryStub(repo) }));
-  return { ...connection(reachable, args), issueCount: found.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
+  // Nodes are rendered for the page only: a search may match thousands of PRs.
+  const page = connection(found.slice(0, SEARCH_RESULT_CAP), args);
+  const node = ({ repo, pull }: { repo: SimRepo; pull: SimPull }) => ({ ...pullRequestNode(sim, repo, pull), repository: repositoryStub(repo) });
+  return {
+    ...page,
+    nodes: () => page.nodes.map(node),
+    edges: () => page.edges.map((edge) => ({ cursor: edge.cursor, node: node(edge.node) })),
+    issueCount: found.length,
+    codeCount: 0,
+    discussionCount: 0,
+    repositoryCount: 0,
+    userCount: 0,
+    wikiCount: 0,
+  };
 };
 
 const repositoryStub = (repo: SimRepo) => ({ name: repo.name, nameWithOwner: fullName(repo), owner: userNode(repo.owner), isArchived: false });
