@@ -31,3 +31,21 @@ export const runReportInProcess = async (
     request,
   );
 };
+
+export const SAMPLE_FILE = "docs/report-sample.md";
+
+/** The README's sample: the Markdown report of the simulator's month of history (`npm run report:sample`). */
+export const sampleReportMarkdown = async (): Promise<string> => {
+  const { default: nock } = await import("nock");
+  const { buildReportHistory } = await import("./report-history.js");
+  const { renderReport } = await import("../../src/report/render-report.js");
+  const sim = buildReportHistory();
+  sim.install();
+  try {
+    return renderReport(await runReportInProcess(), "markdown");
+  } finally {
+    nock.cleanAll();
+    nock.restore();
+    nock.activate();
+  }
+};
