@@ -1,6 +1,5 @@
 import type { ApplicationFunction } from "probot";
 import type { Logger } from "pino";
-import { useAuthorizationCache } from "./github/authorization.js";
 import { registerBackportCommand } from "./handlers/backport-command.js";
 import { registerCheckHandlers } from "./handlers/checks.js";
 import { registerCommentHandlers } from "./handlers/comments.js";
@@ -9,14 +8,12 @@ import { registerMergeHandler } from "./handlers/merged.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
 import { leaderOnly } from "./platform/leader.js";
-import { coordinationCache, createRuntime, type Runtime } from "./platform/runtime.js";
+import { createRuntime, type Runtime } from "./platform/runtime.js";
 
 /** Registration only: every behaviour lives in the handlers and the flows they call. */
 const hotfixGovernance: ApplicationFunction = (app, options) => {
   // A runtime may be handed in (tests, embedding); otherwise it comes from the environment.
   const runtime = (options.runtime as Runtime | undefined) ?? createRuntime(app.log as unknown as Logger);
-  // Team and role look-ups are shared by replicas when Redis is configured.
-  useAuthorizationCache(coordinationCache(runtime.coordination));
   registerHttpRoutes(options.addHandler, { check: () => runtime.coordination.health() });
   registerPullRequestHandlers(app, runtime);
   registerCheckHandlers(app, runtime);

@@ -6,7 +6,13 @@ export const CONFIG_FILE = "hotfix.yml";
 export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
 
 const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/, "a GitHub login");
-const teamSlug = z.string().regex(/^(?:[A-Za-z0-9][A-Za-z0-9-]*\/)?[A-Za-z0-9._-]+$/, "a team slug (slug or org/slug)");
+/** GitHub's team slugs: lowercase letters, digits, `-`, `_`, `.`, never `.` or `..` alone; `org/slug` at most once. */
+const teamSlug = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9][A-Za-z0-9-]*\/)?[a-z0-9._-]+$/, "a team slug (lowercase slug or org/slug)")
+  .refine((value) => !/(^|\/)\.{1,2}$/.test(value), "a team slug (lowercase slug or org/slug), never `.` or `..`");
+/** GitHub refuses label names over 50 characters. */
+const labelName = z.string().min(1).max(50, "a label name of at most 50 characters");
 
 /** A glob over paths or branch names; `**` crosses `/`. Rejected when picomatch cannot compile it. */
 const glob = z
@@ -51,7 +57,7 @@ export const HotfixConfig = z.strictObject({
     .string()
     .optional()
     .describe("Inherit settings from another repository's .github/hotfix.yml (e.g. \".github\" or \"org/repo:path.yml\")."),
-  label: z.string().min(1).default("hotfix").describe("The label that marks an emergency change."),
+  label: labelName.default("hotfix").describe("The label that marks an emergency change."),
   dry_run: z.boolean().default(false).describe("Report what would be done; create no branch, PR or issue."),
   report_all_pull_requests: z
     .boolean()
@@ -94,6 +100,12 @@ export const HotfixConfig = z.strictObject({
         .describe("Repository role that may approve; null = off."),
       allow_author: z.boolean().default(false).describe("May the PR's author or committers approve it?"),
       dismiss_on_push: z.boolean().default(true).describe("Approvals given before the newest push do not count."),
+      expire_after_hours: z
+        .number()
+        .positive()
+        .nullable()
+        .default(null)
+        .describe("An approval older than this stops counting; null = never."),
       rules: z.array(ApprovalRule).default([]).describe("Extra approvals when sensitive paths change."),
     })
     .prefault({}),
@@ -101,6 +113,19 @@ export const HotfixConfig = z.strictObject({
     .boolean()
     .default(true)
     .describe("On becoming a hotfix, request reviews from the approver users and teams."),
+  merge: z
+    .strictObject({
+      command: z.boolean().default(true).describe("`/merge-emergency` lets the app merge a green hotfix."),
+      auto: z.boolean().default(false).describe("Merge as soon as the check turns success, without a command."),
+      method: z.enum(["squash", "merge", "rebase"]).default("squash").describe("The merge method the app uses."),
+    })
+    .prefault({}),
+  review_after_merge: z
+    .strictObject({
+      required: z.boolean().default(true).describe("A hotfix merged without an approving review needs one afterwards."),
+      within_hours: z.number().positive().default(24).describe("Then reminders, and the postmortem shows it as overdue."),
+    })
+    .prefault({}),
   backport: z
     .strictObject({
       targets: z.array(z.string().min(1)).default([]).describe("Branches every merged hotfix is ported to."),
@@ -109,13 +134,13 @@ export const HotfixConfig = z.strictObject({
         .default(true)
         .describe("A hotfix merged into another branch is always ported to the default branch."),
       label_prefix: z.string().min(1).default("backport ").describe('A label "backport release/1.2" adds that target.'),
-      labels: z.array(z.string().min(1)).default(["backport"]).describe("Labels put on the backport PRs."),
+      labels: z.array(labelName).default(["backport"]).describe("Labels put on the backport PRs."),
     })
     .prefault({}),
   postmortem: z
     .strictObject({
       enabled: z.boolean().default(true),
-      labels: z.array(z.string().min(1)).default(["postmortem"]),
+      labels: z.array(labelName).default(["postmortem"]),
       assignees: z.array(login).default([]).describe("Leads, in addition to the PR's author."),
       due_in_days: z.number().int().min(0).max(365).default(5),
       template: z

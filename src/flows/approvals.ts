@@ -14,6 +14,7 @@ import type { RuleResult } from "../governance/rule-result.js";
 import { cachedLookups, gatherAccess } from "../github/authorization.js";
 import { addReaction, createComment, requestReviewers, updateComment } from "../github/feedback.js";
 import { metrics } from "../platform/metrics.js";
+import { coordinationCache } from "../platform/runtime.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "./github-errors.js";
 
@@ -34,7 +35,7 @@ export interface ApprovalsStep {
  * A look-up GitHub cannot answer throws: the caller fails the check closed.
  */
 export const approvalResults = async (delivery: Delivery, facts: PullRequestFacts, config: HotfixConfig): Promise<ApprovalsStep> => {
-  const access = await gatherAccess(cachedLookups(delivery.octokit, delivery.repo), peopleToLookUp(facts, config));
+  const access = await gatherAccess(cachedLookups(delivery.octokit, delivery.repo, coordinationCache(delivery.coordination)), peopleToLookUp(facts, config));
   const evaluation = evaluateApprovals({ facts, config, access, now: delivery.now() });
   return {
     results: evaluation.results,

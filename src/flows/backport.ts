@@ -19,7 +19,6 @@ import { decideTarget, type TargetState } from "../backport/plan.js";
 import { commandTargets, mergeTargets, type IgnoredTarget } from "../backport/targets.js";
 import { approverPolicy, sameLogin } from "../governance/approvals/policy.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
-import { checkApprover } from "../github/authorization.js";
 import {
   createBranch,
   createCommit,
@@ -42,6 +41,7 @@ import { metrics } from "../platform/metrics.js";
 import { backportActionItem, isFailedBackport } from "../postmortem/build-postmortem.js";
 import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
 import type { MergedPullRequest } from "./after-merge.js";
+import { authorizeOrder } from "./authorize.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "./github-errors.js";
 
@@ -444,8 +444,8 @@ export const handleBackportCommand = async (delivery: Delivery, request: Backpor
   if (!loaded.ok) return refuse(`\`${loaded.path}\` is invalid; the \`Hotfix governance\` check lists what to fix`);
   const config = loaded.config;
   const data = await getPullRequest(octokit, repo, request.number);
-  const allowed = await checkApprover(octokit, repo, request.actor, config, { author: data.user.login, committers: [] });
-  if (!allowed.allowed) return refuse(`only people who may approve emergency changes can order backports, and ${allowed.why}`);
+  const allowed = await authorizeOrder(delivery, { number: request.number, actor: request.actor, order: "backport", config });
+  if (!allowed.allowed) return refuse(allowed.why);
   const pr = mergedPullRequestFrom(data);
   if (!pr) return refuse(`#${request.number} is not merged; a hotfix is ported when it merges (add a label \`${config.backport.label_prefix}<branch>\` to choose more branches)`);
   if (!isHotfix(pr.labels, config)) return refuse(`#${request.number} is not a hotfix (it has no \`${config.label}\` label)`);

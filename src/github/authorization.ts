@@ -1,18 +1,15 @@
 import type { ProbotOctokit } from "probot";
-import type { HotfixConfig } from "../config/schema.js";
 import {
   BASE_ROLES,
   emptyAccess,
-  grantOf,
   nextLookup,
   type BaseRole,
   type MembershipState,
   type PersonAccess,
   type RepositoryRole,
 } from "../governance/approvals/access.js";
-import { isBotAccount, type ChangeMakers } from "../governance/approvals/evaluate-approvals.js";
-import { approverPolicy, describeApprovers, sameLogin, teamKey, type ApproverPolicy, type TeamRef } from "../governance/approvals/policy.js";
-import { createMemoryCache, type TtlCache } from "../platform/cache.js";
+import { teamKey, type ApproverPolicy, type TeamRef } from "../governance/approvals/policy.js";
+import type { TtlCache } from "../platform/cache.js";
 import { settleAll } from "../platform/settle-all.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -20,13 +17,6 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /** Short enough that a removed team member or a lowered role stops approving within a minute. */
 export const AUTHORIZATION_TTL_SECONDS = 60;
-
-let cache: TtlCache = createMemoryCache();
-
-/** Chooses the store of the look-ups (in memory per process, or Redis shared by replicas). Called at start-up. */
-export const useAuthorizationCache = (next: TtlCache): void => {
-  cache = next;
-};
 
 /** The two questions GitHub answers about a would-be approver. */
 export interface AuthorizationLookups {
@@ -94,8 +84,11 @@ const fetchMembership = async (octokit: Octokit, team: TeamRef, login: string): 
   }
 };
 
-/** Look-ups through the cache: failures are never cached, so a GitHub outage is not remembered. */
-export const cachedLookups = (octokit: Octokit, repo: RepoRef): AuthorizationLookups => {
+/**
+ * Look-ups through `cache` (the runtime's: in memory per process, or Redis shared by replicas).
+ * Failures are never cached, so a GitHub outage is not remembered.
+ */
+export const cachedLookups = (octokit: Octokit, repo: RepoRef, cache: TtlCache): AuthorizationLookups => {
   const remember = async <T>(key: string, load: () => Promise<T>): Promise<T> => {
     const hit = await cache.get(key);
     if (hit !== undefined) return JSON.parse(hit) as T;
@@ -131,33 +124,4 @@ export const gatherAccess = async (
     }),
   );
   return new Map(gathered);
-};
-
-export type ApproverCheck = { allowed: true; via: string } | { allowed: false; why: string };
-
-/**
- * May `actor` act as an emergency approver of this repository (e.g. to order a backport)? Bots
- * never; the change's makers only with `allow_author`; then the configured users, teams and role.
- */
-export const checkApprover = async (
-  octokit: Octokit,
-  repo: RepoRef,
-  actor: { login: string; isBot: boolean },
-  config: HotfixConfig,
-  makers?: ChangeMakers,
-): Promise<ApproverCheck> => {
-  if (isBotAccount(actor)) return { allowed: false, why: "bot accounts never act as emergency approvers" };
-  const { login } = actor;
-  if (makers && !config.approvals.allow_author) {
-    if (makers.author && sameLogin(makers.author, login)) return { allowed: false, why: "the author of the pull request cannot approve it" };
-    if (makers.committers.some((committer) => sameLogin(committer, login))) {
-      return { allowed: false, why: `\`${login}\` committed to the pull request, and committers cannot approve it` };
-    }
-  }
-  const policy = approverPolicy(config, repo.owner);
-  const access = (await gatherAccess(cachedLookups(octokit, repo), [{ login, policies: [policy] }])).get(login.toLowerCase())!;
-  const grant = grantOf(login, policy, access);
-  if (grant.granted) return { allowed: true, via: grant.via };
-  const detail = grant.detail ? ` (${grant.detail})` : "";
-  return { allowed: false, why: `\`${login}\` is not an emergency approver${detail}: only ${describeApprovers(policy)} can approve` };
 };

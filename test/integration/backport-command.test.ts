@@ -50,8 +50,8 @@ test("several branches, the PR's own base and a bad name: ported, skipped and sa
 });
 
 test.each([
-  ["someone who may not approve", "visitor", "only people who may approve emergency changes can order backports"],
-  ["the PR's author", "dev", "the author of the pull request cannot approve it"],
+  ["someone who may not approve", "visitor", "only people who may approve emergency changes can order a backport"],
+  ["the PR's author", "dev", "the author of a pull request cannot order a backport of it"],
 ])("%s is refused: 👎 and one reply, nothing created", async (_who, login, why) => {
   const { s, pr } = await mergedHotfix();
   s.t.sim.setPermission(REPO, "visitor", "read");
@@ -63,6 +63,27 @@ test.each([
   expect(replies).toHaveLength(1);
   expect(replies[0].body).toContain(why);
   expect(s.git.ref(`refs/heads/backport/${pr.number}-to-release/0.9`)).toBeNull();
+});
+
+test("a co-committer who may approve others' changes cannot order a backport of this one (the approvals' own decision)", async () => {
+  const s = await createScenario();
+  seedHistory(s.git);
+  s.git.createBranch("release/0.9", "release/1.0~1");
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
+  // `lead` is a listed approver, but wrote the second commit of this PR.
+  s.git.commitFiles("fix", { "src/cart.test.ts": "test('cart', () => {});\n" }, "Test the cart", { author: { name: "Lead", email: "lead@example.com" } });
+  const merged = mergeHotfix(s, { head: "fix", method: "squash" });
+  await receiveMerge(s, merged.pr.number);
+  s.t.sim.reset();
+  const order = await comment(s, merged.pr.number, "lead", "/backport release/0.9");
+  expect(reactions(s, order.id)).toEqual(["-1"]);
+  expect(appComments(s, merged.pr.number)[0].body).toContain("`lead` committed to this pull request, and committers cannot order a backport of it");
+  expect(backportPulls(s).map((pull) => pull.base.ref)).toEqual(["release/1.0"]);
+  // The control: `ops`, who made none of it, may.
+  const allowed = await comment(s, merged.pr.number, "ops", "/backport release/0.9");
+  expect(reactions(s, allowed.id)).toEqual(["+1"]);
+  expect(backportPulls(s).map((pull) => pull.base.ref).sort()).toEqual(["release/0.9", "release/1.0"]);
 });
 
 test("on a PR that is not merged: refused with the reason", async () => {

@@ -103,3 +103,24 @@ test("the JSON Schema knows every top-level key", () => {
   expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(HotfixConfig.shape).sort());
   expect(schema.additionalProperties).toBe(false);
 });
+
+describe("names GitHub limits", () => {
+  const problems = (input: unknown) => {
+    const parsed = HotfixConfig.safeParse(input);
+    return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  };
+  test.each([
+    [{ label: "x".repeat(51) }, "label: a label name of at most 50 characters"],
+    [{ backport: { labels: ["y".repeat(51)] } }, "backport.labels.0: a label name of at most 50 characters"],
+    [{ approvals: { teams: [".."] } }, "approvals.teams.0: a team slug (lowercase slug or org/slug), never `.` or `..`"],
+    [{ approvals: { teams: ["acme/."] } }, "approvals.teams.0: a team slug (lowercase slug or org/slug), never `.` or `..`"],
+    [{ approvals: { teams: ["acme/sre/extra"] } }, "approvals.teams.0: a team slug (lowercase slug or org/slug)"],
+    [{ approvals: { teams: ["SRE"] } }, "approvals.teams.0: a team slug (lowercase slug or org/slug)"],
+    [{ merge: { method: "fast-forward" } }, "merge.method"],
+  ])("%j is refused", (input, expected) => {
+    expect(problems(input).join("\n")).toContain(expected);
+  });
+  test("50-character labels, dotted slugs and the new keys are accepted", () => {
+    expect(problems({ label: "x".repeat(50), approvals: { teams: ["acme/sre.oncall", "db_a"], expire_after_hours: 4 }, merge: { auto: true } })).toEqual([]);
+  });
+});

@@ -2,14 +2,15 @@ import type { HotfixConfig } from "../../config/schema.js";
 import type { CommandSource, PullRequestFacts } from "../facts.js";
 import { code, fail, pass, pending, plural, type RuleResult } from "../rule-result.js";
 import { matchingPaths } from "../rules/forbidden-paths.js";
-import { emptyAccess, grantOf, type PersonAccess } from "./access.js";
+import { emptyAccess, type PersonAccess } from "./access.js";
 import { parseCommands, type Command } from "./commands.js";
+import { eligibility, eligibilityWithoutAccess, type Authority, type ChangeMakers, type EligibilityRefusal } from "./eligibility.js";
 import { approverPolicy, canAnyoneApprove, describeApprovers, rulePolicy, sameLogin, type ApproverPolicy } from "./policy.js";
 
 export const APPROVALS_ID = "approvals";
 export const APPROVALS_TITLE = "Emergency approvals";
 
-export type RefusalReason = "bot" | "unknown_author" | "author" | "committer" | "not_authorized" | "dismissed" | "edited" | "stale";
+export type RefusalReason = EligibilityRefusal | "dismissed" | "edited" | "stale";
 
 /** One requirement approvals are counted for: the global one, then each path rule. */
 export interface Requirement {
@@ -59,20 +60,18 @@ export interface ApprovalsEvaluation {
   results: RuleResult[];
 }
 
-/** People who made the change: never approvers unless `allow_author`. */
-export interface ChangeMakers {
-  author: string | null;
-  committers: string[];
-}
-
+/** The PR's makers as GitHub records them (see `eligibility.ts`). */
 export const changeMakers = (facts: Pick<PullRequestFacts, "author" | "commits">): ChangeMakers => ({
   author: facts.author?.login ?? null,
   committers: [
     ...new Set(facts.commits.flatMap((commit) => [...commit.authorLogins, ...(commit.committerLogin ? [commit.committerLogin] : [])])),
   ],
+  pushers: [],
 });
 
-export const isBotAccount = (actor: { login: string; isBot: boolean }): boolean => actor.isBot || /\[bot\]$/i.test(actor.login);
+/** The requirements a person may be authorized for, as the eligibility decision reads them. */
+export const authoritiesOf = (requirements: Requirement[]): Authority[] =>
+  requirements.filter((requirement) => requirement.applies).map(({ id, policy, paths }) => ({ id, policy, paths }));
 
 /** The requirements of this PR: the global approvals, then each path rule (in config order). */
 export const requirementsOf = (facts: Pick<PullRequestFacts, "owner" | "files" | "filesComplete">, config: HotfixConfig): Requirement[] => [
@@ -125,23 +124,16 @@ export const commandEntries = (facts: Pick<PullRequestFacts, "comments" | "revie
  */
 export const peopleToLookUp = (facts: PullRequestFacts, config: HotfixConfig): Array<{ login: string; policies: ApproverPolicy[] }> => {
   const makers = changeMakers(facts);
-  const policies = requirementsOf(facts, config)
-    .filter((requirement) => requirement.applies)
-    .map((requirement) => requirement.policy);
+  const authorities = authoritiesOf(requirementsOf(facts, config));
   const logins: string[] = [];
   for (const { source, command } of commandEntries(facts)) {
-    if (command.kind !== "approve" || !source.author || isBotAccount(source.author)) continue;
+    if (command.kind !== "approve") continue;
+    const early = eligibilityWithoutAccess({ actor: source.author, order: "approve", makers, allowAuthor: config.approvals.allow_author, authorities });
+    if (early || !source.author) continue;
     const login = source.author.login;
-    if (!config.approvals.allow_author && isMaker(login, makers)) continue;
     if (!logins.some((known) => sameLogin(known, login))) logins.push(login);
   }
-  return logins.map((login) => ({ login, policies }));
-};
-
-const isMaker = (login: string, makers: ChangeMakers): "author" | "committer" | null => {
-  if (makers.author && sameLogin(makers.author, login)) return "author";
-  if (makers.committers.some((committer) => sameLogin(committer, login))) return "committer";
-  return null;
+  return logins.map((login) => ({ login, policies: authorities.map((authority) => authority.policy) }));
 };
 
 const short = (sha: string | null): string => (sha ? sha.slice(0, 7) : "unknown");
@@ -161,12 +153,6 @@ export const headFirstSeenAt = (facts: Pick<PullRequestFacts, "ownCheckRuns">): 
   return times.reduce((earliest, time) => (Date.parse(time) < Date.parse(earliest) ? time : earliest));
 };
 
-const whoCanApprove = (requirements: Requirement[]): string => {
-  const [global, ...rules] = requirements.filter((requirement) => requirement.applies);
-  const ruleText = rules.map((rule) => ` For ${rule.paths!.map(code).join(", ")}: ${describeApprovers(rule.policy)}.`).join("");
-  return `Only ${describeApprovers(global.policy)} can approve this emergency change.${ruleText}`;
-};
-
 interface Context {
   facts: PullRequestFacts;
   config: HotfixConfig;
@@ -180,35 +166,25 @@ interface Context {
 const decide = (ctx: Context, { source, command }: Entry): CommandDecision => {
   const base = { source, command, login: source.author?.login ?? null, grants: [] as string[], via: null };
   const refuse = (reason: RefusalReason, explanation: string): CommandDecision => ({ ...base, outcome: "refused", reason, explanation });
-  if (!source.author) return refuse("unknown_author", "the account that wrote it no longer exists");
-  const login = source.author.login;
-  if (isBotAccount(source.author)) return refuse("bot", "bot accounts never approve an emergency change");
-  if (command.kind === "revoke") return { ...base, outcome: "accepted", reason: null, explanation: `\`${login}\` withdrew their approval` };
+  if (command.kind === "revoke") {
+    // Anyone but a bot or a deleted account may withdraw their own approval.
+    const early = eligibilityWithoutAccess({ actor: source.author, order: "approve", makers: { author: null, committers: [], pushers: [] }, allowAuthor: true, authorities: [] });
+    if (early && !early.allowed) return refuse(early.reason, early.reason === "bot" ? "bot accounts never approve an emergency change" : early.why);
+    return { ...base, outcome: "accepted", reason: null, explanation: `\`${source.author!.login}\` withdrew their approval` };
+  }
 
   const { config, facts } = ctx;
-  if (!config.approvals.allow_author) {
-    const maker = isMaker(login, ctx.makers);
-    if (maker === "author") return refuse("author", "the author of a pull request cannot approve it (`approvals.allow_author` is false)");
-    if (maker === "committer") {
-      return refuse("committer", `\`${login}\` committed to this pull request, and committers cannot approve it (\`approvals.allow_author\` is false)`);
-    }
-  }
-
-  const access = ctx.access.get(login.toLowerCase()) ?? emptyAccess();
-  const grants: string[] = [];
-  let via: string | null = null;
-  const notes: string[] = [];
-  for (const requirement of ctx.requirements.filter((candidate) => candidate.applies)) {
-    const grant = grantOf(login, requirement.policy, access);
-    if (grant.granted) {
-      grants.push(requirement.id);
-      via ??= grant.via;
-    } else if (grant.detail && !notes.includes(grant.detail)) notes.push(grant.detail);
-  }
-  if (grants.length === 0) {
-    const detail = notes.length > 0 ? ` (${notes.join("; ")})` : "";
-    return refuse("not_authorized", `\`${login}\` is not allowed to approve${detail}. ${whoCanApprove(ctx.requirements)}`);
-  }
+  const decision = eligibility({
+    actor: source.author,
+    order: "approve",
+    makers: ctx.makers,
+    allowAuthor: config.approvals.allow_author,
+    authorities: authoritiesOf(ctx.requirements),
+    access: (source.author && ctx.access.get(source.author.login.toLowerCase())) || emptyAccess(),
+  });
+  if (!decision.allowed) return refuse(decision.reason, decision.reason === "bot" ? "bot accounts never approve an emergency change" : decision.why);
+  const { grants, via } = decision;
+  const login = source.author!.login;
   if (source.kind === "review" && source.state === "DISMISSED") return refuse("dismissed", "the review was dismissed");
   if (source.lastEditedAt) {
     return refuse("edited", "it was edited after it was posted, and an edited comment never grants an approval (an admin can edit anyone's comment): post the command in a new comment");

@@ -2,7 +2,8 @@ import type { HotfixConfig } from "../../config/schema.js";
 import type { CommandSource, PullRequestFacts } from "../facts.js";
 import { code, type RuleResult } from "../rule-result.js";
 import type { ApprovalsEvaluation, CommandDecision } from "./evaluate-approvals.js";
-import { changeMakers, isBotAccount } from "./evaluate-approvals.js";
+import { eligibilityWithoutAccess, isBotAccount } from "./eligibility.js";
+import { changeMakers } from "./evaluate-approvals.js";
 import { describeApprovers, sameLogin } from "./policy.js";
 
 /** Hidden markers: how the app finds its own comments again (GitHub is the only record). */
@@ -168,12 +169,21 @@ export const reviewRequestsFor = (
   config: HotfixConfig,
 ): { users: string[]; teams: string[] } => {
   const makers = changeMakers(facts);
-  const excluded = [makers.author, ...(config.approvals.allow_author ? [] : makers.committers)].filter((login): login is string => Boolean(login));
+  // The same decision as approving: nobody is asked who could not approve anyway.
+  const excluded = (login: string): boolean =>
+    eligibilityWithoutAccess({
+      actor: { login, isBot: false },
+      order: "review",
+      makers,
+      allowAuthor: config.approvals.allow_author,
+      authorities: [],
+    }) !== null;
   const users: string[] = [];
   const teams: string[] = [];
   for (const requirement of approvals.requirements.filter((candidate) => candidate.applies)) {
     for (const login of requirement.policy.users) {
-      if (/\[bot\]$/i.test(login) || excluded.some((other) => sameLogin(other, login)) || users.some((other) => sameLogin(other, login))) continue;
+      // GitHub refuses a review request to the PR's author even with `allow_author`.
+      if (excluded(login) || (makers.author && sameLogin(makers.author, login)) || users.some((other) => sameLogin(other, login))) continue;
       users.push(login);
     }
     for (const team of requirement.policy.teams) if (!teams.some((slug) => sameLogin(slug, team.slug))) teams.push(team.slug);

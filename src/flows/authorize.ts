@@ -1,0 +1,35 @@
+import type { HotfixConfig } from "../config/schema.js";
+import { emptyAccess } from "../governance/approvals/access.js";
+import { eligibility, eligibilityWithoutAccess, type Actor, type Eligibility, type Order } from "../governance/approvals/eligibility.js";
+import { APPROVALS_ID, changeMakers } from "../governance/approvals/evaluate-approvals.js";
+import { approverPolicy } from "../governance/approvals/policy.js";
+import { cachedLookups, gatherAccess } from "../github/authorization.js";
+import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
+import { coordinationCache } from "../platform/runtime.js";
+import type { Delivery } from "./delivery.js";
+
+/**
+ * May `actor` give `order` on PR `number`? The PR's makers come from its facts (author, commit
+ * authors, co-authors, committers, pushers), the person's access from GitHub through the shared
+ * 60 s cache, and the answer from the one eligibility decision the approvals use too.
+ * A PR that cannot be read answers "not allowed" (fail closed); GitHub errors throw.
+ */
+export const authorizeOrder = async (
+  delivery: Delivery,
+  request: { number: number; actor: Actor; order: Order; config: HotfixConfig },
+): Promise<Eligibility> => {
+  const facts = await fetchPullRequestFacts(delivery.query, delivery.repo, request.number, delivery.appId);
+  if (!facts) return { allowed: false, reason: "not_authorized", why: `#${request.number} could not be read` };
+  const input = {
+    actor: request.actor,
+    order: request.order,
+    makers: changeMakers(facts),
+    allowAuthor: request.config.approvals.allow_author,
+    authorities: [{ id: APPROVALS_ID, policy: approverPolicy(request.config, delivery.repo.owner) }],
+  };
+  const early = eligibilityWithoutAccess(input);
+  if (early) return early;
+  const lookups = cachedLookups(delivery.octokit, delivery.repo, coordinationCache(delivery.coordination));
+  const access = await gatherAccess(lookups, [{ login: request.actor.login, policies: input.authorities.map((authority) => authority.policy) }]);
+  return eligibility({ ...input, access: access.get(request.actor.login.toLowerCase()) ?? emptyAccess() });
+};
