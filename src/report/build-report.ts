@@ -75,14 +75,8 @@ export const backportsOf = (facts: HotfixFacts): ReportBackport[] => {
   return [...byTarget.values()].sort((a, b) => a.target.localeCompare(b.target));
 };
 
-const reviewAfterMergeConfig = (config: HotfixConfig): { required: boolean; within_hours: number } => {
-  // `review_after_merge` (SPEC 8) may be absent from older schemas: its documented defaults then.
-  const section = (config as { review_after_merge?: { required?: boolean; within_hours?: number } }).review_after_merge;
-  return { required: section?.required ?? true, within_hours: section?.within_hours ?? 24 };
-};
-
 export const reviewAfterMerge = (facts: HotfixFacts, config: HotfixConfig, now: Date): ReportHotfix["review_after_merge"] => {
-  const settings = reviewAfterMergeConfig(config);
+  const settings = config.review_after_merge;
   const merged = Date.parse(facts.mergedAt);
   const others = facts.approvingReviews
     .filter((review) => review.author && !sameLogin(review.author, facts.author) && !/\[bot\]$/i.test(review.author))

@@ -32,7 +32,7 @@ beforeAll(() => {
   merge("acme/api", 2, "2026-03-03T09:00:00Z");
 
   // acme/web#5: the default label; 120 comments before the app's failure report.
-  const web = sim.addPull("acme/web", { number: 5, title: "Fix CSP", labels: ["hotfix"], createdAt: "2026-03-04T08:00:00Z" });
+  sim.addPull("acme/web", { number: 5, title: "Fix CSP", labels: ["hotfix"], createdAt: "2026-03-04T08:00:00Z" });
   merge("acme/web", 5, "2026-03-04T09:00:00Z");
   for (let index = 0; index < 120; index++) sim.addComment("acme/web", 5, "dev", `note ${index}`, { createdAt: "2026-03-04T09:10:00Z" });
   const source = { number: 5, title: "Fix CSP", url: "https://github.com/acme/web/pull/5", baseRef: "main" };
