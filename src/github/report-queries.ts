@@ -195,7 +195,7 @@ export const REPORT_HOTFIXES_QUERY = `query ReportHotfixes($ids: [ID!]!) {
       author { __typename login }
       mergedBy { __typename login }
       mergeCommit { oid message }
-      commits(last: 100) { nodes { commit { oid } } }
+      commits(last: 100) { nodes { commit { oid author { user { login } } committer { user { login } } } } }
       head: commits(last: 1) {
         nodes {
           commit {
@@ -303,6 +303,7 @@ export const readHotfixDetails = async (
         mergeCommitMessage: node.mergeCommit?.message ?? null,
         headSha: head?.oid ?? "",
         commitShas: node.commits.nodes.map((item: any) => item.commit.oid),
+        makers: [...new Set(node.commits.nodes.flatMap((item: any) => [item.commit.author?.user?.login, item.commit.committer?.user?.login]).filter(Boolean) as string[])],
         governanceCheck: governanceCheckOf(head, appSlug),
         approvingReviews: node.reviews.nodes
           .filter((review: any) => review.state === "APPROVED" && review.submittedAt)

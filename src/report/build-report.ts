@@ -79,7 +79,7 @@ export const reviewAfterMerge = (facts: HotfixFacts, config: HotfixConfig, now: 
   const settings = config.review_after_merge;
   const merged = Date.parse(facts.mergedAt);
   const others = facts.approvingReviews
-    .filter((review) => review.author && !sameLogin(review.author, facts.author) && !/\[bot\]$/i.test(review.author))
+    .filter((review) => review.author && !sameLogin(review.author, facts.author) && !facts.makers.some((maker) => sameLogin(maker, review.author)) && !/\[bot\]$/i.test(review.author))
     .sort((a, b) => Date.parse(a.submittedAt) - Date.parse(b.submittedAt));
   if (!settings.required || others.some((review) => Date.parse(review.submittedAt) <= merged)) {
     return { status: "not_required", reviewer: null, at: null, due_at: null };

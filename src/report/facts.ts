@@ -69,6 +69,8 @@ export interface HotfixFacts {
   headSha: string;
   /** Full SHAs of the PR's commits (short SHAs in the check output are expanded against these). */
   commitShas: string[];
+  /** Logins of the commits' authors and committers: like the author, they cannot be the review after merge. */
+  makers: string[];
   governanceCheck: GovernanceCheck | null;
   approvingReviews: ApprovingReview[];
   /** Bodies of the app's comments on the PR (backport failure reports carry markers). */

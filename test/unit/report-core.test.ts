@@ -104,6 +104,7 @@ const facts = (overrides: Partial<HotfixFacts> = {}): HotfixFacts => ({
   mergeCommitMessage: null,
   headSha: "a".repeat(40),
   commitShas: [],
+  makers: ["dev", "pair"],
   governanceCheck: null,
   approvingReviews: [],
   appComments: [],
@@ -117,6 +118,7 @@ describe("review after merge", () => {
   test.each([
     ["approved by someone else before merge", [{ author: "bob", submittedAt: "2024-05-01T11:00:00Z" }], "not_required"],
     ["the author's own approval does not count", [{ author: "dev", submittedAt: "2024-05-01T11:00:00Z" }], "pending"],
+    ["a committer's approval does not count", [{ author: "pair", submittedAt: "2024-05-01T11:00:00Z" }], "pending"],
     ["a bot's approval does not count", [{ author: "ci[bot]", submittedAt: "2024-05-01T13:00:00Z" }], "pending"],
     ["reviewed within the window", [{ author: "bob", submittedAt: "2024-05-02T11:59:59Z" }], "done"],
     ["reviewed after the window", [{ author: "bob", submittedAt: "2024-05-02T12:00:01Z" }], "late"],
