@@ -1,3 +1,4 @@
+import nock from "nock";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,11 +20,16 @@ let server: SimulatorServer;
 let env: Record<string, string>;
 
 beforeAll(async () => {
+  // Real HTTP on loopback (another test file of this worker may have left nock's net lock on).
+  nock.enableNetConnect("127.0.0.1");
   sim = buildReportHistory();
   server = await serveSimulator(sim);
   env = { APP_ID: "1", PRIVATE_KEY: testPrivateKey().replace(/\n/g, "\\n"), GHE_HOST: server.host, GHE_PROTOCOL: "http" };
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  nock.restore();
+});
 
 const run = async (args: string[], environment: Record<string, string> = env) => {
   const out: string[] = [];

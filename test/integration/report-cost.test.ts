@@ -18,6 +18,7 @@ test("200 hotfixes among 5,000 merged PRs: the requests and GraphQL points the R
   const progress: string[] = [];
   const report = await runReportInProcess({ target: { kind: "repo", owner, name }, since: LARGE_SINCE, until: LARGE_UNTIL }, { progress, now: new Date("2026-07-01T00:00:00Z") });
   nock.cleanAll();
+  nock.restore();
   expect(sim.unhandled).toEqual([]);
   expect(report.totals).toMatchObject({ hotfixes: 200, merged_pull_requests: 5000, emergency_rate: 0.04, emergency_rate_flagged: false, backports: 100, backport_failures: 50 });
   const graphql = sim.requests.filter((request) => request.path === "/graphql").length;

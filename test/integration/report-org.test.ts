@@ -44,7 +44,10 @@ beforeAll(() => {
   sim.addPull("globex/other", { number: 1, labels: ["hotfix"], createdAt: "2026-03-04T08:00:00Z" });
   merge("globex/other", 1, "2026-03-04T09:00:00Z");
 });
-afterAll(() => nock.cleanAll());
+afterAll(() => {
+  nock.cleanAll();
+  nock.restore();
+});
 
 test("an organisation: each repository's own label, every page of timelines and comments", async () => {
   sim.reset();

@@ -22,7 +22,10 @@ beforeAll(async () => {
   sim.install();
   report = await runReportInProcess(undefined, { progress });
 });
-afterAll(() => nock.cleanAll());
+afterAll(() => {
+  nock.cleanAll();
+  nock.restore();
+});
 
 const head = (number: number) => sim.pull(HISTORY_REPO, number).head.sha;
 const row = (number: number) => report.hotfixes.find((hotfix) => hotfix.number === number)!;

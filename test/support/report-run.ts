@@ -46,6 +46,5 @@ export const sampleReportMarkdown = async (): Promise<string> => {
   } finally {
     nock.cleanAll();
     nock.restore();
-    nock.activate();
   }
 };
