@@ -34,7 +34,11 @@ export const hotfixAtMerge = (events: LabelEvent[], label: string, mergedAt: str
 };
 
 /** The line the fast-track merge writes into its merge commit message (SPEC 8). */
-const ORDERED_BY = /^Fast-track merged by \S+ on behalf of @([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?)\s*$/m;
+const ORDERED_BY = /^Fast-track merged by \S+ on behalf of @([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?)(?![A-Za-z0-9-])/im;
+
+/** Who ordered the fast-track merge: the merge commit says so; a rebase merge has no commit of its own, the app's reply does. */
+const orderedBy = (facts: HotfixFacts): string | null =>
+  ORDERED_BY.exec(facts.mergeCommitMessage ?? "")?.[1] ?? facts.appComments.map((body) => ORDERED_BY.exec(body)?.[1]).find(Boolean) ?? null;
 
 const verdictOf = (facts: HotfixFacts): ReportHotfix["verdict"] => {
   const check = facts.governanceCheck;
@@ -120,7 +124,7 @@ export const hotfixRow = (facts: HotfixFacts, config: HotfixConfig, appLogin: st
     merged_at: facts.mergedAt,
     merged_by: facts.mergedBy ? (facts.mergedBy.isBot ? `${botLogin(facts.mergedBy.login)}[bot]` : facts.mergedBy.login) : null,
     fast_tracked: fastTracked,
-    fast_track_ordered_by: fastTracked ? (ORDERED_BY.exec(facts.mergeCommitMessage ?? "")?.[1] ?? null) : null,
+    fast_track_ordered_by: fastTracked ? orderedBy(facts) : null,
     verdict,
     outside_governance: verdict !== "success",
     approvals,

@@ -1,5 +1,5 @@
 import { defaultConfig } from "../../src/config/schema.js";
-import { backportsOf, hotfixAtMerge, reviewAfterMerge } from "../../src/report/build-report.js";
+import { backportsOf, hotfixAtMerge, hotfixRow, reviewAfterMerge } from "../../src/report/build-report.js";
 import { approvalsFromCheckText, expandSha } from "../../src/report/check-approvals.js";
 import type { HotfixFacts } from "../../src/report/facts.js";
 import { csvCell } from "../../src/report/render-csv.js";
@@ -202,5 +202,20 @@ describe("report arguments", () => {
 
   test("an unknown flag is named", () => {
     expect(parseReportArgs(["--repo", "acme/shop", "--since", "2026-03-01", "--sinse", "x"], today)).toMatch(/--sinse/);
+  });
+});
+
+describe("fast-tracked: merged by the app's bot; who ordered it", () => {
+  const bot = { login: "hotfix-governance", isBot: true };
+  test.each([
+    ["the merge commit's line", { mergedBy: bot, mergeCommitMessage: "Fix (#7)\n\nFast-track merged by hotfix-governance on behalf of @carol\nApprovals: alice" }, true, "carol"],
+    ["a line with more after the login", { mergedBy: bot, mergeCommitMessage: "Fast-track merged by hotfix-governance on behalf of @carol (reason: outage)" }, true, "carol"],
+    ["a rebase merge: the app's reply says it", { mergedBy: bot, appComments: ["Merged.\n\nFast-track merged by hotfix-governance on behalf of @dave"] }, true, "dave"],
+    ["merged by a person who copied the line", { mergedBy: { login: "mallory", isBot: false }, mergeCommitMessage: "Fast-track merged by hotfix-governance on behalf of @carol" }, false, null],
+    ["merged by another app's bot", { mergedBy: { login: "other-app", isBot: true } }, false, null],
+    ["the app's bot without the line", { mergedBy: bot }, true, null],
+  ])("%s", (_name, overrides, fastTracked, by) => {
+    const row = hotfixRow(facts(overrides as Partial<HotfixFacts>), defaultConfig(), "hotfix-governance", new Date("2024-05-02T00:00:00Z"));
+    expect([row.fast_tracked, row.fast_track_ordered_by]).toEqual([fastTracked, by]);
   });
 });
