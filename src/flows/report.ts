@@ -46,8 +46,8 @@ export interface ReportRequest {
  * A rate limit that resets soon is waited out once; otherwise the report stops and says what it had read.
  */
 export const produceReport = async (deps: ReportDeps, request: ReportRequest): Promise<HotfixReport> => {
-  const { target } = request;
-  const scope = scopeQualifier(target);
+  let target = request.target;
+  let scope = scopeQualifier(target);
   const read = { merged: 0, total: null as number | null, details: 0, hotfixes: null as number | null };
   const base = limitedQuery(deps.query);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -77,7 +77,8 @@ export const produceReport = async (deps: ReportDeps, request: ReportRequest): P
     deps.progress(line);
   };
 
-  await verifyTarget(query, target);
+  target = await verifyTarget(query, target);
+  scope = scopeQualifier(target);
   const from = Date.parse(`${request.since}T00:00:00Z`);
   const to = Date.parse(`${request.until}T23:59:59Z`);
   const merged = await searchMergedPullRequests(query, target, from, to, progress);

@@ -10,10 +10,11 @@ import type { GovernanceCheck, HotfixFacts, LabelEvent, MergedPullRequest, Refer
  * and the cross-references (backports, revert, postmortem) in one query per batch.
  */
 
-export type ReportTarget = { kind: "repo"; owner: string; name: string } | { kind: "org"; owner: string };
+/** `--repo` or `--org` (`user` once GitHub says the account is a personal one: search names it `user:`). */
+export type ReportTarget = { kind: "repo"; owner: string; name: string } | { kind: "org"; owner: string; user?: boolean };
 
 export const scopeQualifier = (target: ReportTarget): string =>
-  target.kind === "repo" ? `repo:${target.owner}/${target.name}` : `org:${target.owner}`;
+  target.kind === "repo" ? `repo:${target.owner}/${target.name}` : `${target.user ? "user" : "org"}:${target.owner}`;
 
 /** What went wrong, in words for the person running the report. */
 export class ReportError extends Error {}
@@ -58,7 +59,7 @@ export const REPORT_TARGET_OWNER_QUERY = `query ReportTargetOwner($login: String
 const notFound = (error: any): boolean => errorTypes(error).includes("NOT_FOUND");
 
 /** Is the repository or organisation there, and visible to these credentials? GitHub answers both "no" alike. */
-export const verifyTarget = async (query: GraphqlQuery, target: ReportTarget): Promise<void> => {
+export const verifyTarget = async (query: GraphqlQuery, target: ReportTarget): Promise<ReportTarget> => {
   const name = target.kind === "repo" ? `${target.owner}/${target.name}` : target.owner;
   const hidden = new ReportError(
     `${target.kind === "repo" ? "repository" : "organisation"} ${name} was not found, or these credentials cannot see it (GitHub answers both the same way): check the name and that the app is installed there or the token has access`,
@@ -69,6 +70,7 @@ export const verifyTarget = async (query: GraphqlQuery, target: ReportTarget): P
         ? await query(REPORT_TARGET_REPO_QUERY, { owner: target.owner, name: target.name })
         : await query(REPORT_TARGET_OWNER_QUERY, { login: target.owner });
     if (!(target.kind === "repo" ? data?.repository : data?.repositoryOwner)) throw hidden;
+    return target.kind === "org" && data.repositoryOwner.__typename === "User" ? { ...target, user: true } : target;
   } catch (error) {
     if (error instanceof ReportError) throw error;
     if (notFound(error)) throw hidden;

@@ -97,7 +97,7 @@ export const ReportTotals = z.strictObject({
 });
 
 export const HotfixReport = z.strictObject({
-  scope: z.string().describe("repo:<owner>/<name> or org:<owner>"),
+  scope: z.string().describe("repo:<owner>/<name>, org:<owner> or user:<owner>"),
   since: date,
   until: date,
   generated_at: isoTime,

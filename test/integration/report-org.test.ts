@@ -3,6 +3,7 @@ import { runReportInProcess } from "../support/report-run.js";
 import { writeGovernanceCheck } from "../support/report-history.js";
 import { createSimulator, type GitHubSimulator } from "../support/simulator/index.js";
 import { appBot, changeLabel } from "../support/simulator/routes-issues.js";
+import { markPersonalAccount } from "../support/simulator/routes-report.js";
 import { failureComment } from "../../src/backport/messages.js";
 import { defaultConfig } from "../../src/config/schema.js";
 
@@ -40,6 +41,12 @@ beforeAll(() => {
   // Someone else's copy of the marker proves nothing.
   sim.addComment("acme/web", 5, "mallory", failureComment(source, [{ target: "release/3", status: "conflict", at: "2026-03-04T09:21:00Z" }]));
 
+  // A personal account's repository: search names its owner `user:`.
+  sim.addRepo("bob/tools");
+  markPersonalAccount(sim, "bob");
+  sim.addPull("bob/tools", { number: 3, labels: ["hotfix"], createdAt: "2026-03-05T08:00:00Z" });
+  merge("bob/tools", 3, "2026-03-05T09:00:00Z");
+
   // Another organisation's hotfix is not in acme's report.
   sim.addPull("globex/other", { number: 1, labels: ["hotfix"], createdAt: "2026-03-04T08:00:00Z" });
   merge("globex/other", 1, "2026-03-04T09:00:00Z");
@@ -68,4 +75,13 @@ test("an organisation: each repository's own label, every page of timelines and 
   ]);
   const queries = sim.requests.filter((request) => request.path === "/graphql").map((request) => /query (\w+)/.exec(request.body.query)?.[1]);
   expect(queries).toEqual(["ReportTargetOwner", "ReportMergedPullRequests", "ReportLabelEvents", "ReportHotfixes", "ReportComments"]);
+});
+
+test("a personal account is searched as user:<login>", async () => {
+  sim.reset();
+  const report = await runReportInProcess({ target: { kind: "org", owner: "bob" }, since: "2026-03-01", until: "2026-03-31" }, { now: new Date("2026-03-31T00:00:00Z") });
+  expect(report.scope).toBe("user:bob");
+  expect(report.hotfixes.map((row) => `${row.repository}#${row.number}`)).toEqual(["bob/tools#3"]);
+  const search = sim.requests.find((request) => /ReportMergedPullRequests/.test(request.body?.query ?? ""));
+  expect(search?.body.variables.search).toBe("is:pr is:merged merged:2026-03-01T00:00:00+00:00..2026-03-31T23:59:59+00:00 user:bob");
 });

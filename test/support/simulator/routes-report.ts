@@ -120,11 +120,18 @@ export const pullRequestSearchConnection = (sim: GitHubSimulator, args: Connecti
 
 const repositoryStub = (repo: SimRepo) => ({ name: repo.name, nameWithOwner: fullName(repo), owner: userNode(repo.owner), isArchived: false });
 
+const personalAccounts = new WeakMap<GitHubSimulator, Set<string>>();
+
+/** Repository owners are organisations unless marked personal accounts here. */
+export const markPersonalAccount = (sim: GitHubSimulator, login: string): void => {
+  personalAccounts.set(sim, new Set([...(personalAccounts.get(sim) ?? []), login.toLowerCase()]));
+};
+
 extendGraphqlRoot((sim) => ({
   repositoryOwner: ({ login }: { login: string }) => {
     const repo = [...sim.repos.values()].find((candidate) => candidate.owner.login.toLowerCase() === login.toLowerCase());
     if (!repo) return null;
-    return { __typename: "Organization", id: `O_${repo.owner.id}`, login: repo.owner.login, url: `https://github.com/${repo.owner.login}` };
+    return { __typename: personalAccounts.get(sim)?.has(login.toLowerCase()) ? "User" : "Organization", id: `O_${repo.owner.id}`, login: repo.owner.login, url: `https://github.com/${repo.owner.login}` };
   },
 }));
 
