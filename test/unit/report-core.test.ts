@@ -1,3 +1,4 @@
+import nock from "nock";
 import { defaultConfig } from "../../src/config/schema.js";
 import { backportsOf, hotfixAtMerge, hotfixRow, reviewAfterMerge } from "../../src/report/build-report.js";
 import { approvalsFromCheckText, expandSha } from "../../src/report/check-approvals.js";
@@ -7,6 +8,9 @@ import { median, percentile } from "../../src/report/stats.js";
 import { parseReportArgs } from "../../src/report-command.js";
 import { createSimulator } from "../support/simulator/index.js";
 import { writeGovernanceCheck } from "../support/report-history.js";
+
+// The simulator (for the app's own check output) imports nock, which intercepts until restored.
+afterAll(() => nock.restore());
 
 const L = (action: "labeled" | "unlabeled", at: string, label = "hotfix") => ({ action, label, at });
 
