@@ -69,11 +69,9 @@ export const produceReport = async (deps: ReportDeps, request: ReportRequest): P
       return base(document, variables);
     }
   };
-  const progress: Progress = (line) => {
-    const listed = /^reading merged pull requests of .*: (\d+) of (\d+)/.exec(line);
-    if (listed) [read.merged, read.total] = [Number(listed[1]), Number(listed[2])];
-    const detailed = /^reading hotfix details: (\d+) of (\d+)/.exec(line);
-    if (detailed) [read.details, read.hotfixes] = [Number(detailed[1]), Number(detailed[2])];
+  const progress: Progress = (line, count) => {
+    if (count?.stage === "merged") [read.merged, read.total] = [count.done, count.total];
+    if (count?.stage === "details") [read.details, read.hotfixes] = [count.done, count.total];
     deps.progress(line);
   };
 
@@ -83,7 +81,7 @@ export const produceReport = async (deps: ReportDeps, request: ReportRequest): P
   const to = Date.parse(`${request.until}T23:59:59Z`);
   const merged = await searchMergedPullRequests(query, target, from, to, progress);
   if (merged.length === 0) {
-    throw new ReportError(`no pull request of ${scope.replace(/^(repo|org):/, "")} was merged from ${request.since} to ${request.until}: nothing to report`);
+    throw new ReportError(`no pull request of ${scope.replace(/^(repo|org|user):/, "")} was merged from ${request.since} to ${request.until}: nothing to report`);
   }
   read.total = merged.length;
 

@@ -127,7 +127,8 @@ const restOf = async (query: GraphqlQuery, document: string, id: string, field: 
   return nodes;
 };
 
-export type Progress = (line: string) => void;
+/** A progress line for people, with the counts it states (the report says them again if it has to stop). */
+export type Progress = (line: string, count?: { stage: "merged" | "details"; done: number; total: number }) => void;
 
 /** GitHub's search date-time form (`THH:MM:SS+00:00`), whole seconds. */
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
@@ -146,7 +147,8 @@ export const searchMergedPullRequests = async (
   const found = new Map<string, MergedPullRequest>();
   const scope = scopeQualifier(target);
   let total: number | null = null;
-  const report = () => progress(`reading merged pull requests of ${scope.replace(/^(repo|org):/, "")}: ${found.size} of ${total ?? "?"}`);
+  const report = () =>
+    progress(`reading merged pull requests of ${scope.replace(/^(repo|org|user):/, "")}: ${found.size} of ${total ?? "?"}`, { stage: "merged", done: found.size, total: total ?? found.size });
   const window = async (start: number, end: number, first?: any): Promise<void> => {
     const search = `is:pr is:merged merged:${iso(start)}..${iso(end)} ${scope}`;
     let data: any = first ?? (await query(REPORT_MERGED_QUERY, { search, after: null }));
@@ -315,7 +317,8 @@ export const readHotfixDetails = async (
         labelEvents: listed.labelEvents,
       });
     }
-    progress(`reading hotfix details: ${Math.min(start + DETAIL_BATCH, hotfixes.length)} of ${hotfixes.length}`);
+    const done = Math.min(start + DETAIL_BATCH, hotfixes.length);
+    progress(`reading hotfix details: ${done} of ${hotfixes.length}`, { stage: "details", done, total: hotfixes.length });
   }
   return details;
 };

@@ -142,7 +142,7 @@ export const renderMarkdown = (report: HotfixReport): string => {
   const lead = (name: string, key: keyof HotfixReport["totals"]["lead_times"]) =>
     `| ${name} | ${duration(totals.lead_times[key].median)} | ${duration(totals.lead_times[key].p90)} | ${totals.lead_times[key].hotfixes} |`;
   const lines = [
-    `# Hotfix report: ${report.scope.replace(/^(repo|org):/, "")}, ${report.since} to ${report.until}`,
+    `# Hotfix report: ${report.scope.replace(/^(repo|org|user):/, "")}, ${report.since} to ${report.until}`,
     "",
     `Merged pull requests of \`${report.scope}\` from ${report.since} to ${report.until} (UTC, both inclusive, by merge date), read from GitHub at ${formatUtc(report.generated_at)} by \`npx hotfix-governance report\`.`,
     "",
