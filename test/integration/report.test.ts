@@ -7,6 +7,7 @@ import { buildReportHistory, HISTORY_REPO } from "../support/report-history.js";
 import { historyRequest, runReportInProcess } from "../support/report-run.js";
 import { graphqlUsage, setGraphqlBudget } from "../support/simulator/graphql-cost.js";
 import type { GitHubSimulator } from "../support/simulator/index.js";
+import { schemaErrors } from "../support/json-schema-check.js";
 
 /**
  * The hotfix report (SPEC 9) over a month of a repository's history on the simulator: every
@@ -177,6 +178,14 @@ test("the JSON form validates against the published schema, which is current", (
   expect(HotfixReport.parse(json)).toEqual(report);
   expect(Object.keys(json)).toEqual(expect.arrayContaining(["hotfixes", "totals"]));
   expect(readFileSync(REPORT_SCHEMA_FILE, "utf8")).toBe(renderReportJsonSchema());
+  const published = JSON.parse(readFileSync(REPORT_SCHEMA_FILE, "utf8"));
+  expect(schemaErrors(json, published)).toEqual([]);
+  // The checker is not blind: a wrong shape is caught.
+  const broken = { ...json, totals: { ...json.totals, emergency_rate: "20 %" }, hotfixes: [{ ...json.hotfixes[0], approvals: [{ login: "x", commit: "abc", at: "now", status: "counted" }] }] };
+  expect(schemaErrors(broken, published)).toEqual([
+    expect.stringMatching(/^\$\.hotfixes\[0\]\.approvals\[0\]\.commit: matches no anyOf branch/),
+    "$.totals.emergency_rate: string, expected number or null",
+  ]);
 });
 
 test("CSV: one header line, then one line per hotfix with every figure", () => {
