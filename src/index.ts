@@ -4,6 +4,7 @@ import { registerBackportCommand } from "./handlers/backport-command.js";
 import { registerCheckHandlers } from "./handlers/checks.js";
 import { registerCommentHandlers } from "./handlers/comments.js";
 import { registerHttpRoutes } from "./handlers/http.js";
+import { registerMergeCommand } from "./handlers/merge-command.js";
 import { registerMergeHandler } from "./handlers/merged.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
@@ -20,6 +21,7 @@ const hotfixGovernance: ApplicationFunction = (app, options) => {
   registerCommentHandlers(app, runtime);
   registerMergeHandler(app, runtime);
   registerBackportCommand(app, runtime);
+  registerMergeCommand(app, runtime);
   startReminderSchedule(app, { sweep: leaderOnly(runtime.coordination, "postmortem-reminders", 2 * 3600, runReminderSweep) });
 };
 

@@ -6,6 +6,7 @@ import type { HotfixFacts } from "../../src/report/facts.js";
 import { csvCell } from "../../src/report/render-csv.js";
 import { median, percentile } from "../../src/report/stats.js";
 import { parseReportArgs } from "../../src/report-command.js";
+import { mergeRecord } from "../../src/governance/merge/messages.js";
 import { createSimulator } from "../support/simulator/index.js";
 import { writeGovernanceCheck } from "../support/report-history.js";
 
@@ -218,6 +219,13 @@ describe("fast-tracked: merged by the app's bot; who ordered it", () => {
     ["merged by a person who copied the line", { mergedBy: { login: "mallory", isBot: false }, mergeCommitMessage: "Fast-track merged by hotfix-governance on behalf of @carol" }, false, null],
     ["merged by another app's bot", { mergedBy: { login: "other-app", isBot: true } }, false, null],
     ["the app's bot without the line", { mergedBy: bot }, true, null],
+    [
+      "the record the fast-track merge writes",
+      { mergedBy: bot, mergeCommitMessage: `Fix (#7)\n\n${mergeRecord({ order: { kind: "command", login: "erin", reason: "outage", commentUrl: null }, headSha: "a".repeat(40), approvals: [{ login: "alice", commitSha: null, at: "2024-05-01T10:00:00Z" }], number: 7 }).join("\n")}` },
+      true,
+      "erin",
+    ],
+    ["merged by `merge.auto`: no one ordered it", { mergedBy: bot, mergeCommitMessage: mergeRecord({ order: { kind: "auto" }, headSha: "a".repeat(40), approvals: [], number: 7 }).join("\n") }, true, null],
   ])("%s", (_name, overrides, fastTracked, by) => {
     const row = hotfixRow(facts(overrides as Partial<HotfixFacts>), defaultConfig(), "hotfix-governance", new Date("2024-05-02T00:00:00Z"));
     expect([row.fast_tracked, row.fast_track_ordered_by]).toEqual([fastTracked, by]);

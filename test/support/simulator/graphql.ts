@@ -111,7 +111,7 @@ const newestBy = <T>(items: T[], key: (item: T) => string): T[] => {
   return [...newest.values()];
 };
 
-const commitNode = (sim: GitHubSimulator, repo: SimRepo, commit: { sha: string; authorLogins: string[]; committerLogin: string | null; message?: string; committedAt?: string }) => {
+export const commitNode = (sim: GitHubSimulator, repo: SimRepo, commit: { sha: string; authorLogins: string[]; committerLogin: string | null; message?: string; committedAt?: string }) => {
   const runs = repo.checkRuns.filter((run) => run.headSha === commit.sha);
   const statuses = repo.statuses.filter((status) => status.sha === commit.sha);
   const rollupItems = [

@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
-import { connection, extendGraphqlRoot, extendPullRequestNode, pullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
+import { commitNode, connection, extendGraphqlRoot, extendPullRequestNode, pullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
 import { fullName } from "./rest-shapes.js";
+import { commitMessage } from "./routes-merge.js";
 import type { GitHubSimulator } from "./simulator.js";
 import type { SimPull, SimRepo } from "./state.js";
 
@@ -135,10 +136,21 @@ extendGraphqlRoot((sim) => ({
   },
 }));
 
+/** The message of a merge the git-backed merge endpoint made, or null (no git repository behind). */
+const gitMessage = (sim: GitHubSimulator, repo: SimRepo, sha: string): string | null => {
+  try {
+    return commitMessage(sim, fullName(repo), sha);
+  } catch {
+    return null;
+  }
+};
+
 extendPullRequestNode((sim, repo, pull) => {
-  const message = mergeMessages.get(pull);
-  if (!message || !pull.mergeCommitSha) return {};
-  return { mergeCommit: { __typename: "Commit", id: `C_${pull.mergeCommitSha}`, oid: pull.mergeCommitSha, message, url: `https://github.com/${fullName(repo)}/commit/${pull.mergeCommitSha}` } };
+  if (!pull.mergeCommitSha) return {};
+  const message = mergeMessages.get(pull) ?? gitMessage(sim, repo, pull.mergeCommitSha);
+  if (!message) return {};
+  // The same Commit node as before, with the message the merge wrote.
+  return { mergeCommit: commitNode(sim, repo, { sha: pull.mergeCommitSha, authorLogins: [], committerLogin: null, message }) };
 });
 
 /** A node by its global id, as `node(id:)` and `nodes(ids:)` resolve it (pull requests here); null when unknown. */
