@@ -5,6 +5,7 @@ import { registerCoreRoutes } from "./routes-core.js";
 import { registerGitRoutes } from "./routes-git.js";
 import { registerIssueRoutes } from "./routes-issues.js";
 import { registerMergeRoutes } from "./routes-merge.js";
+import "./routes-report.js";
 import { GitHubSimulator } from "./simulator.js";
 
 /** Route modules: each issue's endpoints live in their own file and register here. */
