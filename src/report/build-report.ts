@@ -2,7 +2,7 @@ import type { HotfixConfig } from "../config/schema.js";
 import { incidentReference } from "../governance/rules/incident.js";
 import { postmortemPullNumber, readDueDate } from "../postmortem/markers.js";
 import { dueDate, utcDate } from "../postmortem/time.js";
-import { approvalsFromCheckText } from "./check-approvals.js";
+import { approvalsFromCheck } from "./check-approvals.js";
 import type { HotfixFacts, LabelEvent, Reference } from "./facts.js";
 import type { HotfixReport, ReportBackport, ReportHotfix, ReportTotals } from "./schema.js";
 import { median, percentile } from "./stats.js";
@@ -107,7 +107,7 @@ export const postmortemOf = (facts: HotfixFacts, config: HotfixConfig, now: Date
 export const hotfixRow = (facts: HotfixFacts, config: HotfixConfig, appLogin: string, now: Date): ReportHotfix => {
   const { labelledAt } = hotfixAtMerge(facts.labelEvents, config.label, facts.mergedAt);
   const verdict = verdictOf(facts);
-  const approvals = facts.governanceCheck ? approvalsFromCheckText(facts.governanceCheck.text, [facts.headSha, ...facts.commitShas]) : [];
+  const approvals = facts.governanceCheck ? approvalsFromCheck(facts.governanceCheck.text, [facts.headSha, ...facts.commitShas]) : [];
   const counted = approvals.filter((approval) => approval.status === "counted").map((approval) => approval.at).sort();
   const fastTracked = Boolean(facts.mergedBy?.isBot && sameLogin(botLogin(facts.mergedBy.login), botLogin(appLogin)));
   const revert = facts.references.find((reference) => reference.kind === "PullRequest" && reference.headRef === `revert/${facts.number}`);

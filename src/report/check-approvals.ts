@@ -1,8 +1,37 @@
+import { readApprovalsRecord, type ApprovalsRecord } from "../governance/approvals/evaluate-approvals.js";
 import type { ReportApproval } from "./schema.js";
 
+/** What the record's reasons mean for the report: approvals bound to other code, or expired; the rest were never approvals. */
+const STATUS_OF: Partial<Record<ApprovalsRecord["not_counted"][number]["reason"], ReportApproval["status"]>> = {
+  stale: "stale",
+  base_changed: "stale",
+  expired: "expired",
+};
+
 /**
- * The approvals as the `Hotfix governance` check judged them, read back from the check run's
- * output text (`src/governance/approvals/evaluate-approvals.ts` writes it). Only lines of the
+ * The approvals as the `Hotfix governance` check judged them: the hidden record the check writes
+ * (`readApprovalsRecord`), exactly as the check decided. Check runs written before the record
+ * existed are read back from their text (below).
+ */
+export const approvalsFromCheck = (text: string | null, commits: string[]): ReportApproval[] => {
+  const record = readApprovalsRecord(text);
+  if (!record) return approvalsFromCheckText(text, commits);
+  const full = (sha: string | null): string | null => (sha && /^[0-9a-f]{40}$/.test(sha) ? sha : null);
+  // The report's times are GitHub's: whole seconds.
+  const second = (iso: string): string => (Number.isNaN(Date.parse(iso)) ? iso : new Date(iso).toISOString().replace(/\.\d{3}Z$/, "Z"));
+  const counted = record.counted.map((approval) => ({ login: approval.login, commit: full(approval.commit), at: second(approval.at), status: "counted" as const }));
+  const latest = new Map<string, ReportApproval>();
+  for (const refused of record.not_counted) {
+    const status = STATUS_OF[refused.reason];
+    if (!status || counted.some((approval) => approval.login.toLowerCase() === refused.login.toLowerCase())) continue;
+    latest.set(refused.login.toLowerCase(), { login: refused.login, commit: full(refused.commit), at: second(refused.at), status });
+  }
+  return [...counted, ...latest.values()];
+};
+
+/**
+ * Legacy: check runs written before the record, read back from the check run's
+ * output text. Only lines of the
  * "Counted:" and "Not counted:" lists are read, each by a pattern anchored on the whole line
  * shape the check writes (`` - `login` at 2024-05-01 12:00:00 UTC on `abc1234` (comment; …) ``),
  * so user text elsewhere in the output (titles, reasons, file names) can never pass for an

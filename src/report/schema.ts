@@ -14,7 +14,9 @@ export const ReportApproval = z.strictObject({
   login: z.string(),
   commit: sha.nullable().describe("the commit approved; null when the check named none"),
   at: isoTime,
-  status: z.enum(["counted", "stale"]).describe("counted: the check counted it on the merged head; stale: given on an older commit, not counted"),
+  status: z
+    .enum(["counted", "stale", "expired"])
+    .describe("counted: the check counted it on the merged head; stale: given on an older commit or before a base change, not counted; expired: older than approvals.expire_after_hours"),
 });
 
 export const ReportBackport = z.strictObject({

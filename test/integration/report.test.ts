@@ -123,7 +123,7 @@ test("an approval given before the last push is marked stale; the open backport;
   expect(row(105)).toMatchObject({
     approvals: [
       { login: "erin", commit: head(105), at: "2026-03-23T09:30:00Z", status: "counted" },
-      { login: "alice", commit: null, at: "2026-03-23T09:10:00Z", status: "stale" },
+      { login: "alice", commit: "a".repeat(40), at: "2026-03-23T09:10:00Z", status: "stale" },
     ],
     lead_times: { label_to_first_approval: 1800, label_to_merge: 86400, opened_to_merge: 86400 },
     backports: [{ target: "release/1.2", pull_request: 122, state: "open", failure: null }],
@@ -209,7 +209,7 @@ test("CSV: one header line, then one line per hotfix with every figure", () => {
   );
   expect(lines[5]).toBe(
     `acme/shop,105,Fix null deref in search,${url("pull/105")},INC-4711,main,dev,2026-03-23T09:00:00Z,2026-03-23T09:00:00Z,2026-03-24T09:00:00Z,lead,false,,success,false,` +
-      `erin ${head(105)} 2026-03-23T09:30:00Z; alice unknown 2026-03-23T09:10:00Z stale,1800,86400,86400,release/1.2 #122 open,,133,closed,2026-03-29,true,late,bob,2026-03-25T12:00:00Z`,
+      `erin ${head(105)} 2026-03-23T09:30:00Z; alice ${"a".repeat(40)} 2026-03-23T09:10:00Z stale,1800,86400,86400,release/1.2 #122 open,,133,closed,2026-03-29,true,late,bob,2026-03-25T12:00:00Z`,
   );
   expect(lines[6]).toBe(
     `acme/shop,106,Fix header injection,${url("pull/106")},INC-4711,main,dev,2026-03-28T10:00:00Z,2026-03-28T10:30:00Z,2026-03-28T12:00:00Z,lead,false,,success,false,` +
@@ -247,7 +247,7 @@ test("Markdown: totals with the flagged emergency rate, lead times, what needs a
   expect(rows[1]).toContain(`\`alice\` on \`${head(102).slice(0, 7)}\` at 2026-03-09 08:50 UTC<br>\`bob\` on \`${head(102).slice(0, 7)}\` at 2026-03-09 09:00 UTC | success | 2026-03-09 10:30 UTC by \`hotfix-governance[bot]\` (fast-tracked on behalf of \`carol\`) | 2 h 00 min |`);
   expect(rows[2]).toContain("| **failure** (outside governance) |");
   expect(rows[2]).toContain(`[#121](${url("pull/121")}) (open) | [#132](${url("issues/132")}) closed, due 2026-03-15, closed late | **overdue** (due 2026-03-11 11:00 UTC) |`);
-  expect(rows[4]).toContain("`alice` on `unknown` at 2026-03-23 09:10 UTC (stale: not counted)");
+  expect(rows[4]).toContain("`alice` on `aaaaaaa` at 2026-03-23 09:10 UTC (stale: not counted)");
   expect(rows[5]).toContain(`\`release/1.0\`: Missing target branch, then [#123](${url("pull/123")}) (open)<br>\`release/1.2\`: already applied`);
 });
 

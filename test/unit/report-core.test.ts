@@ -1,7 +1,8 @@
 import nock from "nock";
 import { defaultConfig } from "../../src/config/schema.js";
 import { backportsOf, hotfixAtMerge, hotfixRow, reviewAfterMerge } from "../../src/report/build-report.js";
-import { approvalsFromCheckText, expandSha } from "../../src/report/check-approvals.js";
+import { approvalsFromCheck, expandSha } from "../../src/report/check-approvals.js";
+import { approvalsRecordLine, readApprovalsRecord } from "../../src/governance/approvals/evaluate-approvals.js";
 import type { HotfixFacts } from "../../src/report/facts.js";
 import { csvCell } from "../../src/report/render-csv.js";
 import { median, percentile } from "../../src/report/stats.js";
@@ -46,7 +47,7 @@ describe("approvals read back from the check output the app writes", () => {
       { login: "alice", at: "2024-05-01T10:05:00Z" },
       { login: "bob", at: "2024-05-01T10:06:07Z", kind: "review" },
     ]);
-    expect(approvalsFromCheckText(text, [head])).toEqual([
+    expect(approvalsFromCheck(text, [head])).toEqual([
       { login: "alice", commit: head, at: "2024-05-01T10:05:00Z", status: "counted" },
       { login: "bob", commit: head, at: "2024-05-01T10:06:07Z", status: "counted" },
     ]);
@@ -56,7 +57,7 @@ describe("approvals read back from the check output the app writes", () => {
     const withRule = { ...defaultConfig(), approvals: { ...defaultConfig().approvals, rules: [{ paths: ["db/**"], users: ["alice"], teams: [], required: 1 }] } };
     const { text, head } = checkText([{ login: "alice", at: "2024-05-01T10:05:00Z" }], { config: withRule });
     expect(text).toContain("Approvals for `db/**`");
-    expect(approvalsFromCheckText(text, [head])).toEqual([{ login: "alice", commit: head, at: "2024-05-01T10:05:00Z", status: "counted" }]);
+    expect(approvalsFromCheck(text, [head])).toEqual([{ login: "alice", commit: head, at: "2024-05-01T10:05:00Z", status: "counted" }]);
   });
 
   test("approvals given before the newest push are marked stale", () => {
@@ -67,7 +68,7 @@ describe("approvals read back from the check output the app writes", () => {
       ],
       { push: true },
     );
-    expect(approvalsFromCheckText(text, [old, head])).toEqual([
+    expect(approvalsFromCheck(text, [old, head])).toEqual([
       { login: "erin", commit: head, at: "2024-05-01T10:30:00Z", status: "counted" },
       { login: "alice", commit: null, at: "2024-05-01T09:50:00Z", status: "stale" },
     ]);
@@ -76,13 +77,13 @@ describe("approvals read back from the check output the app writes", () => {
   test("refusals that are not approvals (the author, a bot) are not listed; no check text, no approvals", () => {
     const { text, head } = checkText([{ login: "dev", at: "2024-05-01T10:05:00Z" }]);
     expect(text).toContain("Not counted:");
-    expect(approvalsFromCheckText(text, [head])).toEqual([]);
-    expect(approvalsFromCheckText(null, [])).toEqual([]);
+    expect(approvalsFromCheck(text, [head])).toEqual([]);
+    expect(approvalsFromCheck(null, [])).toEqual([]);
   });
 
   test("text elsewhere that looks like an approval line is not one", () => {
     const forged = "- ✅ **Base branch allowed**: ok\n  - `mallory` at 2024-05-01 10:00:00 UTC on `abcdef1` (comment; listed)";
-    expect(approvalsFromCheckText(forged, ["abcdef1".padEnd(40, "0")])).toEqual([]);
+    expect(approvalsFromCheck(forged, ["abcdef1".padEnd(40, "0")])).toEqual([]);
   });
 
   test("short SHAs expand only to one commit", () => {
@@ -229,5 +230,32 @@ describe("fast-tracked: merged by the app's bot; who ordered it", () => {
   ])("%s", (_name, overrides, fastTracked, by) => {
     const row = hotfixRow(facts(overrides as Partial<HotfixFacts>), defaultConfig(), "hotfix-governance", new Date("2024-05-02T00:00:00Z"));
     expect([row.fast_tracked, row.fast_track_ordered_by]).toEqual([fastTracked, by]);
+  });
+});
+
+describe("the approvals record hidden in the check", () => {
+  const sha = "b".repeat(40);
+  test("round-trips, and anything not of its exact shape reads as none", () => {
+    const record = { head: sha, counted: [{ login: "lead", commit: sha, at: "2026-01-01T10:00:00Z", expires_at: null }], not_counted: [] };
+    expect(readApprovalsRecord(`text\n${approvalsRecordLine(record)}\nmore`)).toEqual(record);
+    expect(readApprovalsRecord("<!-- hotfix-governance:approvals {not json} -->")).toBeNull();
+    expect(readApprovalsRecord(`<!-- hotfix-governance:approvals {"head":"${sha}","counted":[{"login":"a b","at":"x"}],"not_counted":[]} -->`)).toBeNull();
+    expect(readApprovalsRecord(null)).toBeNull();
+  });
+  test("the report takes counted approvals and those bound to other code or expired; other refusals were never approvals", () => {
+    const line = approvalsRecordLine({
+      head: sha,
+      counted: [{ login: "lead", commit: sha, at: "2026-01-01T10:00:00.123Z", expires_at: null }],
+      not_counted: [
+        { login: "old", commit: "c".repeat(40), at: "2026-01-01T09:00:00Z", reason: "stale" },
+        { login: "late", commit: sha, at: "2026-01-01T08:00:00Z", reason: "expired" },
+        { login: "dev", commit: sha, at: "2026-01-01T09:30:00Z", reason: "author" },
+      ],
+    });
+    expect(approvalsFromCheck(line, [])).toEqual([
+      { login: "lead", commit: sha, at: "2026-01-01T10:00:00Z", status: "counted" },
+      { login: "old", commit: "c".repeat(40), at: "2026-01-01T09:00:00Z", status: "stale" },
+      { login: "late", commit: sha, at: "2026-01-01T08:00:00Z", status: "expired" },
+    ]);
   });
 });

@@ -262,6 +262,40 @@ export const revocationMarker = (revocation: Pick<Revocation, "login" | "at">): 
 export const recordedRevocations = (facts: Pick<PullRequestFacts, "ownCheckRuns">): Revocation[] =>
   facts.ownCheckRuns.flatMap((run) => [...(run.text ?? "").matchAll(REVOKED_MARKER)].map((match) => ({ login: match[1], at: match[2], recorded: true })));
 
+/**
+ * The approvals as this check judged them, hidden in its text for the postmortem and the report
+ * (one record, so neither re-derives a decision): counted approvals with the commit they were
+ * given on, and approval commands that stopped counting with the reason. Only the app can write
+ * its check runs, so the record cannot be forged; its fields are logins, SHAs, ISO times and
+ * reason codes, none of which can close the HTML comment.
+ */
+export interface ApprovalsRecord {
+  head: string;
+  counted: Array<{ login: string; commit: string | null; at: string; expires_at: string | null }>;
+  not_counted: Array<{ login: string; commit: string | null; at: string; reason: RefusalReason | "revoked" }>;
+}
+const RECORD_PREFIX = "<!-- hotfix-governance:approvals ";
+const RECORD = /<!-- hotfix-governance:approvals (\{[^<>]*\}) -->/;
+
+export const approvalsRecordLine = (record: ApprovalsRecord): string => `${RECORD_PREFIX}${JSON.stringify(record)} -->`;
+
+const SAFE = /^[A-Za-z0-9_.:\-\[\]]*$/;
+/** Reads the record back; anything that does not have exactly its shape reads as none. */
+export const readApprovalsRecord = (text: string | null | undefined): ApprovalsRecord | null => {
+  const match = RECORD.exec(text ?? "");
+  if (!match) return null;
+  try {
+    const record = JSON.parse(match[1]) as ApprovalsRecord;
+    const safe = (value: unknown): boolean => value === null || (typeof value === "string" && SAFE.test(value));
+    const entries = [...(record.counted ?? []), ...(record.not_counted ?? [])] as unknown as Array<Record<string, unknown>>;
+    if (typeof record.head !== "string" || !Array.isArray(record.counted) || !Array.isArray(record.not_counted)) return null;
+    if (!entries.every((entry) => Object.values(entry).every(safe) && typeof entry.login === "string" && typeof entry.at === "string")) return null;
+    return record;
+  } catch {
+    return null;
+  }
+};
+
 interface Context {
   facts: PullRequestFacts;
   config: HotfixConfig;
@@ -498,8 +532,16 @@ export const evaluateApprovals = (input: {
     unknownPushers && !config.approvals.allow_author && read
       ? `Who pushed to this pull request cannot be verified (${unknownPushers}), and whoever pushed to it cannot approve it: no approval counts until GitHub shows the pushes.`
       : null;
+  const record: ApprovalsRecord = {
+    head: facts.headSha,
+    counted: approvals.map((approval) => ({ login: approval.login, commit: approval.commitSha, at: approval.at, expires_at: approval.expiresAt })),
+    not_counted: notCounted
+      .filter((decision) => decision.command.kind === "approve" && decision.login)
+      .map((decision) => ({ login: decision.login!, commit: decision.commitSha, at: decision.source.createdAt, reason: decision.reason! })),
+  };
   const globalExtra = [
     ...revocations.map(revocationMarker),
+    approvalsRecordLine(record),
     ...(notCounted.length > 0 ? ["Not counted:", "", ...TABLE_HEAD, ...capped(notCounted.map(decisionRow)), ""] : []),
     ...revocations.filter((revocation) => revocation.recorded && !visible.some((other) => other.at === revocation.at)).map(
       (revocation) => `\`${revocation.login}\` revoked their approval at ${formatUtc(revocation.at)}; the revoking comment is gone, the revocation stands until they approve again.`,
