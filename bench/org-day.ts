@@ -5,7 +5,7 @@
  * 5 commit statuses, one ordinary comment and the app's own suite completing; 2 % are hotfixes
  * (opened with the label, approved by a comment). Deliveries go one at a time to the app in its
  * own process (bench/lifecycle-driver.ts), so each one's requests are exactly those made while
- * it ran; GraphQL points are scored as GitHub does (test/support/simulator/query-cost.ts).
+ * it ran; GraphQL points are scored as GitHub does (test/support/simulator/graphql-cost.ts).
  * The day is the peak hour's per-PR cost times `dayPrs` (default 1,000).
  * Then: irrelevant deliveries (a comment without a command, a `star`) side by side with a bare
  * Probot, and a burst of 50 events for one hotfix PR at once.

@@ -19,7 +19,7 @@ import type { HotfixConfig } from "../config/schema.js";
 import type { BudgetState } from "../platform/rate-budget.js";
 import { rememberCommitPullRequests } from "./commit-pull-requests.js";
 import { metrics } from "../platform/metrics.js";
-import { approvalResults, retireStatusComment } from "./approvals.js";
+import { approvalResults, hotfixFacts, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 import { autoMergeIfCleared } from "./fast-track-merge.js";
 import { describeGitHubError, isLostAccess } from "./github-errors.js";
@@ -103,7 +103,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
   let output: CheckOutput | null;
   let afterCheck: AfterCheck | undefined;
   let hotfix = false;
-  let hotfixFields: Pick<Evaluation, "verdict" | "approvals" | "config"> = {};
+  let hotfixFields: Partial<Pick<Evaluation, "facts">> & Pick<Evaluation, "verdict" | "approvals" | "config"> = {};
   try {
     const config = await delivery.config();
     // The payload's labels only choose which read comes first: the facts' own labels decide.
@@ -168,7 +168,7 @@ const decide = async (
   delivery: Delivery,
   facts: PullRequestFacts,
   config: Awaited<ReturnType<Delivery["config"]>>,
-): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck; hotfix: boolean } & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
+): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck; hotfix: boolean } & Partial<Pick<Evaluation, "facts">> & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
   if (!config.ok) return { output: invalidConfigCheckOutput(config.path, config.problems), hotfix: false };
   const settings = config.config;
   if (!isHotfix(facts.labels, settings)) {
@@ -180,8 +180,9 @@ const decide = async (
       hotfix: false,
     };
   }
-  const approvals = await approvalResults(delivery, facts, settings);
-  const evaluation = evaluateHotfix(facts, settings, approvals.results);
+  const full = await hotfixFacts(delivery, facts, settings);
+  const approvals = await approvalResults(delivery, full, settings);
+  const evaluation = evaluateHotfix(full, settings, approvals.results);
   // A trial creates nothing after the merge: the check says what it would create.
   const fastTrack = fastTrackNote(settings, approverPolicy(settings, facts.owner), facts.author?.login ?? null);
   const note = [settings.dry_run ? dryRunNote(facts, settings) : undefined, fastTrack].filter(Boolean).join("\n\n") || undefined;
@@ -192,6 +193,8 @@ const decide = async (
     verdict: evaluation,
     approvals: approvals.approvals,
     config: settings,
+    // With the pushes and old paths read for the rules: an order authorized next reuses them.
+    facts: full,
   };
 };
 

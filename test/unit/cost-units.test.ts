@@ -4,7 +4,7 @@ import { RateBudget } from "../../src/platform/rate-budget.js";
 import { groupMembers, mergeGroupCheckOutput, parseMergeGroupRef, type GroupMember } from "../../src/governance/merge-group.js";
 import { touchesGithubFolder } from "../../src/handlers/push.js";
 import { HotfixConfig } from "../../src/config/schema.js";
-import { queryCost } from "../support/simulator/query-cost.js";
+import { queryCost } from "../support/simulator/graphql-cost.js";
 import { knownCommitPullRequests, rememberCommitPullRequests } from "../../src/flows/commit-pull-requests.js";
 import { MemoryCoordination } from "../../src/platform/coordination.js";
 
@@ -132,6 +132,6 @@ describe("GitHub's GraphQL points", () => {
     ["query { repository(owner: \"a\", name: \"b\") { issues(first: 100) { nodes { labels(first: 100) { nodes { name } } } } } }", {}, 1],
     ["query($n: Int!) { search(query: \"x\", type: ISSUE, first: $n) { nodes { ... on Issue { labels(first: 100) { nodes { name } } comments(first: 100) { totalCount } } } } }", { n: 100 }, 2],
   ])("%s", (query, variables, points) => {
-    expect(queryCost(parse(query), variables)).toBe(points);
+    expect(queryCost(parse(query), variables).points).toBe(points);
   });
 });

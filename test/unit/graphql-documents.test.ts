@@ -5,9 +5,10 @@ import * as issues from "../../src/github/issues.js";
 import * as facts from "../../src/github/pull-request-facts.js";
 import * as mergeQueue from "../../src/github/merge-queue.js";
 import * as pulls from "../../src/github/pull-requests.js";
+import * as report from "../../src/github/report-queries.js";
 
 /** Every GraphQL document the app sends, as exported by the gateway modules. */
-const documents = Object.entries({ feedback, gitData, issues, facts, pulls, mergeQueue }).flatMap(([module, exports]) =>
+const documents = Object.entries({ feedback, gitData, issues, facts, report, pulls, mergeQueue }).flatMap(([module, exports]) =>
   Object.entries(exports)
     .filter(([name, value]) => /_(QUERY|MUTATION)$/.test(name) && typeof value === "string")
     .map(([name, value]) => [`${module}.${name}`, value as string] as const),

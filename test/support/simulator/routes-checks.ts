@@ -8,7 +8,8 @@ import type { SimPull, SimRepo } from "./state.js";
  * What the app asks about a commit that a check or status event names, as GitHub answers it:
  * - `Commit.associatedPullRequests` (like REST `GET /commits/{sha}/pulls`) knows only commits of
  *   the repository's own branches: a commit that exists only in a fork answers no PR;
- * - the issue search `is:pr sha:<sha>` finds PRs by any of their commits, forks included;
+ * - the issue search `is:pr sha:<sha>` finds PRs by any of their commits, forks included
+ *   (routes-report.ts);
  * - `Repository.mergeQueue(branch)` lists the queue's entries, position 1 first.
  */
 export const isFork = (repo: SimRepo, pull: SimPull): boolean => pull.head.repoFullName.toLowerCase() !== fullName(repo).toLowerCase();
@@ -32,45 +33,6 @@ export const dequeue = (sim: GitHubSimulator, repoName: string, number: number):
 };
 
 const containsCommit = (pull: SimPull, sha: string) => pull.head.sha === sha || pull.commits.some((commit) => commit.sha === sha);
-
-/** PRs the issue search `is:pr` finds: the qualifiers the app uses (repo, is:open/closed, sha). */
-export const searchPullRequests = (sim: GitHubSimulator, query: string): Array<Record<string, unknown>> => {
-  const tokens = query.match(/(?:[^\s"]+|"[^"]*")+/g) ?? [];
-  const filters: Array<(repo: SimRepo, pull: SimPull) => boolean> = [];
-  for (const token of tokens) {
-    const [key, ...rest] = token.split(":");
-    const value = rest.join(":").replace(/^"|"$/g, "");
-    if (!rest.length) {
-      // A bare SHA (at least 7 characters) matches PRs with a commit starting with it.
-      if (/^[0-9a-f]{7,40}$/i.test(token)) filters.push((_repo, pull) => pull.commits.some((commit) => commit.sha.startsWith(token.toLowerCase())) || pull.head.sha.startsWith(token));
-      else throw new Error(`simulator PR search: unsupported term ${token}`);
-      continue;
-    }
-    switch (key.toLowerCase()) {
-      case "is":
-        if (value === "pr") break;
-        if (value === "open") filters.push((_repo, pull) => pull.state === "open");
-        else if (value === "closed") filters.push((_repo, pull) => pull.state === "closed");
-        else if (value === "merged") filters.push((_repo, pull) => pull.merged);
-        else throw new Error(`simulator PR search: unsupported is:${value}`);
-        break;
-      case "repo":
-        filters.push((repo) => fullName(repo).toLowerCase() === value.toLowerCase());
-        break;
-      case "sha":
-      case "hash":
-        filters.push((_repo, pull) => containsCommit(pull, value) || pull.commits.some((commit) => commit.sha.startsWith(value)));
-        break;
-      default:
-        throw new Error(`simulator PR search: unsupported qualifier ${key}`);
-    }
-  }
-  const found: Array<Record<string, unknown>> = [];
-  for (const repo of sim.repos.values()) {
-    for (const pull of repo.pulls.values()) if (filters.every((filter) => filter(repo, pull))) found.push(pullRequestNode(sim, repo, pull));
-  }
-  return found;
-};
 
 const repositoryFields = (sim: GitHubSimulator, repo: SimRepo): Record<string, unknown> => {
   // A repository backed by real git serves its objects from there.
