@@ -1,6 +1,7 @@
 import type { Context, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
-import { configFilesOf, loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { configFilesOf, loadConfig, type ConfigFile, type LoadedConfig } from "../config/load-config.js";
+import { CONFIG_FILE } from "../config/schema.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
 import { readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
@@ -29,9 +30,59 @@ export interface Delivery {
   /** Runs `fn` as the only handler of the PR `number` at this moment, across replicas. */
   withPullRequestLock: <T>(number: number, fn: () => Promise<T>) => Promise<T>;
   coordination: Coordination;
+  installationId: number | undefined;
+  /** What lives as long as the process (coalescing, rate-limit budgets, deferrals). */
+  runtime: Runtime;
   /** Waits between re-reads of what the event announced while GitHub's replicas catch up (default about 3 s in all). */
   readRetryDelaysMs?: readonly number[];
 }
+
+/** How long a repository's config is reused (a push to its default branch touching `.github/` ends it sooner). */
+export const CONFIG_TTL_SECONDS = 300;
+
+/** The cache key of a repository's config, under its installation's config generation. */
+export const configCacheKey = async (coordination: Coordination, installationId: number | undefined, repo: RepoRef): Promise<string> => {
+  const generation = (await coordination.cacheGet(`config-generation:${installationId}`)) ?? "0";
+  return `config:${installationId}:${generation}:${repo.owner}/${repo.repo}`.toLowerCase();
+};
+
+/**
+ * Probot's config read, cached per installation and repository: every check and status event of
+ * an organisation would otherwise read `.github/hotfix.yml` (and its `_extends` sources) again.
+ * The files the loader read are cached (an `_extends` source it could not read included, so the
+ * config stays invalid from the cache too), validation runs each time; a failed read is never
+ * cached. What the reconciliation sweep needs of it is remembered: a label other than the default
+ * (no shared-store call for the default), and, in the sweep's own reads, whether approvals expire.
+ */
+const cachedConfig = async (
+  octokit: Octokit,
+  runtime: Runtime,
+  installationId: number | undefined,
+  repo: RepoRef,
+  sweep = false,
+): Promise<LoadedConfig> => {
+  const { coordination } = runtime;
+  const key = `${await configCacheKey(coordination, installationId, repo)}:${CONFIG_FILE}`;
+  const cached = await coordination.cacheGet(key);
+  // The same files validate the same way: their validation is kept beside them in this process.
+  const validated = cached ? runtime.validatedConfigs.get(cached) : undefined;
+  if (validated) return validated;
+  let text = cached;
+  const loaded = await loadConfig(async (path) => {
+    if (cached) return JSON.parse(cached) as { files: ConfigFile[] };
+    const { files } = await configFilesOf(octokit, repo)(path);
+    text = JSON.stringify({ files });
+    await coordination.cacheSet(key, text, CONFIG_TTL_SECONDS);
+    return { files };
+  });
+  if (text) {
+    if (runtime.validatedConfigs.size >= 1_000) runtime.validatedConfigs.clear();
+    runtime.validatedConfigs.set(text, loaded);
+  }
+  await rememberLabel(coordination, repo.owner, loaded);
+  if (sweep) await rememberExpiry(coordination, repo, loaded);
+  return loaded;
+};
 
 const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
   let promise: Promise<T> | undefined;
@@ -41,17 +92,6 @@ const memoize = <T>(load: () => Promise<T>): (() => Promise<T>) => {
     promise.catch(() => (promise = undefined));
     return promise;
   };
-};
-
-/**
- * The config, and what the reconciliation sweep needs of it remembered: a label other than the
- * default (no shared-store call for the default), and, in the sweep's own loads, whether approvals expire.
- */
-const loadRemembered = async (runtime: Runtime, octokit: Octokit, repo: RepoRef, sweep = false): Promise<LoadedConfig> => {
-  const loaded = await loadConfig(configFilesOf(octokit, repo));
-  await rememberLabel(runtime.coordination, repo.owner, loaded);
-  if (sweep) await rememberExpiry(runtime.coordination, repo, loaded);
-  return loaded;
 };
 
 export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
@@ -68,13 +108,15 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
     actor,
     repo,
     octokit: context.octokit,
-    query: readOnlyGraphql(context.octokit, payload.installation?.id),
+    query: readOnlyGraphql(context.octokit, payload.installation?.id, (headers) => runtime.rateBudget.record(payload.installation?.id, headers), runtime.readers),
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,
-    config: memoize(() => loadRemembered(runtime, context.octokit, repo)),
+    config: memoize(() => cachedConfig(context.octokit, runtime, payload.installation?.id, repo)),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
+    installationId: payload.installation?.id,
+    runtime,
     readRetryDelaysMs: runtime.readRetryDelaysMs,
   };
 };
@@ -87,20 +129,22 @@ export const deliveryForRepository = (
   runtime: Runtime,
   options: { id: string; event: string; octokit: Octokit; installationId: number; repo: RepoRef; log: Logger },
 ): Delivery => {
-  const { repo, octokit } = options;
+  const { repo, octokit, installationId } = options;
   return {
     id: options.id,
     event: options.event,
     actor: null,
     repo,
     octokit,
-    query: readOnlyGraphql(octokit, options.installationId),
+    query: readOnlyGraphql(octokit, installationId, (headers) => runtime.rateBudget.record(installationId, headers), runtime.readers),
     log: options.log.child({ delivery: options.id, repository: `${repo.owner}/${repo.repo}` }),
     appId: runtime.appId,
     now: runtime.now,
-    config: memoize(() => loadRemembered(runtime, octokit, repo, true)),
+    config: memoize(() => cachedConfig(octokit, runtime, installationId, repo, true)),
     withPullRequestLock: (number, fn) => runtime.coordination.withLock(`${repo.owner}/${repo.repo}#${number}`.toLowerCase(), fn),
     coordination: runtime.coordination,
+    installationId,
+    runtime,
     readRetryDelaysMs: runtime.readRetryDelaysMs,
   };
 };

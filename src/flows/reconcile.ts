@@ -109,7 +109,7 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
     report.installations += 1;
     const ilog = log.child({ installation: installation.id, account: account.login });
     try {
-      const octokit = instrumentOctokit((await app.auth(installation.id)) as unknown as Octokit);
+      const octokit = instrumentOctokit((await app.auth(installation.id)) as unknown as Octokit, (headers) => runtime.rateBudget.record(installation.id, headers));
       const deliveries = new Map<string, Delivery>();
       const deliveryOf = (repo: RepoRef): Delivery => {
         const key = `${repo.owner}/${repo.repo}`.toLowerCase();
@@ -131,7 +131,8 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
       const reaches = (repo: RepoRef) => !reachable || reachable.has(`${repo.owner}/${repo.repo}`.toLowerCase());
       const sweep = async (labels: string[]) => {
         const searches = reconcileSearches({ login: account.login, type: account.type ?? "User" }, labels, since);
-        const all = await fetchReconcileCandidates(readOnlyGraphql(octokit, installation.id), searches, runtime.appId);
+        const query = readOnlyGraphql(octokit, installation.id, (headers) => runtime.rateBudget.record(installation.id, headers), runtime.readers);
+        const all = await fetchReconcileCandidates(query, searches, runtime.appId);
         const found = { ...all, merged: all.merged.filter((item) => reaches(item.repo)), open: all.open.filter((item) => reaches(item.repo)) };
         report.searchRequests += found.requests;
         report.merged += found.merged.length;

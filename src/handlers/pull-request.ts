@@ -18,6 +18,10 @@ export const registerPullRequestHandlers = (app: Probot, runtime: Runtime): void
   on(app, runtime, [...PULL_REQUEST_ACTIONS], async (delivery, context) => {
     const pr = context.payload.pull_request;
     // A push's evaluation belongs to the pushed commit (`after`), never to an older head a lagging read shows.
-    await evaluatePullRequest(delivery, pr.number, pr.head.sha, { headIsNew: context.payload.action === "synchronize" });
+    await evaluatePullRequest(delivery, pr.number, pr.head.sha, {
+      labelRemoved: context.payload.action === "unlabeled",
+      labelsHint: (pr.labels ?? []).map((label: { name: string }) => label.name),
+      headIsNew: context.payload.action === "synchronize",
+    });
   });
 };

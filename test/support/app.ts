@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import nock from "nock";
-import type { Logger } from "pino";
+import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { rateLimitHandlers } from "../../src/platform/octokit.js";
 import { createRuntime, type Runtime } from "../../src/platform/runtime.js";
@@ -64,8 +64,9 @@ export const createTestApp = async (
         : { enabled: false },
     })),
   });
+  // Probot sets `probot.log` only once the app is loaded: the runtime gets a logger of its own.
   const shutdown = new AbortController();
-  const runtime = createRuntime(probot.log as unknown as Logger, {
+  const runtime = createRuntime(options.log ?? pino({ level: "silent" }), {
     REDIS_URL: options.redisUrl,
     APP_ID: String(SIM_APP.id),
     RECONCILE_INTERVAL_MINUTES: String(options.reconcileIntervalMinutes ?? 0),
