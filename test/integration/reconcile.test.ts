@@ -114,6 +114,7 @@ test("once nothing is missing, a sweep is one GraphQL request per installation a
   const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
   await receiveMerge(s, pr.number);
   expect(postmortems(s)).toHaveLength(1);
+  s.t.sim.addRepo("octocat/blog");
   addInstallation(s.t.sim, { id: 4343, account: { login: "octocat", type: "User" } });
   // The first sweep of a process also reads each repository's config once for its label (then daily).
   await runReconcileSweep(s.t.probot, s.t.runtime, new Date());
