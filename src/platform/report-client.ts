@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ProbotOctokit } from "probot";
-import { loadConfig, type LoadedConfig } from "../config/load-config.js";
+import { configFilesOf, loadConfig, type LoadedConfig } from "../config/load-config.js";
 import { ReportError } from "../github/report-queries.js";
 import type { GraphqlQuery } from "./instrument-octokit.js";
 
@@ -37,22 +37,8 @@ export interface ReportClient {
   via: string;
 }
 
-/** Probot's `context.config`: `.github/<file>` with `_extends` and the org's `.github` repository, merged deeply. */
-const deepMerge = (a: unknown, b: unknown): unknown => {
-  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-    const merged: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-    for (const [key, value] of Object.entries(b as Record<string, unknown>)) merged[key] = key in merged ? deepMerge(merged[key], value) : value;
-    return merged;
-  }
-  return b;
-};
-
-const configReader = (octokit: Octokit) => (owner: string, repo: string) =>
-  loadConfig(async (file) => {
-    const { config, files } = await (octokit as any).config.get({ owner, repo, path: `.github/${file}`, defaults: (configs: unknown[]) => configs.reduce(deepMerge, {}) });
-    return files.some((item: { config: unknown }) => item.config !== null) ? config : null;
-  });
+/** Probot's config loader, as the app reads it (`_extends`, the org's `.github` repository, an unreadable source is invalid). */
+const configReader = (octokit: Octokit) => (owner: string, repo: string) => loadConfig(configFilesOf(octokit as any, { owner, repo }));
 
 /**
  * A client for one owner: the app's installation token (APP_ID and PRIVATE_KEY/PRIVATE_KEY_PATH:
