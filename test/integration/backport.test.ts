@@ -143,6 +143,45 @@ describe("cherry-picks through the REST API give what git cherry-pick gives", ()
   });
 });
 
+describe("workflow files: the app has no `workflows` permission", () => {
+  test("a src/-only hotfix to a target whose .github/workflows/ci.yml differs from the base's opens its PR", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.commitFiles("main", { ".github/workflows/ci.yml": "on: push\njobs: { test: { runs-on: ubuntu-24.04 } }\n" }, "CI on main");
+    s.git.commitFiles("release/1.0", { ".github/workflows/ci.yml": "on: push\njobs: { test: { runs-on: ubuntu-20.04 } }\n" }, "CI on 1.0");
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['wf'];\n" }, "Cart");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    const releaseHead = s.git.rev("release/1.0");
+    await receiveMerge(s, pr.number);
+    expect(appComments(s, pr.number)).toEqual([]);
+    expect(backportPulls(s)).toHaveLength(1);
+    const commit = backportCommit(s, pr.number);
+    expect(commit.parents).toEqual([releaseHead]);
+    expect(commit.tree).toBe(s.git.cherryPickTree(releaseHead, { commit: mergeSha }));
+    expect(s.git.readFile(commit.sha, ".github/workflows/ci.yml")!.toString()).toContain("ubuntu-20.04");
+  });
+
+  test("a change to .github/workflows/ by the hotfix itself is reported like a conflict, with the commands", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { ".github/workflows/ci.yml": "on: push\n", "src/cart.ts": "export const cart = ['ci'];\n" }, "CI");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    s.t.sim.reset();
+    await receiveMerge(s, pr.number);
+    expect(backportPulls(s)).toEqual([]);
+    expect(s.git.ref(`refs/heads/${branchOf(pr.number)}`)).toBeNull();
+    // Nothing was even tried: no git-data write at all.
+    expect(s.t.sim.writes().filter((write) => /\/git\/|\/merges$/.test(write.path))).toEqual([]);
+    const [report] = appComments(s, pr.number);
+    expect(report.body).toContain("`release/1.0`: Refused by GitHub");
+    expect(report.body).toContain("`.github/workflows/ci.yml`");
+    expect(report.body).toContain("`workflows` permission");
+    expect(report.body).toContain(`git cherry-pick -x ${mergeSha}`);
+  });
+});
+
 describe("targets", () => {
   test("a hotfix into a release branch is forward-ported to the default branch; labels add targets", async () => {
     const s = await createScenario("approvals:\n  users: [lead]\npostmortem:\n  enabled: false\n");
