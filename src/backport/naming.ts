@@ -24,7 +24,15 @@ export const staleTempBranches = (names: string[], number: number, now: Date): s
 export const cherryPickedLine = (sha: string): string => `(cherry picked from commit ${sha})`;
 
 /** Is this commit message the app's backport of `tip`? (A branch of that name made by someone else is left alone.) */
-export const isBackportCommitOf = (message: string, tip: string): boolean => message.trimEnd().endsWith(cherryPickedLine(tip));
+export const isBackportCommitOf = (message: string, tip: string): boolean => message.split("\n").some((line) => line.trim() === cherryPickedLine(tip));
+
+/** The revert branch of PR #`number`: one per hotfix, its existence is the idempotency key. */
+export const revertBranch = (number: number): string => `revert/${number}`;
+
+/** The line every revert commit carries, as `git revert` writes it. */
+export const revertedLine = (sha: string): string => `This reverts commit ${sha}.`;
+
+export const isRevertCommitOf = (message: string, tip: string): boolean => message.split("\n").some((line) => line.trim() === revertedLine(tip));
 
 /** Hidden markers: comments and PRs are found again by them, so a redelivery never posts twice. */
 export const markers = {
@@ -32,4 +40,7 @@ export const markers = {
   failure: (number: number, target: string) => `<!-- hotfix-governance:backport-failure:${number}:${target} -->`,
   commandReply: (commentId: number) => `<!-- hotfix-governance:backport-reply:${commentId} -->`,
   dryRun: (number: number) => `<!-- hotfix-governance:backport-dry-run:${number} -->`,
+  revertPullRequest: (number: number) => `<!-- hotfix-governance:revert:${number} -->`,
+  revertReply: (commentId: number) => `<!-- hotfix-governance:revert-reply:${commentId} -->`,
+  revertPostmortem: (number: number) => `<!-- hotfix-governance:postmortem-revert:${number} -->`,
 };

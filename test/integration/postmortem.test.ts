@@ -445,4 +445,6 @@ const payloadOf = (pr: SimPull): MergedPullRequest => ({
   mergedBy: pr.mergedBy?.login ?? null,
   createdAt: pr.createdAt,
   fromFork: false,
+  defaultBranch: "main",
+  commitCount: pr.commits.length || 1,
 });
