@@ -247,6 +247,52 @@ describe("paths changed on both sides: git's merge through GitHub's merges endpo
   });
 });
 
+describe("targets that require signed commits (a ruleset)", () => {
+  test("the backport commit is GitHub-signed (no custom author) and credits the author with a Co-authored-by trailer", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    // "Require signed commits" on every branch: the backport branch and the temporary ones included.
+    gitBacking(s.t.sim, REPO).signatureRules.push(/^refs\/heads\//);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['signed'];\n" }, "Signed cart", { author: { name: "dev", email: "dev@example.com" } });
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    await receiveMerge(s, pr.number);
+    expect(appComments(s, pr.number)).toEqual([]);
+    const commit = backportCommit(s, pr.number);
+    expect(gitBacking(s.t.sim, REPO).signed.has(commit.sha)).toBe(true);
+    expect(commit.author.name).toBe("hotfix-governance[bot]");
+    expect(commit.message).toMatch(new RegExp(`\\(cherry picked from commit ${mergeSha}\\)\\n\\nCo-authored-by: dev <dev@example\\.com>\\n$`));
+    expect(commit.tree).toBe(s.git.cherryPickTree(s.git.rev("release/1.0"), { commit: mergeSha }));
+    expect(backportPulls(s)).toHaveLength(1);
+  });
+
+  test("...also when the change needs a content merge: every commit on the way is GitHub's", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    gitBacking(s.t.sim, REPO).signatureRules.push(/^refs\/heads\//);
+    s.git.commitFiles("release/1.0", { "src/cart.ts": "// 1.0\nexport const cart = [];\n" }, "1.0 cart");
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = [];\n// signed\n" }, "Signed cart");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    await receiveMerge(s, pr.number);
+    const commit = backportCommit(s, pr.number);
+    expect(gitBacking(s.t.sim, REPO).signed.has(commit.sha)).toBe(true);
+    expect(commit.tree).toBe(s.git.cherryPickTree(s.git.rev("release/1.0"), { commit: mergeSha }));
+  });
+
+  test("without the rule, the original author is the commit's author", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['plain'];\n" }, "Plain cart");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+    await receiveMerge(s, pr.number);
+    const commit = backportCommit(s, pr.number);
+    expect(commit.author).toMatchObject({ name: "dev", email: "dev@example.com" });
+    expect(commit.message).not.toContain("Co-authored-by");
+  });
+});
+
 describe("workflow files: the app has no `workflows` permission", () => {
   test("a src/-only hotfix to a target whose .github/workflows/ci.yml differs from the base's opens its PR", async () => {
     const s = await createScenario();
@@ -583,6 +629,29 @@ describe("idempotent", () => {
     expect(backport.head.sha).toBe(leftover);
     expect(backport.labels).toEqual(["backport"]);
     expect(temporaryBranches(s)).toEqual([]); // the stale temporary branch is cleaned up
+  });
+
+  test("an existing backport PR lacking the labels gets them added (POST .../labels); its other labels stay", async () => {
+    const { s, pr } = await merged();
+    await receiveMerge(s, pr.number);
+    const [backport] = backportPulls(s);
+    backport.labels = ["needs-qa"];
+    s.t.sim.reset();
+    await receiveMerge(s, pr.number);
+    expect(backport.labels).toEqual(["needs-qa", "backport"]);
+    expect(s.t.sim.writes().map((write) => `${write.method} ${write.path}`)).toEqual([`POST /repos/${REPO}/issues/${backport.number}/labels`]);
+  });
+
+  test("a long title is cut to GitHub's 256 characters", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['t'];\n" }, "t");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash", title: `Fix ${"the checkout ".repeat(25)}` });
+    await receiveMerge(s, pr.number);
+    const [backport] = backportPulls(s);
+    expect([...backport.title]).toHaveLength(256);
+    expect(backport.title.startsWith("[Backport release/1.0] Fix the checkout")).toBe(true);
   });
 
   test("a branch of that name that is not the app's backport is left alone and reported", async () => {
