@@ -13,12 +13,17 @@ export const tempBranch = (number: number, now: Date, nonce: string): string => 
 export const STALE_TEMP_MS = 15 * 60 * 1000;
 
 /** Temporary branches (full names under the prefix) left by attempts that can no longer be running. */
-export const staleTempBranches = (names: string[], number: number, now: Date): string[] =>
+export const staleTempBranches = (names: string[], number: number, now: Date, prefix = tempBranchPrefix(number)): string[] =>
   names.filter((name) => {
-    if (!name.startsWith(tempBranchPrefix(number))) return false;
-    const started = Number(/^(\d+)-/.exec(name.slice(tempBranchPrefix(number).length))?.[1]);
+    if (!name.startsWith(prefix)) return false;
+    const started = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
     return !Number.isFinite(started) || now.getTime() - started > STALE_TEMP_MS;
   });
+
+/** The revert's temporary branches, apart from the backports'. */
+export const revertTempPrefix = (number: number): string => `hotfix-governance/tmp/revert-${number}/`;
+
+export const revertTempBranch = (number: number, now: Date, nonce: string): string => `${revertTempPrefix(number)}${now.getTime()}-${nonce}`;
 
 /** The line every backport commit ends with, as `git cherry-pick -x` writes it. */
 export const cherryPickedLine = (sha: string): string => `(cherry picked from commit ${sha})`;

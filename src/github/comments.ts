@@ -47,3 +47,16 @@ export const postComment = async (octokit: Octokit, repo: RepoRef, number: numbe
 export const reactToComment = async (octokit: Octokit, repo: RepoRef, commentId: number, content: "+1" | "-1"): Promise<void> => {
   await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content });
 };
+
+/**
+ * GET /repos/{owner}/{repo}/issues/{issue_number}/comments (paged): does a comment by an app
+ * (a bot account) on the issue contain `marker`? Postmortem issues hold few comments.
+ */
+export const hasAppComment = async (octokit: Octokit, repo: RepoRef, number: number, marker: string): Promise<boolean> => {
+  for (let page = 1; page <= 10; page++) {
+    const { data } = await octokit.rest.issues.listComments({ ...repo, issue_number: number, per_page: 100, page });
+    if (data.some((comment) => comment.user?.type === "Bot" && (comment.body ?? "").includes(marker))) return true;
+    if (data.length < 100) return false;
+  }
+  return false;
+};

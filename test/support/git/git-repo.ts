@@ -383,6 +383,24 @@ export class GitRepo {
   }
 
   /**
+   * The tree `git revert` produces on `target` for a change: one commit, a merge commit
+   * (`-m 1`) or a range (`from..to`, newest first, as git reverts a range). null on a conflict.
+   */
+  revertTree(target: string, change: { commit: string; mainline?: number } | { range: [string, string] }): string | null {
+    return this.withWorkTree(target, (_dir, run) => {
+      const args = ["-c", "merge.renames=true", "revert", "--no-edit"];
+      if ("range" in change) args.push(`${change.range[0]}..${change.range[1]}`);
+      else args.push(...(change.mainline ? ["-m", String(change.mainline)] : []), change.commit);
+      const result = run(args);
+      if (result.status !== 0) {
+        run(["revert", "--abort"]);
+        return null;
+      }
+      return run(["rev-parse", "HEAD^{tree}"]).stdout.trim();
+    });
+  }
+
+  /**
    * Merges `head` into `base` as GitHub's merge button does, with real git porcelain:
    * - merge: a merge commit (`git merge --no-ff`);
    * - squash: one commit with the combined change (`git merge --squash`);
