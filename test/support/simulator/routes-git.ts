@@ -426,7 +426,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
       if (!Array.isArray(body?.tree)) return validationFailed("Tree", "tree", "missing_field");
       if (body.base_tree && git.objectType(body.base_tree) !== "tree") return ghError(422, "base_tree is not a valid tree oid");
       const changes: Array<{ path: string; mode?: string; sha: string | null }> = [];
-      const base = body.base_tree ? git.lsTree(body.base_tree, true).filter((entry) => entry.type !== "tree") : [];
+      const base = body.base_tree ? [...git.entries(body.base_tree)].filter(([, entry]) => entry.type !== "tree").map(([path]) => ({ path })) : [];
       for (const entry of body.tree as Array<{ path: string; mode: string; type: string; sha?: string | null; content?: string }>) {
         if (typeof entry.path !== "string" || entry.path.startsWith("/") || entry.path.endsWith("/")) return validationFailed("Tree", "path", "invalid");
         // A path set or removed replaces whatever base_tree had there, file or directory.
@@ -438,7 +438,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
           }
           if (!isSha(entry.sha) || git.objectType(entry.sha) !== "tree") return ghError(422, `tree.sha ${String(entry.sha)} is not a valid tree`);
           changes.push(...below, { path: entry.path, sha: null });
-          for (const item of git.lsTree(entry.sha, true)) if (item.type !== "tree") changes.push({ path: `${entry.path}/${item.path}`, mode: item.mode, sha: item.sha });
+          for (const [path, item] of git.entries(entry.sha)) if (item.type !== "tree") changes.push({ path: `${entry.path}/${path}`, mode: item.mode, sha: item.sha });
           continue;
         }
         if (typeof entry.content === "string") changes.push(...below, { path: entry.path, mode: entry.mode, sha: git.hashBlob(entry.content) });
@@ -735,13 +735,9 @@ const gitRepositoryFields = (sim: GitHubSimulator, repo: SimRepo): Record<string
       // Commit.file(path): the tree entry at a path (a file, a directory or a submodule), null when absent.
       file: ({ path }: { path: string }) => {
         const clean = path.replace(/^\/+|\/+$/g, "");
-        if (!clean) return null;
-        const out = git.run(["ls-tree", "-z", info().tree, "--", clean]);
-        const line = out.stdout.split("\u0000").find((candidate) => candidate.split("\t")[1] === clean);
-        if (!line) return null;
-        const [meta] = line.split("\t");
-        const [mode, type, oid] = meta.split(/\s+/);
-        return { __typename: "TreeEntry", name: clean.split("/").at(-1), path: clean, oid, mode: parseInt(mode, 8), type, object: objectNode(oid) };
+        const found = clean ? git.entries(info().tree).get(clean) : undefined;
+        if (!found) return null;
+        return { __typename: "TreeEntry", name: clean.split("/").at(-1), path: clean, oid: found.sha, mode: parseInt(found.mode, 8), type: found.type, object: objectNode(found.sha) };
       },
       signature: () => (backing.signed.has(sha) ? { __typename: "GpgSignature", isValid: true, state: "VALID", wasSignedByGitHub: true } : null),
       parents: (args: ConnectionArgs) => connection(info().parents.map((oid) => ({ __typename: "Commit", id: `C_${oid}`, oid })), args),
