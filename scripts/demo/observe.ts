@@ -57,8 +57,10 @@ const whereIs = (repo: SimRepo, reaction: SimReaction): string => {
     reaction.subject === "review" ? repo.reviews : reaction.subject === "review_comment" ? repo.reviewComments : repo.issueComments;
   const subject = pool.find((comment) => comment.id === reaction.subjectId);
   if (!subject) return `${reaction.subject} ${reaction.subjectId}`;
-  const firstLine = subject.body.split("\n").find((line) => line.trim()) ?? "";
-  return `@${subject.user.login}'s ${reaction.subject.replace("_", " ")} “${firstLine.trim()}”`;
+  // The app reacts to a command: quote its line (a comment may open with other text).
+  const lines = subject.body.split("\n").map((line) => line.trim());
+  const quoted = lines.find((line) => /^\/[a-z-]+/i.test(line)) ?? lines.find(Boolean) ?? "";
+  return `@${subject.user.login}'s ${reaction.subject.replace("_", " ")} “${quoted}”`;
 };
 
 const describePull = (pull: SimPull): string => {

@@ -7,7 +7,10 @@ import { DEMO_CONFIG, type StepRecord, type StoryResult } from "./story.js";
 export interface RunInfo {
   how: string;
   startedAt: Date;
-  seconds: number;
+  /** Wall-clock length of the run (left out of a report that must not change from run to run). */
+  seconds?: number;
+  /** What wrote the report (default `npm run demo`). */
+  by?: string;
 }
 
 const indent = (text: string, prefix: string) =>
@@ -18,13 +21,21 @@ const indent = (text: string, prefix: string) =>
 
 const clipLines = (text: string, max: number, more: string): string => {
   const lines = text.split("\n");
-  return lines.length <= max ? text : `${lines.slice(0, max).join("\n")}\n… (${lines.length - max} more lines ${more})`;
+  if (lines.length <= max) return text;
+  const rest = lines.length - max;
+  return `${lines.slice(0, max).join("\n")}\n… (${rest} more line${rest === 1 ? "" : "s"} ${more})`;
 };
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const answered = (step: StepRecord) =>
-  `${step.delivered.status == null ? "handled in process" : `app answered ${step.delivered.status}`} in ${seconds(step.delivered.ms)}`;
+/** How the app answered the webhook; in process there is no HTTP answer and no timing worth printing. */
+const answered = ({ delivered }: StepRecord): string => {
+  if (delivered.status == null) return "handled in process";
+  if (delivered.status === 202 && delivered.answeredMs !== undefined) {
+    return `app answered 202 after ${seconds(delivered.answeredMs)} (Probot's limit) and finished handling it after ${seconds(delivered.ms)}`;
+  }
+  return `app answered ${delivered.status} in ${seconds(delivered.ms)}`;
+};
 
 // ---- the transcript (terminal) -------------------------------------------------------------------
 
@@ -54,7 +65,7 @@ export const transcriptSummary = (result: StoryResult, info: RunInfo): string =>
     "",
     "━━ Outcome",
     result.ok
-      ? `   ✔ All ${total} expectations held, in ${info.seconds.toFixed(1)} s.`
+      ? `   ✔ All ${total} expectations held${info.seconds === undefined ? "" : `, in ${info.seconds.toFixed(1)} s`}.`
       : `   ✘ ${result.missed.length} of ${total} expectations did not happen:\n${result.missed.map((item) => `     - ${item.step}: ${item.what} (${item.detail})`).join("\n")}`,
     `   ${result.steps.reduce((sum, step) => sum + step.requests, 0)} GitHub requests, ${result.steps.reduce((sum, step) => sum + step.writes, 0)} of them writes, over ${result.steps.length} webhook deliveries.`,
   ];
@@ -78,10 +89,10 @@ export const renderReport = (sim: GitHubSimulator, result: StoryResult, info: Ru
   out.push(
     "# Hotfix Governance — demo report",
     "",
-    `Generated ${info.startedAt.toISOString().replace("T", " ").slice(0, 19)} UTC by \`npm run demo\`: ${info.how}`,
+    `Generated ${info.startedAt.toISOString().replace("T", " ").slice(0, 19)} UTC by ${info.by ?? "`npm run demo`"}: ${info.how}`,
     "",
     result.ok
-      ? `**All ${total} expectations held** (${result.steps.length} webhook deliveries, ${info.seconds.toFixed(1)} s).`
+      ? `**All ${total} expectations held** (${result.steps.length} webhook deliveries${info.seconds === undefined ? "" : `, ${info.seconds.toFixed(1)} s`}).`
       : `**${result.missed.length} of ${total} expectations did not happen:**\n\n${result.missed.map((item) => `- ${item.step}: ${item.what} — ${item.detail}`).join("\n")}`,
     "",
     "## The story, step by step",

@@ -80,8 +80,11 @@ test("an empty cart costs nothing", () => expect(total({ items: [] })).toBe(0));
 export interface Delivered {
   /** The HTTP status the app answered (null when delivered in process). */
   status: number | null;
+  /** From sending to the end of the app's handling. */
   ms: number;
-  /** Anything worth saying about the delivery (e.g. answered 202, then waited for the handler). */
+  /** When the app answered, if before the end of its handling (Probot answers 202 after 9 s and goes on). */
+  answeredMs?: number;
+  /** Anything else worth saying about the delivery (a failed handler, a handler still running). */
   note?: string;
 }
 

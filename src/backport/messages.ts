@@ -126,7 +126,8 @@ export const outcomeSection = (pr: SourcePullRequest, outcome: BackportOutcome):
 /** The comment on the original PR for the targets without a backport PR (failures, and changes already there). */
 export const failureComment = (pr: SourcePullRequest, outcomes: BackportOutcome[]): string =>
   [
-    `### Backports of #${pr.number} not opened`,
+    // Named by target: other targets of the same merge may have been ported.
+    `### #${pr.number} was not ported to ${outcomes.map((outcome) => `\`${outcome.target}\``).join(", ")}`,
     "",
     `Hotfix Governance opened no backport pull request for ${outcomes.map((outcome) => `\`${outcome.target}\``).join(", ")}. The failures are also action items of the postmortem.`,
     "",

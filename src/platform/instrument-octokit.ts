@@ -9,6 +9,17 @@ const requestTimeoutMs = (): number => Number(process.env.GITHUB_REQUEST_TIMEOUT
 /** The endpoint template (`/repos/{owner}/{repo}/check-runs`); GraphQL's absolute URL becomes `/graphql`. */
 const routeOf = (url: unknown): string => (/\/graphql$/.test(String(url)) ? "/graphql" : String(url));
 
+/**
+ * GitHub counts REST, GraphQL and search in separate budgets and names the one in
+ * `x-ratelimit-resource`; without that header, the budget the endpoint belongs to.
+ */
+const rateLimitResource = (headers: Record<string, unknown>, url: unknown): string => {
+  const named = headers["x-ratelimit-resource"];
+  if (typeof named === "string" && /^[a-z_]{1,40}$/.test(named)) return named;
+  const route = routeOf(url);
+  return route === "/graphql" ? "graphql" : route.startsWith("/search/") ? "search" : "core";
+};
+
 /** Every attempt (retries included) gets its own timer: a hanging request is aborted, then retried. */
 const fetchWithTimeout: typeof fetch = (input, init) => {
   const timeout = AbortSignal.timeout(requestTimeoutMs());
@@ -22,8 +33,8 @@ export const instrumentOctokit = (octokit: Octokit): Octokit => {
   });
   octokit.hook.after("request", (response, options) => {
     metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String(response.status) });
-    const remaining = Number(response.headers["x-ratelimit-remaining"]);
-    if (Number.isFinite(remaining)) metrics.rateLimitRemaining.set(remaining);
+    const remaining = Number(response.headers["x-ratelimit-remaining"] ?? Number.NaN);
+    if (Number.isFinite(remaining)) metrics.rateLimitRemaining.set({ resource: rateLimitResource(response.headers, options.url) }, remaining);
   });
   octokit.hook.error("request", (error, options) => {
     metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String((error as { status?: number }).status ?? "network") });

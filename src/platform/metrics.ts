@@ -24,9 +24,16 @@ export const metrics = {
     labelNames: ["method", "route", "status"] as const,
     registers: [registry],
   }),
+  // Labelled, so that no series exists (and no "remaining < N" alert fires) before GitHub answered.
   rateLimitRemaining: new Gauge({
     name: "hotfix_github_rate_limit_remaining",
-    help: "x-ratelimit-remaining of the latest GitHub response.",
+    help: "x-ratelimit-remaining of the latest GitHub response, by rate-limit resource (core, graphql, search ...).",
+    labelNames: ["resource"] as const,
+    registers: [registry],
+  }),
+  signatureRefusals: new Counter({
+    name: "hotfix_webhook_signature_refusals_total",
+    help: "Webhook deliveries refused because their signature does not match WEBHOOK_SECRET.",
     registers: [registry],
   }),
   approvals: new Counter({

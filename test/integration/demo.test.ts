@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { jest } from "@jest/globals";
 import nock from "nock";
 import { renderReport, transcriptOfStep } from "../../scripts/demo/report.js";
@@ -22,6 +23,8 @@ beforeAll(async () => {
     doNotFake: ["nextTick", "setImmediate", "clearImmediate", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "queueMicrotask", "hrtime", "performance"],
   });
   jest.setSystemTime(T0);
+  // Commits git dates itself from the real clock: fixed, the same story makes the same SHAs (docs/demo-report.md).
+  process.env.GIT_AUTHOR_DATE = process.env.GIT_COMMITTER_DATE = new Date(T0).toISOString();
   t = await createTestApp();
   t.sim.setTime(new Date(T0).toISOString());
   let now = T0;
@@ -41,6 +44,8 @@ beforeAll(async () => {
 }, 60_000);
 afterEach(() => nock.cleanAll());
 afterAll(() => {
+  delete process.env.GIT_AUTHOR_DATE;
+  delete process.env.GIT_COMMITTER_DATE;
   jest.useRealTimers();
   disposeAllGitRepos();
   nock.restore();
@@ -107,4 +112,24 @@ test("what each step costs on GitHub (requests, of which writes): the figures th
     ["check_run.completed", 5, 2], // config, facts, role (cached 60 s: this is 2 minutes later); check, status comment
     ["pull_request.closed", 21, 13], // a clean forward-port (tree, commit, ref), one PR, the conflict report, the postmortem
   ]);
+});
+
+/**
+ * docs/demo-report.md is this story's report, so it cannot go stale: when the app's texts change,
+ * this test fails; `UPDATE_DEMO_REPORT=1` (then review the diff) writes it again.
+ */
+test("docs/demo-report.md is the report of this story as the app plays it now", () => {
+  const path = "docs/demo-report.md";
+  const report = [
+    "<!-- A sample of reports/demo.md (what `npm run demo` writes; reports/ is not committed). Kept current by",
+    "     test/integration/demo.test.ts: UPDATE_DEMO_REPORT=1 npx jest test/integration/demo.test.ts rewrites it. -->",
+    "",
+    renderReport(t.sim, story, {
+      how: "the story `npm run demo` plays, with the app in process (the demo sends the same webhooks signed over HTTP to `node lib/main.js`), against the simulated GitHub whose git endpoints are backed by a real git repository; the clock is the test's, so the timeline reads as minutes between steps.",
+      by: "`test/integration/demo.test.ts`",
+      startedAt: new Date(T0),
+    }),
+  ].join("\n");
+  if (process.env.UPDATE_DEMO_REPORT) writeFileSync(path, report);
+  expect(readFileSync(path, "utf8")).toBe(report);
 });
