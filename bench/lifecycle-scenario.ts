@@ -2,7 +2,8 @@
  * What happens on (simulated) GitHub before each delivery of the benchmark, and the webhook GitHub
  * would then send. Two scenarios per iteration, each on a PR of its own:
  * - a hotfix lifecycle: opened with the label → push → authorized approval → required check green
- *   → squash merge into release/1.2 (forward-port to main, postmortem);
+ *   → `/merge-emergency` by its author: the app merges it (squash) into release/1.2 past a ruleset
+ *   it bypasses → the merge event (forward-port to main, review after merge, postmortem);
  * - an ordinary PR: opened without the label → labelled `hotfix`.
  * Everything is real: commits in a real git repository, PRs computed from it.
  */
@@ -11,6 +12,7 @@ import type { GitRepo } from "../test/support/git/git-repo.js";
 import type { GitHubSimulator } from "../test/support/simulator/index.js";
 import { changeLabel } from "../test/support/simulator/routes-issues.js";
 import { attachGit, identityOf, mergePullFromGit, openPullFromGit } from "../test/support/simulator/routes-git.js";
+import { addRuleset, appBypass } from "../test/support/simulator/routes-merge.js";
 import { syncPullWithGit } from "../scripts/demo/git-pulls.js";
 
 export const BENCH_REPO = "acme/bench";
@@ -30,12 +32,13 @@ export const EVENT_KINDS = [
   "pull_request.synchronize (push)",
   "issue_comment.created (approval)",
   "check_run.completed (required check green)",
+  "issue_comment.created (/merge-emergency: the app merges)",
   "pull_request.closed (merge: forward-port + postmortem)",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The deliveries of one hotfix's life, from opening to merge. */
-export const LIFECYCLE: EventKind[] = [EVENT_KINDS[2], EVENT_KINDS[3], EVENT_KINDS[4], EVENT_KINDS[5], EVENT_KINDS[6]];
+export const LIFECYCLE: EventKind[] = [EVENT_KINDS[2], EVENT_KINDS[3], EVENT_KINDS[4], EVENT_KINDS[5], EVENT_KINDS[6], EVENT_KINDS[7]];
 
 export interface Step {
   kind: EventKind;
@@ -56,6 +59,8 @@ export const createWorld = (sim: GitHubSimulator): World => {
   const git = attachGit(sim, BENCH_REPO);
   git.commitFiles("main", { "src/app.ts": "export const app = 1;\n", ".github/hotfix.yml": BENCH_CONFIG }, "Initial", { author: identityOf("dev") });
   git.createBranch("release/1.2", "refs/heads/main");
+  // The fast track: release branches ask one approving review; the app bypasses it (SPEC §8).
+  addRuleset(sim, BENCH_REPO, { name: "release", branches: ["release/1.2", "main"], requiredApprovingReviewCount: 1, bypassActors: [appBypass("always")] });
   const repo = sim.repo(BENCH_REPO);
   repo.branches.clear();
   for (const [branch, sha] of git.branches()) repo.branches.set(branch, sha);
@@ -107,10 +112,20 @@ export const hotfixLifecycle = ({ sim, git }: World, index: number): Step[] => {
       },
     },
     {
+      kind: "issue_comment.created (/merge-emergency: the app merges)",
+      act: async () => {
+        await tick();
+        const comment = sim.addComment(BENCH_REPO, number, "dev", "/merge-emergency checkout is down");
+        return { name: "issue_comment", payload: issueCommentEvent(sim, BENCH_REPO, comment, "created") };
+      },
+    },
+    {
       kind: "pull_request.closed (merge: forward-port + postmortem)",
       act: async () => {
-        mergePullFromGit(sim, BENCH_REPO, number, "squash", "lead");
-        return { name: "pull_request", payload: pullRequestEvent(sim, BENCH_REPO, number, "closed", { sender: "lead" }) };
+        // The app merged it on the command; a human merge stands in only if it did not.
+        const merged = sim.pull(BENCH_REPO, number).merged;
+        if (!merged) mergePullFromGit(sim, BENCH_REPO, number, "squash", "lead");
+        return { name: "pull_request", payload: pullRequestEvent(sim, BENCH_REPO, number, "closed", { sender: merged ? "hotfix-governance[bot]" : "lead" }) };
       },
     },
   ];
@@ -146,6 +161,7 @@ export const lifecycleOutcome = ({ sim }: World, index: number): string[] => {
   if (!pull) return [`lifecycle ${index}: no PR`];
   const problems: string[] = [];
   const check = [...sim.checkRuns(BENCH_REPO, pull.head.sha)].at(-1);
+  if (pull.mergedBy?.login !== "hotfix-governance[bot]") problems.push(`lifecycle ${index}: not fast-track merged by the app (merged by ${pull.mergedBy?.login ?? "nobody"})`);
   if (check?.conclusion !== "success") problems.push(`lifecycle ${index}: the check is ${check?.conclusion ?? check?.status ?? "missing"}, not success`);
   if (![...repo.pulls.values()].some((candidate) => candidate.head.ref === `backport/${pull.number}-to-main`)) problems.push(`lifecycle ${index}: no forward-port PR`);
   if (![...repo.issues.values()].some((issue) => issue.title.endsWith(`(#${pull.number})`))) problems.push(`lifecycle ${index}: no postmortem`);

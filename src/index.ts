@@ -5,6 +5,7 @@ import { registerRevertCommand } from "./handlers/revert-command.js";
 import { registerCheckHandlers } from "./handlers/checks.js";
 import { registerCommentHandlers } from "./handlers/comments.js";
 import { registerHttpRoutes } from "./handlers/http.js";
+import { registerMergeCommand } from "./handlers/merge-command.js";
 import { registerMergeHandler } from "./handlers/merged.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
@@ -22,6 +23,7 @@ const hotfixGovernance: ApplicationFunction = (app, options) => {
   registerMergeHandler(app, runtime);
   registerBackportCommand(app, runtime);
   registerRevertCommand(app, runtime);
+  registerMergeCommand(app, runtime);
   startReminderSchedule(app, { sweep: leaderOnly(runtime.coordination, "postmortem-reminders", 2 * 3600, runReminderSweep) });
 };
 

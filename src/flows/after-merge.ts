@@ -8,6 +8,7 @@ import type { BackportOutcome } from "../backport/outcome.js";
 import { portMergedPullRequest } from "./backport.js";
 import type { Delivery } from "./delivery.js";
 import { ensurePostmortem } from "./postmortem.js";
+import { ensureReviewAfterMerge } from "./review-after-merge.js";
 
 // The model lives with the port domain; re-exported for the modules that import it from here.
 export type { MergedPullRequest } from "../backport/merged-pull-request.js";
@@ -16,7 +17,8 @@ export type { MergedPullRequest } from "../backport/merged-pull-request.js";
  * After a hotfix merges:
  * 1. judge it a hotfix by its labels at merge (a label removed before merge means no follow-up);
  * 2. port it to every target branch (backports and the forward-port);
- * 3. open the postmortem, which lists what step 2 produced, failures as action items.
+ * 3. merged without an approving review: ask for the review after merge (SPEC §8);
+ * 4. open the postmortem, which lists what steps 2 and 3 produced, failures as action items.
  * Each step is idempotent, so a redelivered merge event changes nothing.
  */
 export const afterMerge = (delivery: Delivery, pr: MergedPullRequest): Promise<void> =>
@@ -38,7 +40,8 @@ const followUp = async (delivery: Delivery, pr: MergedPullRequest): Promise<void
     return;
   }
   const backports: BackportOutcome[] = await portMergedPullRequest(delivery, pr, config);
-  await ensurePostmortem(delivery, pr, config, backports);
+  const review = await ensureReviewAfterMerge(delivery, pr, config);
+  await ensurePostmortem(delivery, pr, config, backports, review);
 };
 
 /**

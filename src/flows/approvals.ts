@@ -1,5 +1,5 @@
 import type { HotfixConfig } from "../config/schema.js";
-import { evaluateApprovals, peopleToLookUp, type ApprovalsEvaluation } from "../governance/approvals/evaluate-approvals.js";
+import { evaluateApprovals, peopleToLookUp, type Approval, type ApprovalsEvaluation } from "../governance/approvals/evaluate-approvals.js";
 import {
   inactiveStatusBody,
   planFeedback,
@@ -7,7 +7,9 @@ import {
   reviewRequestsFor,
   statusCommentBody,
 } from "../governance/approvals/feedback.js";
+import { approverPolicy } from "../governance/approvals/policy.js";
 import { dryRunNote } from "../governance/dry-run.js";
+import { fastTrackNote } from "../governance/merge/messages.js";
 import type { HotfixEvaluation } from "../governance/evaluate-hotfix.js";
 import type { PullRequestFacts } from "../governance/facts.js";
 import type { RuleResult } from "../governance/rule-result.js";
@@ -21,6 +23,8 @@ import { describeGitHubError } from "./github-errors.js";
 export interface ApprovalsStep {
   /** The approvals rows of the check: the global requirement, then each path rule. */
   results: RuleResult[];
+  /** The approvals that count now (login, commit, time): what a fast-track merge records. */
+  approvals: Approval[];
   /** What follows the check write: feedback, status comment, review requests. Best effort: never throws. */
   afterCheck: (verdict: HotfixEvaluation) => Promise<void>;
 }
@@ -39,6 +43,7 @@ export const approvalResults = async (delivery: Delivery, facts: PullRequestFact
   const evaluation = evaluateApprovals({ facts, config, access, now: delivery.now() });
   return {
     results: evaluation.results,
+    approvals: evaluation.approvals,
     afterCheck: async (verdict) => {
       try {
         await applyApprovalEffects(delivery, facts, config, evaluation, verdict);
@@ -92,7 +97,8 @@ const applyApprovalEffects = async (
     await bestEffort(delivery, pr, `reply to ${source.kind} ${source.id}`, () => createComment(octokit, repo, pr, body));
   }
 
-  const note = config.dry_run ? dryRunNote(facts, config) : undefined;
+  const fastTrack = fastTrackNote(config, approverPolicy(config, facts.owner), facts.author?.login ?? null);
+  const note = [config.dry_run ? dryRunNote(facts, config) : undefined, fastTrack].filter(Boolean).join("\n\n") || undefined;
   const status = planStatusComment(facts, statusCommentBody({ config, results: verdict.results, approvals: evaluation, note }));
   if (status.action === "create") await bestEffort(delivery, pr, "create the status comment", () => createComment(octokit, repo, pr, status.body));
   if (status.action === "update") {

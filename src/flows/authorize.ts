@@ -3,6 +3,7 @@ import { emptyAccess } from "../governance/approvals/access.js";
 import { eligibility, eligibilityWithoutAccess, type Actor, type Eligibility, type Order } from "../governance/approvals/eligibility.js";
 import { APPROVALS_ID, changeMakers } from "../governance/approvals/evaluate-approvals.js";
 import { approverPolicy } from "../governance/approvals/policy.js";
+import type { PullRequestFacts } from "../governance/facts.js";
 import { cachedLookups, gatherAccess } from "../github/authorization.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
 import { coordinationCache } from "../platform/runtime.js";
@@ -16,9 +17,10 @@ import type { Delivery } from "./delivery.js";
  */
 export const authorizeOrder = async (
   delivery: Delivery,
-  request: { number: number; actor: Actor; order: Order; config: HotfixConfig },
+  /** `facts`: the PR's facts this delivery already read (the fast track's verdict), so they are not read twice. */
+  request: { number: number; actor: Actor; order: Order; config: HotfixConfig; facts?: PullRequestFacts },
 ): Promise<Eligibility> => {
-  const facts = await fetchPullRequestFacts(delivery.query, delivery.repo, request.number, delivery.appId);
+  const facts = request.facts ?? (await fetchPullRequestFacts(delivery.query, delivery.repo, request.number, delivery.appId));
   if (!facts) return { allowed: false, reason: "not_authorized", why: `#${request.number} could not be read` };
   const input = {
     actor: request.actor,

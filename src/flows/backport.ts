@@ -210,7 +210,7 @@ const notPicked = (context: TargetContext, target: string, picked: Exclude<PickR
       return outcome(context, target, "refused", { reason: workflowsReason(picked.paths), manualCommands: commands });
     case "conflict":
       return outcome(context, target, "conflict", {
-        reason: `The change does not apply cleanly to \`${target}\` (git's merge reports a conflict in ${picked.paths.map((path) => `\`${path}\``).join(", ")}). No branch or pull request was created.`,
+        reason: `The change does not apply cleanly to \`${target}\` (git's merge reports a conflict; changed on both sides: ${picked.paths.map((path) => `\`${path}\``).join(", ")}). No branch or pull request was created.`,
         manualCommands: commands,
       });
   }

@@ -6,8 +6,12 @@ import {
   planCheckWrite,
   type CheckOutput,
 } from "../governance/check-output.js";
+import type { HotfixConfig } from "../config/schema.js";
+import type { Approval } from "../governance/approvals/evaluate-approvals.js";
+import { approverPolicy } from "../governance/approvals/policy.js";
 import { dryRunNote } from "../governance/dry-run.js";
-import { evaluateHotfix, isHotfix } from "../governance/evaluate-hotfix.js";
+import { evaluateHotfix, isHotfix, type HotfixEvaluation } from "../governance/evaluate-hotfix.js";
+import { fastTrackNote } from "../governance/merge/messages.js";
 import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
@@ -15,12 +19,17 @@ import { metrics } from "../platform/metrics.js";
 import { settleAll } from "../platform/settle-all.js";
 import { approvalResults, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
+import { autoMergeIfCleared } from "./fast-track-merge.js";
 import { describeGitHubError, isLostAccess } from "./github-errors.js";
 
 export interface Evaluation {
   facts: PullRequestFacts;
   output: CheckOutput | null;
   write: "none" | "update" | "create";
+  /** Hotfix PRs: the verdict, the approvals it rests on and the config (the fast track merges on them). */
+  verdict?: HotfixEvaluation;
+  approvals?: Approval[];
+  config?: HotfixConfig;
 }
 
 /**
@@ -34,13 +43,25 @@ export interface Evaluation {
  */
 export const evaluatePullRequest = (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> =>
   // Events for one PR are evaluated one at a time, across replicas.
-  delivery.withPullRequestLock(number, () => evaluateNow(delivery, number, headShaHint));
+  delivery.withPullRequestLock(number, async () => {
+    const evaluation = await evaluateNow(delivery, number, headShaHint);
+    // 5. `merge.auto` (SPEC §8): a verdict that turned success is merged at once, under the same lock.
+    await autoMergeIfCleared(delivery, evaluation);
+    return evaluation;
+  });
+
+/**
+ * The same evaluation for a caller that already holds the PR's lock (`/merge-emergency`): the
+ * verdict on the current head, recomputed from GitHub; the check is written only when it changed.
+ */
+export const evaluateLockedPullRequest = (delivery: Delivery, number: number): Promise<Evaluation | null> => evaluateNow(delivery, number);
 
 const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> => {
   const log = delivery.log.child({ pr: number });
   let facts: PullRequestFacts | null = null;
   let output: CheckOutput | null;
   let afterCheck: AfterCheck | undefined;
+  let hotfix: Pick<Evaluation, "verdict" | "approvals" | "config"> = {};
   try {
     const [config, gathered] = await settleAll([
       delivery.config(),
@@ -55,7 +76,7 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
       log.debug({ outcome: "skipped", state: facts.state }, "pull request is not open; the check is left as it is");
       return { facts, output: null, write: "none" };
     }
-    ({ output, afterCheck } = await decide(delivery, facts, config));
+    ({ output, afterCheck, ...hotfix } = await decide(delivery, facts, config));
   } catch (error) {
     if (isLostAccess(error)) {
       log.warn({ outcome: "no-access", err: describeGitHubError(error) }, "the app cannot read this repository any more");
@@ -69,7 +90,7 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
   }
   if (!output) {
     await afterCheck?.();
-    return { facts, output, write: "none" };
+    return { facts, output, write: "none", ...hotfix };
   }
   const write = await applyCheck(delivery, facts.headSha, facts.ownCheckRuns, output);
   if (write !== "none") metrics.checkConclusions.inc({ conclusion: output.conclusion ?? output.status });
@@ -78,7 +99,7 @@ const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: str
     "hotfix governance evaluated",
   );
   await afterCheck?.();
-  return { facts, output, write };
+  return { facts, output, write, ...hotfix };
 };
 
 /** Secondary writes that follow the check write; best effort, never throws. */
@@ -89,7 +110,7 @@ const decide = async (
   delivery: Delivery,
   facts: PullRequestFacts,
   config: Awaited<ReturnType<Delivery["config"]>>,
-): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck }> => {
+): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck } & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
   if (!config.ok) return { output: invalidConfigCheckOutput(config.path, config.problems) };
   const settings = config.config;
   if (!isHotfix(facts.labels, settings)) {
@@ -100,8 +121,15 @@ const decide = async (
   const approvals = await approvalResults(delivery, facts, settings);
   const evaluation = evaluateHotfix(facts, settings, approvals.results);
   // A trial creates nothing after the merge: the check says what it would create.
-  const note = settings.dry_run ? dryRunNote(facts, settings) : undefined;
-  return { output: hotfixCheckOutput(evaluation, note), afterCheck: () => approvals.afterCheck(evaluation) };
+  const fastTrack = fastTrackNote(settings, approverPolicy(settings, facts.owner), facts.author?.login ?? null);
+  const note = [settings.dry_run ? dryRunNote(facts, settings) : undefined, fastTrack].filter(Boolean).join("\n\n") || undefined;
+  return {
+    output: hotfixCheckOutput(evaluation, note),
+    afterCheck: () => approvals.afterCheck(evaluation),
+    verdict: evaluation,
+    approvals: approvals.approvals,
+    config: settings,
+  };
 };
 
 const applyCheck = async (delivery: Delivery, headSha: string, runs: OwnCheckRun[], output: CheckOutput) => {

@@ -19,6 +19,7 @@ import { renderDefaultBody } from "../postmortem/render-postmortem.js";
 import { fillTemplate } from "../postmortem/template.js";
 import type { MergedPullRequest } from "./after-merge.js";
 import type { Delivery } from "./delivery.js";
+import type { ReviewAfterMerge } from "./review-after-merge.js";
 import { describeGitHubError } from "./github-errors.js";
 
 type Log = Delivery["log"];
@@ -48,6 +49,8 @@ export const ensurePostmortem = async (
   pr: MergedPullRequest,
   config: HotfixConfig,
   backports: BackportOutcome[],
+  /** The review after merge still due (SPEC §8): an action item, and a deadline for the reminder. */
+  reviewAfterMerge: ReviewAfterMerge | null = null,
 ): Promise<PostmortemOutcome> => {
   const log = delivery.log.child({ pr: pr.number, step: "postmortem" });
   if (!config.postmortem.enabled) {
@@ -81,6 +84,7 @@ export const ensurePostmortem = async (
     backports,
     config,
     assignees,
+    reviewAfterMerge,
   });
   const { body, notes } = await renderBody(delivery, log, pm, config);
 

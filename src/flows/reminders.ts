@@ -1,7 +1,8 @@
 import type { Probot } from "probot";
 import { createIssueComment, searchOpenPostmortems } from "../github/issues.js";
 import { reminderComment, reminderDecision } from "../postmortem/comments.js";
-import { postmortemPullNumber, readDueDate, readReminderDate } from "../postmortem/markers.js";
+import { isReviewDone, readReviewDue, reviewReminderLine } from "../governance/merge/review-after-merge.js";
+import { postmortemPullNumber, readDueDate, readReminderDate, reminderMarker } from "../postmortem/markers.js";
 import { utcDate } from "../postmortem/time.js";
 import { describeGitHubError } from "./github-errors.js";
 
@@ -58,12 +59,27 @@ export const runReminderSweep = async (app: Probot, now: Date): Promise<SweepRep
         const reminders = issue.appComments.map(readReminderDate).filter((date): date is string => Boolean(date)).sort();
         const decision = reminderDecision(dueDate, today, reminders.at(-1) ?? null);
         const where = { repository: `${issue.repo.owner}/${issue.repo.repo}`, issue: issue.number, due: dueDate };
+        // The review after merge (SPEC §8): past its deadline and still missing, the reminder names it.
+        const review = overdueReview(issue.body, issue.appComments, now);
+        const remindedToday = (reminders.at(-1) ?? "") >= today;
+        if (review && !decision.remind && !remindedToday) {
+          try {
+            const who = issue.assignees.length ? `${issue.assignees.map((login) => `@${login}`).join(", ")}: ` : "";
+            await createIssueComment(octokit, issue.repo, issue.number, `${reminderMarker(today)}\n⏰ ${who}${review}`);
+            report.reminded += 1;
+            ilog.info({ ...where, outcome: "reminded", reason: "review-after-merge" }, "overdue review after merge reminded");
+          } catch (error) {
+            report.failures += 1;
+            ilog.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue review after merge");
+          }
+          continue;
+        }
         if (!decision.remind) {
           ilog.debug({ ...where, outcome: decision.reason }, "postmortem reminder not due");
           continue;
         }
         try {
-          await createIssueComment(octokit, issue.repo, issue.number, reminderComment(dueDate!, today, issue.assignees));
+          await createIssueComment(octokit, issue.repo, issue.number, reminderComment(dueDate!, today, issue.assignees) + (review ? `\n\n${review}` : ""));
           report.reminded += 1;
           ilog.info({ ...where, outcome: "reminded", daysOverdue: decision.daysOverdue, assignees: issue.assignees }, "overdue postmortem reminded");
         } catch (error) {
@@ -78,6 +94,13 @@ export const runReminderSweep = async (app: Probot, now: Date): Promise<SweepRep
   }
   log.info({ ...report, date: today }, "postmortem reminder sweep done");
   return report;
+};
+
+/** The reminder's line about a review after merge past its deadline and not recorded yet, or null. */
+const overdueReview = (body: string, appComments: string[], now: Date): string | null => {
+  const due = readReviewDue(body);
+  if (!due || Date.parse(due.dueAt) > now.getTime() || isReviewDone(appComments, due.pr)) return null;
+  return reviewReminderLine(due.pr, due.dueAt);
 };
 
 /** The app's slug (GET /app, app-authenticated): its issues are searched as `author:app/<slug>`. */

@@ -144,7 +144,7 @@ const revert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixC
       case "already_applied":
         return { kind: "not_done", why: `\`${pr.baseRef}\` no longer has the change of #${pr.number}: there is nothing to revert.` };
       case "conflict":
-        return { kind: "not_done", why: `the revert does not apply cleanly to \`${pr.baseRef}\` (git's merge reports a conflict in ${picked.paths.map((path) => `\`${path}\``).join(", ")}). No branch or pull request was created.`, commands };
+        return { kind: "not_done", why: `the revert does not apply cleanly to \`${pr.baseRef}\` (git's merge reports a conflict; changed on both sides: ${picked.paths.map((path) => `\`${path}\``).join(", ")}). No branch or pull request was created.`, commands };
       case "touches_workflows":
         return {
           kind: "not_done",

@@ -2,6 +2,8 @@ import type { BackportOutcome } from "../backport/outcome.js";
 import type { HotfixConfig } from "../config/schema.js";
 import type { Actor, HeadCheck } from "../governance/facts.js";
 import { incidentReference } from "../governance/rules/incident.js";
+import { parseMergeCommand } from "../governance/merge/command.js";
+import { reviewActionItem } from "../governance/merge/review-after-merge.js";
 import { lastEmergencyCommand } from "./emergency-commands.js";
 import type { HistoryComment, LabelEvent, PullRequestHistory } from "./history.js";
 import { escapeMarkdown, postmortemTitle } from "./markdown-text.js";
@@ -22,6 +24,8 @@ export interface PostmortemInput {
   backports: BackportOutcome[];
   config: HotfixConfig;
   assignees: AssigneePlan;
+  /** The review after merge still due (SPEC §8), if any. */
+  reviewAfterMerge?: { dueAt: string } | null;
 }
 
 export type TimelineKind =
@@ -94,6 +98,8 @@ export interface Postmortem {
   severity: string[];
   assignees: AssigneePlan;
   backports: BackportOutcome[];
+  /** The review after merge still due (SPEC §8), if any. */
+  reviewAfterMerge: { dueAt: string } | null;
   /** Markdown checklist items (without the `- [ ] ` prefix). */
   actionItems: string[];
 }
@@ -252,6 +258,7 @@ export const backportActionItem = (number: number, outcome: BackportOutcome): st
 
 const actionItems = (pm: Omit<Postmortem, "actionItems">): string[] => {
   const items: string[] = pm.backports.filter(isFailedBackport).map((outcome) => backportActionItem(pm.number, outcome));
+  if (pm.reviewAfterMerge) items.push(reviewActionItem(pm.number, pm.reviewAfterMerge.dueAt));
   if (pm.checksNotGreen.length > 0) {
     items.push(`Confirm the required checks ${pm.checksNotGreen.map((name) => `\`${name}\``).join(", ")} pass: they were not green at merge`);
   }
@@ -261,6 +268,27 @@ const actionItems = (pm: Omit<Postmortem, "actionItems">): string[] => {
   const incident = pm.incident ? ` for ${escapeMarkdown(pm.incident)}` : "";
   items.push(`Follow up the hotfix with the permanent fix${incident} (tests, monitoring, clean-up of the emergency change)`);
   return items;
+};
+
+/**
+ * A merge the app made on the fast track (SPEC §8): by a bot, on a `/merge-emergency` the app
+ * accepted (its 👍) before the merge — or, with `merge.auto`, on no command at all.
+ */
+export const fastTrackText = (history: PullRequestHistory, mergedAt: string, config: HotfixConfig): string | null => {
+  if (!history.mergedBy?.isBot) return null;
+  const order = [...history.comments]
+    .reverse()
+    .find(
+      (comment) =>
+        comment.kind === "comment" &&
+        !comment.byApp &&
+        comment.author &&
+        comment.appReactions.includes("THUMBS_UP") &&
+        Date.parse(comment.createdAt) <= Date.parse(mergedAt) &&
+        parseMergeCommand(comment.body) !== null,
+    );
+  if (order) return `Fast-track merged by the app on behalf of @${order.author!.login}${order.url ? ` ([command](${order.url}))` : ""}`;
+  return config.merge.auto ? "Fast-track merged by the app (`merge.auto`)" : null;
 };
 
 /** Decides what the postmortem of a merged hotfix says, from the facts GitHub holds. Pure. */
@@ -310,7 +338,7 @@ export const buildPostmortem = (input: PostmortemInput): Postmortem => {
     {
       at: mergedAt,
       kind: "merged",
-      text: `Merged by ${actorName(history.mergedBy)}${history.mergeCommitSha ? ` as \`${history.mergeCommitSha.slice(0, 7)}\`` : ""}`,
+      text: `${fastTrackText(history, mergedAt, config) ?? `Merged by ${actorName(history.mergedBy)}`}${history.mergeCommitSha ? ` as \`${history.mergeCommitSha.slice(0, 7)}\`` : ""}`,
     },
     ...input.backports.map<TimelineEntry>((outcome) => ({
       at: outcome.at,
@@ -360,6 +388,7 @@ export const buildPostmortem = (input: PostmortemInput): Postmortem => {
     severity,
     assignees: input.assignees,
     backports: input.backports,
+    reviewAfterMerge: input.reviewAfterMerge ?? null,
   };
   return { ...base, actionItems: actionItems(base) };
 };

@@ -1,4 +1,5 @@
 import { actorName, describeBackport, isFailedBackport, type Postmortem, type TimelineEntry } from "./build-postmortem.js";
+import { reviewDueMarker } from "../governance/merge/review-after-merge.js";
 import { dueMarker, postmortemMarker } from "./markers.js";
 import { escapeMarkdown } from "./markdown-text.js";
 import { formatDuration, formatUtc } from "./time.js";
@@ -92,7 +93,8 @@ const factsTable = (pm: Postmortem): string =>
 const section = (title: string, hint: string) => `## ${title}\n\n<!-- ${hint} -->\n`;
 
 /** The hidden markers every postmortem body carries, whatever its layout: found again, reminded on time. */
-export const bodyMarkers = (pm: Postmortem): string => `${postmortemMarker(pm.number)}\n${dueMarker(pm.dueDate)}`;
+export const bodyMarkers = (pm: Postmortem): string =>
+  `${postmortemMarker(pm.number)}\n${dueMarker(pm.dueDate)}${pm.reviewAfterMerge ? `\n${reviewDueMarker(pm.number, pm.reviewAfterMerge.dueAt)}` : ""}`;
 
 /** The default layout: facts filled from GitHub, then the sections the leads write. */
 export const defaultBody = (pm: Postmortem, timeline: { entries: TimelineEntry[]; omitted: number; omittedAt?: number } = { entries: pm.timeline, omitted: 0 }): string =>

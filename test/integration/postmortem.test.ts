@@ -22,7 +22,8 @@ afterAll(() => nock.restore());
 const setup = async (config = "", options: { assignable?: string[] } = {}) => {
   t = await createTestApp();
   t.sim.setTime(OPENED);
-  t.sim.addRepo(REPO, { config });
+  // The review after merge (SPEC §8) adds its own comment; test/integration/review-after-merge.test.ts covers it.
+  t.sim.addRepo(REPO, { config: `${config}\nreview_after_merge:\n  required: false\n` });
   for (const login of options.assignable ?? ["dev", "lead"]) t.sim.setPermission(REPO, login, "write");
   t.sim.setPermission(REPO, "lead", "maintain");
 };

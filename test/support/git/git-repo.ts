@@ -426,7 +426,7 @@ export class GitRepo {
    * - rebase: each commit replayed on the base (`git cherry-pick`), committer GitHub.
    * Moves the base branch and returns the new tip (GitHub's merge_commit_sha).
    */
-  mergeLikeGitHub(base: string, head: string, method: "merge" | "squash" | "rebase", options: { number: number; title: string; author?: Identity; headLabel?: string }): string {
+  mergeLikeGitHub(base: string, head: string, method: "merge" | "squash" | "rebase", options: { number: number; title: string; author?: Identity; headLabel?: string; message?: { title?: string; body?: string } }): string {
     const baseSha = this.rev(`refs/heads/${base}`);
     const headSha = this.rev(head);
     const committer = GITHUB_IDENTITY;
@@ -439,11 +439,14 @@ export class GitRepo {
       const author = options.author ?? DEFAULT_IDENTITY;
       const committerOnly = { GIT_COMMITTER_NAME: committer.name, GIT_COMMITTER_EMAIL: committer.email };
       if (method === "merge") {
-        must(["merge", "--no-ff", "--no-edit", "-m", `Merge pull request #${options.number} from ${options.headLabel ?? head}\n\n${options.title}`, headSha], identityEnv(author, committer));
+        // The merge endpoint's commit_title / commit_message replace GitHub's defaults.
+        const title = options.message?.title ?? `Merge pull request #${options.number} from ${options.headLabel ?? head}`;
+        must(["merge", "--no-ff", "--no-edit", "-m", `${title}\n\n${options.message?.body ?? options.title}`, headSha], identityEnv(author, committer));
       } else if (method === "squash") {
         must(["merge", "--squash", headSha], identityEnv(author, committer));
         const subjects = this.log(`${baseSha}..${headSha}`).reverse().map((sha) => `* ${this.commit(sha).message.split("\n")[0]}`);
-        must(["commit", "--allow-empty", "-m", `${options.title} (#${options.number})\n\n${subjects.join("\n\n")}`], identityEnv(author, committer));
+        const title = options.message?.title ?? `${options.title} (#${options.number})`;
+        must(["commit", "--allow-empty", "-m", `${title}\n\n${options.message?.body ?? subjects.join("\n\n")}`], identityEnv(author, committer));
       } else {
         // Rebase and merge: each commit replayed in order, authors kept, GitHub as committer.
         const commits = this.git(["rev-list", "--reverse", "--no-merges", `${baseSha}..${headSha}`]).split("\n").filter(Boolean);

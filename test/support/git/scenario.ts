@@ -1,4 +1,5 @@
 import nock from "nock";
+import type { Logger } from "pino";
 import { createTestApp, type TestApp } from "../app.js";
 import { issueCommentEvent, pullRequestEvent } from "../events.js";
 import type { SimPull } from "../simulator/state.js";
@@ -20,11 +21,13 @@ backport:
   targets: [release/1.0]
 postmortem:
   enabled: false
+review_after_merge:
+  required: false
 `;
 
-export const createScenario = async (config = BACKPORT_CONFIG, options: { retry?: boolean; workflowsPermission?: boolean } = {}): Promise<Scenario> => {
+export const createScenario = async (config = BACKPORT_CONFIG, options: { retry?: boolean; workflowsPermission?: boolean; log?: Logger } = {}): Promise<Scenario> => {
   nock.cleanAll(); // one simulator answers at a time, even when a test builds several scenarios
-  const t = await createTestApp({ retry: options.retry });
+  const t = await createTestApp({ retry: options.retry, log: options.log });
   t.sim.addRepo(REPO, { config });
   const git = attachGit(t.sim, REPO, { workflowsPermission: options.workflowsPermission });
   t.sim.setPermission(REPO, "dev", "write");

@@ -3,10 +3,11 @@ import { registerApprovalRoutes } from "./routes-approvals.js";
 import { registerCoreRoutes } from "./routes-core.js";
 import { registerGitRoutes } from "./routes-git.js";
 import { registerIssueRoutes } from "./routes-issues.js";
+import { registerMergeRoutes } from "./routes-merge.js";
 import { GitHubSimulator } from "./simulator.js";
 
 /** Route modules: each issue's endpoints live in their own file and register here. */
-const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes];
+const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes, registerMergeRoutes];
 
 export const createSimulator = (baseUrl?: string): GitHubSimulator => {
   const sim = new GitHubSimulator(baseUrl);
