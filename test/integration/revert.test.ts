@@ -25,6 +25,8 @@ const BODY = "## Incident\n\nINC-42: checkout down\n\n## Rollback plan\n\nRevert
 
 const revertPulls = (s: Scenario) => [...s.t.sim.repo(REPO).pulls.values()].filter((pull) => pull.head.ref.startsWith("revert/"));
 const reactionsOn = (s: Scenario, commentId: number) => s.t.sim.repo(REPO).reactions.filter((reaction) => reaction.subjectId === commentId).map((reaction) => reaction.content);
+/** The app's replies to revert commands on PR #`number` (other follow-ups comment too). */
+const replies = (s: Scenario, number: number) => appComments(s, number).filter((item) => item.body.includes("hotfix-governance:revert-reply"));
 const revertCommit = (s: Scenario, number: number) => s.git.commit(s.git.rev(`refs/heads/revert/${number}`));
 
 /** A merged hotfix, then main moves on elsewhere. */
@@ -67,9 +69,8 @@ describe("/revert-emergency opens a revert PR whose one commit is what `git reve
     expect(commit.message).toContain(`This reverts commit ${mergeSha}.`);
     expect(s.git.readFile(commit.sha, "src/search.ts")!.toString()).toContain("later"); // later work stays
     expect(reactionsOn(s, order.id)).toEqual(["+1"]);
-    const replies = appComments(s, pr.number).filter((item) => item.body.includes("revert-reply"));
-    expect(replies).toHaveLength(1);
-    expect(replies[0].body).toContain(`Opened #${revert.number}`);
+    expect(replies(s, pr.number)).toHaveLength(1);
+    expect(replies(s, pr.number)[0].body).toContain(`Opened #${revert.number}`);
   });
 
   test("rebase merge of 2 commits: both reverted in one commit, like `git revert` of the range", async () => {
@@ -89,7 +90,7 @@ describe("who may order it, and ordering it again", () => {
     expect(revertPulls(s)).toEqual([]);
     expect(s.git.ref(`refs/heads/revert/${pr.number}`)).toBeNull();
     expect(reactionsOn(s, order.id)).toEqual(["-1"]);
-    const [reply] = appComments(s, pr.number);
+    const [reply] = replies(s, pr.number);
     expect(reply.body).toContain("Not done");
   });
 
@@ -110,7 +111,7 @@ describe("who may order it, and ordering it again", () => {
     const repeat = await comment(s, pr.number, "ops", "/revert-emergency again");
     expect(revertPulls(s)).toHaveLength(1);
     expect(reactionsOn(s, repeat.id)).toEqual(["+1"]);
-    const answer = appComments(s, pr.number).at(-1)!;
+    const answer = replies(s, pr.number).at(-1)!;
     expect(answer.body).toContain(`already reverted by #${revertPulls(s)[0].number}`);
   });
 });
@@ -125,7 +126,7 @@ describe("when it does not apply", () => {
     expect(s.git.ref(`refs/heads/revert/${pr.number}`)).toBeNull();
     expect([...s.git.refs("refs/heads/hotfix-governance/").keys()]).toEqual([]);
     expect(reactionsOn(s, order.id)).toEqual(["-1"]);
-    const [reply] = appComments(s, pr.number);
+    const [reply] = replies(s, pr.number);
     expect(reply.body).toContain("does not apply cleanly");
     expect(reply.body).toContain(`git revert --no-edit ${mergeSha}`);
     expect(reply.body).toContain(`git checkout -b revert/${pr.number} origin/main`);
