@@ -68,6 +68,7 @@ describe("/revert-emergency opens a revert PR whose one commit is what `git reve
     expect(commit.tree).toBe(s.git.revertTree(mainHead, change(mergeSha)));
     expect(commit.message).toContain(`This reverts commit ${mergeSha}.`);
     expect(s.git.readFile(commit.sha, "src/search.ts")!.toString()).toContain("later"); // later work stays
+    expect(gitBacking(s.t.sim, REPO).signed.has(commit.sha)).toBe(true); // the app's own commit: GitHub signs it
     expect(reactionsOn(s, order.id)).toEqual(["+1"]);
     expect(replies(s, pr.number)).toHaveLength(1);
     expect(replies(s, pr.number)[0].body).toContain(`Opened #${revert.number}`);
@@ -114,6 +115,15 @@ describe("who may order it, and ordering it again", () => {
     const answer = replies(s, pr.number).at(-1)!;
     expect(answer.body).toContain(`already reverted by #${revertPulls(s)[0].number}`);
   });
+});
+
+test("dry run: 👍 and a reply saying what would be done; nothing created", async () => {
+  const { s, pr } = await merged("squash", CONFIG + "dry_run: true\n");
+  const order = await comment(s, pr.number, "lead", "/revert-emergency");
+  expect(revertPulls(s)).toEqual([]);
+  expect(s.git.ref(`refs/heads/revert/${pr.number}`)).toBeNull();
+  expect(reactionsOn(s, order.id)).toEqual(["+1"]);
+  expect(replies(s, pr.number)[0].body).toContain("Dry run");
 });
 
 describe("when it does not apply", () => {
