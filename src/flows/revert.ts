@@ -201,7 +201,7 @@ const notePostmortem = async (delivery: Delivery, pr: MergedPullRequest, revertP
   try {
     const links = await findOwnComments(delivery.query, delivery.repo, pr.number, [postmortemCommentPrefix(pr.number)]);
     const issue = links.map((body) => readPostmortemComment(body, pr.number)?.issue).find((value): value is number => Boolean(value));
-    if (!issue) return log.info({ outcome: "no-postmortem" }, "no postmortem issue to link the revert from");
+    if (!issue) return log.info({ outcome: "no-postmortem" }, "no postmortem issue: the revert is not linked");
     const marker = markers.revertPostmortem(pr.number);
     if (await hasAppComment(delivery.octokit, delivery.repo, issue, marker)) return;
     await postComment(
