@@ -2,7 +2,7 @@ import { detectFromHistory, detectFromMergeCommit, type MergedChange } from "../
 import type { MergedPullRequest } from "../backport/merged-pull-request.js";
 import type { TargetState } from "../backport/plan.js";
 import { entryAt, pathChanges, type CommitSide, type PathChange } from "../backport/port-plan.js";
-import { compareChange, fetchPortFacts, fetchSides, type GitPerson, type PortFacts } from "../github/git-data.js";
+import { compareChange, fetchPortFacts, fetchSides, type ComparedChange, type GitPerson, type PortFacts } from "../github/git-data.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "./github-errors.js";
 
@@ -44,12 +44,17 @@ export const readPort = async (
   const { octokit, query, repo } = delivery;
   const tip = pr.mergeCommitSha;
   try {
-    let compared = await compareChange(octokit, repo, `${tip}^`, tip);
+    // GitHub's comparisons take `<sha>^` (its docs' "comparisons across commits"); should one not,
+    // the change's start is read from the history first and compared by sha (two reads more).
+    let compared: ComparedChange | null = await compareChange(octokit, repo, `${tip}^`, tip).catch((error: unknown) => {
+      if ([404, 422].includes((error as { status?: number }).status ?? 0)) return null;
+      throw error;
+    });
     let facts = await fetchPortFacts(query, repo, {
       number: pr.number,
       mergeSha: tip,
-      baseSha: compared.base,
-      paths: compared.paths,
+      baseSha: compared?.base ?? tip,
+      paths: compared?.paths ?? [],
       targets,
       tempPrefix,
       history: pr.commitCount > 1 ? pr.commitCount : 0,
@@ -64,7 +69,7 @@ export const readPort = async (
     const change = detection.change;
     let base = facts.base;
     let tipSide = facts.tip;
-    if (change.parent !== compared.base) {
+    if (!compared || change.parent !== compared.base) {
       // A rebase of several commits: the change starts further back.
       compared = await compareChange(octokit, repo, change.parent, tip);
       const heads = facts.states.flatMap((state) => (state.head ? [state.head.oid] : []));

@@ -642,6 +642,15 @@ describe("idempotent", () => {
     expect(s.t.sim.writes().map((write) => `${write.method} ${write.path}`)).toEqual([`POST /repos/${REPO}/issues/${backport.number}/labels`]);
   });
 
+  test("were `<sha>^` not accepted in a comparison, the change's start comes from the history: same commit", async () => {
+    const { s, pr, mergeSha } = await merged();
+    s.t.sim.fail("GET", /\/compare\/[0-9a-f]{40}\^\.\.\./, ghError(404, "Not Found"), 1);
+    await receiveMerge(s, pr.number);
+    expect(s.t.sim.requests.filter((request) => request.path.includes("/compare/")).map((request) => request.status)).toEqual([404, 200]);
+    expect(backportPulls(s)).toHaveLength(1);
+    expect(backportCommit(s, pr.number).tree).toBe(s.git.cherryPickTree(s.git.rev("release/1.0"), { commit: mergeSha }));
+  });
+
   test("a long title is cut to GitHub's 256 characters", async () => {
     const s = await createScenario();
     seedHistory(s.git);
