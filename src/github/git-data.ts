@@ -91,7 +91,6 @@ export const portFactsQuery = (targets: number, paths: number): string => {
       target${index}: ref(qualifiedName: $target${index}) {
         target { ... on Commit { ...PortEntries } }
         rules(first: 100) { nodes { type } }
-        branchProtectionRule { requiresCommitSignatures }
       }
       branch${index}: ref(qualifiedName: $branch${index}) { target { oid ... on Commit { message } } }
       pulls${index}: pullRequests(headRefName: $head${index}, states: [OPEN, CLOSED, MERGED], first: 10) {
@@ -170,8 +169,12 @@ export interface PortFacts {
   temporaryBranches: string[];
 }
 
-const signatureRequired = (ref: { rules?: { nodes: Array<{ type: string }> } | null; branchProtectionRule?: { requiresCommitSignatures: boolean } | null } | null): boolean =>
-  Boolean(ref?.rules?.nodes.some((rule) => rule.type === "REQUIRED_SIGNATURES") || ref?.branchProtectionRule?.requiresCommitSignatures);
+/**
+ * A ruleset requires signed commits on the ref. Rulesets are readable with the metadata
+ * permission; classic branch protection (`Ref.branchProtectionRule`) needs `administration`,
+ * which the app does not ask for (GitHub answers "Resource not accessible by integration").
+ */
+const signatureRequired = (ref: { rules?: { nodes: Array<{ type: string }> } | null } | null): boolean => Boolean(ref?.rules?.nodes.some((rule) => rule.type === "REQUIRED_SIGNATURES"));
 
 export const fetchPortFacts = async (
   graphql: GraphQL,
@@ -194,7 +197,7 @@ export const fetchPortFacts = async (
     variables[`head${index}`] = branch;
   });
   input.paths.forEach((path, index) => (variables[`p${index}`] = path));
-  type RefNode = { target: (CommitNode & { message?: string }) | null; rules?: { nodes: Array<{ type: string }> } | null; branchProtectionRule?: { requiresCommitSignatures: boolean } | null } | null;
+  type RefNode = { target: (CommitNode & { message?: string }) | null; rules?: { nodes: Array<{ type: string }> } | null } | null;
   const data = await graphql<{ repository: Record<string, unknown> }>(portFactsQuery(input.targets.length, input.paths.length), variables);
   const repository = data.repository;
   const pull = repository.pullRequest as { commits: { totalCount: number; nodes: Array<{ commit: { oid: string; message: string; authors: { nodes: Actor[] } } }> } } | null;

@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import { GitRepo, type ChangedPath, type GitCommitInfo, type Identity } from "../git/git-repo.js";
 import { connection, extendRepositoryNode, pullRequestNode, type ConnectionArgs } from "./graphql.js";
 import { fullName, restLabel, restPull, restUser } from "./rest-shapes.js";
@@ -765,7 +766,10 @@ const gitRepositoryFields = (sim: GitHubSimulator, repo: SimRepo): Record<string
     // The active rules of the rulesets that apply to this ref (signature rules are what the simulator models).
     rules: (args: ConnectionArgs) =>
       connection(backing.signatureRules.filter((rule) => rule.test(name)).map((rule, index) => ({ __typename: "RepositoryRule", id: `RR_${index}_${rule.source}`, type: "REQUIRED_SIGNATURES" })), args),
-    branchProtectionRule: null,
+    // Classic branch protection is readable only with the `administration` permission, which the app lacks.
+    branchProtectionRule: () => {
+      throw new GraphQLError("Resource not accessible by integration", { extensions: { type: "FORBIDDEN" } });
+    },
     associatedPullRequests: (args: ConnectionArgs & { states?: string[] }) =>
       pullsOf(
         (pull) =>
