@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npx hotfix-governance validate .github/hotfix.yml`: the app's own config validation.
+// `npx hotfix-governance report --repo owner/name --since YYYY-MM-DD`: the hotfix report.
 import { runCli } from "../lib/cli.js";
 
-process.exitCode = runCli(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2));

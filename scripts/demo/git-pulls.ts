@@ -41,6 +41,8 @@ export const syncPullWithGit = (sim: GitHubSimulator, git: GitRepo, repoName: st
     });
   Object.assign(pull, { files, commits, updatedAt: sim.now() });
   pull.head.sha = head;
+  // GitHub records the push (and who made it) in the repository's activity: the approvals read it.
+  sim.recordActivity(pull.head.repoFullName, pull.head.ref, { before, after: head, type: "push", actor: pull.user.login });
   return before;
 };
 

@@ -1,6 +1,8 @@
 import type { HotfixConfig } from "../config/schema.js";
-import { evaluateApprovals, peopleToLookUp, type Approval, type ApprovalsEvaluation } from "../governance/approvals/evaluate-approvals.js";
+import { commandEntries, evaluateApprovals, peopleToLookUp, type Approval, type ApprovalsEvaluation } from "../governance/approvals/evaluate-approvals.js";
 import {
+  findStatusComment,
+  INACTIVE_MARKER,
   inactiveStatusBody,
   planFeedback,
   planStatusComment,
@@ -13,12 +15,34 @@ import { fastTrackNote } from "../governance/merge/messages.js";
 import type { HotfixEvaluation } from "../governance/evaluate-hotfix.js";
 import type { PullRequestFacts } from "../governance/facts.js";
 import type { RuleResult } from "../governance/rule-result.js";
+import { readPushHistory } from "../github/activity.js";
+import { readPreviousPaths } from "../github/pull-request-facts.js";
 import { cachedLookups, gatherAccess } from "../github/authorization.js";
 import { addReaction, createComment, requestReviewers, updateComment } from "../github/feedback.js";
 import { metrics } from "../platform/metrics.js";
 import { coordinationCache } from "../platform/runtime.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "./github-errors.js";
+
+/** The pushes to the PR's head branch read into its facts (the one activity request; see `github/activity.ts`). */
+export const withPushes = async (delivery: Pick<Delivery, "octokit">, facts: PullRequestFacts): Promise<PullRequestFacts> =>
+  facts.pushes.state === "not_read" ? { ...facts, pushes: await readPushHistory(delivery.octokit, facts) } : facts;
+
+/**
+ * What a hotfix's rules need beyond the facts query, each read only when it can change the
+ * verdict: renamed files' old paths (REST; only with path rules or forbidden paths and a
+ * renamed file), and the pushes to the head branch (only when there is an approval command to
+ * decide, or reviews are about to be requested: pushers are never asked).
+ */
+export const hotfixFacts = async (delivery: Pick<Delivery, "octokit">, facts: PullRequestFacts, config: HotfixConfig): Promise<PullRequestFacts> => {
+  let full = facts;
+  const globs = [...config.scope.forbidden_paths, ...config.approvals.rules.flatMap((rule) => rule.paths)];
+  if (globs.length > 0 && facts.files.some((file) => file.changeType === "RENAMED")) full = { ...full, files: await readPreviousPaths(delivery.octokit, full) };
+  const status = findStatusComment(facts);
+  const requestsReviews = config.request_reviews && (!status || status.body.includes(INACTIVE_MARKER));
+  if (requestsReviews || commandEntries(facts).some((entry) => entry.command.kind === "approve")) full = await withPushes(delivery, full);
+  return full;
+};
 
 export interface ApprovalsStep {
   /** The approvals rows of the check: the global requirement, then each path rule. */

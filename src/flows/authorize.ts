@@ -7,6 +7,7 @@ import type { PullRequestFacts } from "../governance/facts.js";
 import { cachedLookups, gatherAccess } from "../github/authorization.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
 import { coordinationCache } from "../platform/runtime.js";
+import { withPushes } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 
 /**
@@ -20,8 +21,10 @@ export const authorizeOrder = async (
   /** `facts`: the PR's facts this delivery already read (the fast track's verdict), so they are not read twice. */
   request: { number: number; actor: Actor; order: Order; config: HotfixConfig; facts?: PullRequestFacts },
 ): Promise<Eligibility> => {
-  const facts = request.facts ?? (await fetchPullRequestFacts(delivery.query, delivery.repo, request.number, delivery.appId));
-  if (!facts) return { allowed: false, reason: "not_authorized", why: `#${request.number} could not be read` };
+  const read = request.facts ?? (await fetchPullRequestFacts(delivery.query, delivery.repo, request.number, delivery.appId));
+  if (!read) return { allowed: false, reason: "not_authorized", why: `#${request.number} could not be read` };
+  // Whoever pushed to the PR is a maker: GitHub's push records are read for every order (once: facts that carry them are reused).
+  const facts = await withPushes(delivery, read);
   const input = {
     actor: request.actor,
     order: request.order,

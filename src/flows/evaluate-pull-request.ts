@@ -17,7 +17,7 @@ import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } f
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
 import { metrics } from "../platform/metrics.js";
 import { settleAll } from "../platform/settle-all.js";
-import { approvalResults, retireStatusComment } from "./approvals.js";
+import { approvalResults, hotfixFacts, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 import { autoMergeIfCleared } from "./fast-track-merge.js";
 import { describeGitHubError, isLostAccess } from "./github-errors.js";
@@ -110,7 +110,7 @@ const decide = async (
   delivery: Delivery,
   facts: PullRequestFacts,
   config: Awaited<ReturnType<Delivery["config"]>>,
-): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck } & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
+): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck } & Partial<Pick<Evaluation, "facts">> & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
   if (!config.ok) return { output: invalidConfigCheckOutput(config.path, config.problems) };
   const settings = config.config;
   if (!isHotfix(facts.labels, settings)) {
@@ -118,8 +118,9 @@ const decide = async (
     const show = settings.report_all_pull_requests || facts.ownCheckRuns.length > 0;
     return { output: show ? notHotfixCheckOutput(settings.label) : null, afterCheck: () => retireStatusComment(delivery, facts, settings) };
   }
-  const approvals = await approvalResults(delivery, facts, settings);
-  const evaluation = evaluateHotfix(facts, settings, approvals.results);
+  const full = await hotfixFacts(delivery, facts, settings);
+  const approvals = await approvalResults(delivery, full, settings);
+  const evaluation = evaluateHotfix(full, settings, approvals.results);
   // A trial creates nothing after the merge: the check says what it would create.
   const fastTrack = fastTrackNote(settings, approverPolicy(settings, facts.owner), facts.author?.login ?? null);
   const note = [settings.dry_run ? dryRunNote(facts, settings) : undefined, fastTrack].filter(Boolean).join("\n\n") || undefined;
@@ -129,6 +130,8 @@ const decide = async (
     verdict: evaluation,
     approvals: approvals.approvals,
     config: settings,
+    // With the pushes and old paths read for the rules: an order authorized next reuses them.
+    facts: full,
   };
 };
 

@@ -1,4 +1,5 @@
-import type { CommandSource, OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
+import type { ProbotOctokit } from "probot";
+import type { ChangedFile, CommandSource, OwnCheckRun, PullRequestFacts, PullRequestTimeline, PushHistory, PushRecord } from "../governance/facts.js";
 import { actorOf, headCheckOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { settleAll } from "../platform/settle-all.js";
@@ -7,7 +8,25 @@ import type { RepoRef } from "./repo-ref.js";
 /** Where commands are written: enough to decide them and to know what the app already answered. */
 const COMMENT_FIELDS = "id databaseId author { ...ActorFields } body createdAt lastEditedAt viewerDidAuthor reactionGroups { content viewerHasReacted }";
 const REVIEW_FIELDS = `${COMMENT_FIELDS} state submittedAt commit { oid }`;
-const THREAD_FIELDS = `comments(first: 100) { nodes { ${COMMENT_FIELDS} commit { oid } } }`;
+// A review comment binds to `originalCommit`, the commit shown when it was written: GitHub moves
+// `commit` along to newer pushes that leave the line unchanged.
+const THREAD_FIELDS = `comments(first: 100) { nodes { ${COMMENT_FIELDS} commit { oid } originalCommit { oid } pullRequestReview { databaseId state } } }`;
+/** Co-authors are makers too: every one of them (a commit lists at most a few dozen in practice). */
+const COMMIT_FIELDS = "commit { oid authors(first: 100) { nodes { user { login } } } committer { user { login } } }";
+/**
+ * The PR's own records of what changed under the approvals: base changes, deleted comments,
+ * dismissals and force-pushes (newest 100 of them).
+ */
+const TIMELINE_FIELDS = `timelineItems(last: 100, itemTypes: [BASE_REF_CHANGED_EVENT, COMMENT_DELETED_EVENT, REVIEW_DISMISSED_EVENT, HEAD_REF_FORCE_PUSHED_EVENT]) {
+          pageInfo { hasPreviousPage }
+          nodes {
+            __typename
+            ... on BaseRefChangedEvent { createdAt actor { login } previousRefName currentRefName }
+            ... on CommentDeletedEvent { createdAt actor { login } deletedCommentAuthor { login } }
+            ... on ReviewDismissedEvent { createdAt actor { login } review { databaseId author { login } } }
+            ... on HeadRefForcePushedEvent { createdAt actor { login } beforeCommit { oid } afterCommit { oid } }
+          }
+        }`;
 
 /**
  * Everything the rules read about a PR, in one GraphQL query (GitHub's REST API would need a
@@ -35,6 +54,8 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
         headRefName
         headRefOid
         isCrossRepository
+        headRepository { nameWithOwner }
+        ${TIMELINE_FIELDS}
         additions
         deletions
         changedFiles
@@ -92,13 +113,7 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
 
   fragment ActorFields on Actor { __typename login }
 
-  fragment CommitFields on PullRequestCommit {
-    commit {
-      oid
-      authors(first: 10) { nodes { user { login } } }
-      committer { user { login } }
-    }
-  }
+  fragment CommitFields on PullRequestCommit { ${COMMIT_FIELDS} }
 `;
 
 export const PULL_REQUEST_FILES_QUERY = /* GraphQL */ `
@@ -146,13 +161,7 @@ export const PULL_REQUEST_THREADS_QUERY = pageQuery(
 export const PULL_REQUEST_COMMITS_QUERY = pageQuery(
   "PullRequestCommits",
   "commits(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { ...CommitFields } }",
-  `fragment CommitFields on PullRequestCommit {
-    commit {
-      oid
-      authors(first: 10) { nodes { user { login } } }
-      committer { user { login } }
-    }
-  }`,
+  `fragment CommitFields on PullRequestCommit { ${COMMIT_FIELDS} }`,
 );
 
 /** At most this many extra pages per list: enough for any PR a person can read. */
@@ -202,8 +211,9 @@ const source = (kind: CommandSource["kind"], node: any): CommandSource => ({
   body: node.body ?? "",
   createdAt: kind === "review" ? (node.submittedAt ?? node.createdAt) : node.createdAt,
   lastEditedAt: node.lastEditedAt ?? null,
-  commitSha: node.commit?.oid ?? null,
+  commitSha: (kind === "review_comment" ? (node.originalCommit?.oid ?? node.commit?.oid) : node.commit?.oid) ?? null,
   ...(kind === "review" ? { state: node.state } : {}),
+  ...(kind === "review_comment" ? { reviewState: node.pullRequestReview?.state ?? null, reviewId: node.pullRequestReview?.databaseId ?? null } : {}),
   nodeId: node.id,
   viewerDidAuthor: Boolean(node.viewerDidAuthor),
   viewerReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),
@@ -280,6 +290,7 @@ export const fetchPullRequestFacts = async (
     headRef: pr.headRefName,
     headSha: pr.headRefOid,
     isCrossRepository: pr.isCrossRepository,
+    headRepository: pr.headRepository?.nameWithOwner ?? null,
     labels: pr.labels.nodes.map((label: any) => label.name),
     additions: pr.additions,
     deletions: pr.deletions,
@@ -297,5 +308,68 @@ export const fetchPullRequestFacts = async (
     reviewComments: threadNodes.flatMap((thread: any) => thread.comments.nodes.map((node: any) => source("review_comment", node))),
     headChecks,
     ownCheckRuns,
+    pushes: timelinePushes(pr.timelineItems, pr.headRepository?.nameWithOwner ?? null),
+    timeline: timelineOf(pr.timelineItems),
   };
+};
+
+const login = (actor: any): string | null => actor?.login ?? null;
+
+/** Until the activity API is read (`github/activity.ts`), the timeline's force-pushes are the pushes known. */
+const timelinePushes = (items: any, repository: string | null): PushHistory => ({
+  state: "not_read",
+  repository,
+  complete: !items.pageInfo.hasPreviousPage,
+  records: items.nodes
+    .filter((node: any) => node.__typename === "HeadRefForcePushedEvent")
+    .map(
+      (node: any): PushRecord => ({
+        after: node.afterCommit?.oid ?? "",
+        before: node.beforeCommit?.oid ?? null,
+        actor: login(node.actor),
+        at: node.createdAt,
+        type: "force_push",
+        source: "timeline",
+      }),
+    ),
+});
+
+const timelineOf = (items: any): PullRequestTimeline => {
+  const nodes: any[] = items.nodes;
+  const of = (type: string) => nodes.filter((node) => node.__typename === type);
+  return {
+    baseChanges: of("BaseRefChangedEvent").map((node) => ({ at: node.createdAt, actor: login(node.actor), from: node.previousRefName, to: node.currentRefName })),
+    deletions: of("CommentDeletedEvent").map((node) => ({ at: node.createdAt, actor: login(node.actor), author: login(node.deletedCommentAuthor) })),
+    dismissals: of("ReviewDismissedEvent").map((node) => ({
+      at: node.createdAt,
+      actor: login(node.actor),
+      reviewId: node.review?.databaseId ?? null,
+      reviewer: login(node.review?.author),
+    })),
+    complete: !items.pageInfo.hasPreviousPage,
+    since: items.pageInfo.hasPreviousPage && nodes.length > 0 ? nodes[0].createdAt : null,
+  };
+};
+
+/** GitHub lists a PR's files 100 a page, in the same order in REST and GraphQL. */
+const FILES_PER_PAGE = 100;
+
+/**
+ * The old paths of renamed files: GraphQL's `PullRequestChangedFile` has none, REST's
+ * `GET /pulls/{n}/files` has `previous_filename`. Only the pages holding a RENAMED file are read
+ * (usually none or one). A renamed file whose old path GitHub did not give keeps
+ * `previousPath: undefined` ("unknown"), which the path rules treat as a match (fail closed).
+ */
+export const readPreviousPaths = async (octokit: InstanceType<typeof ProbotOctokit>, facts: Pick<PullRequestFacts, "owner" | "repo" | "number" | "files">): Promise<ChangedFile[]> => {
+  const pages = [...new Set(facts.files.flatMap((file, index) => (file.changeType === "RENAMED" ? [Math.floor(index / FILES_PER_PAGE) + 1] : [])))];
+  if (pages.length === 0) return facts.files.map((file) => ({ ...file, previousPath: file.previousPath ?? null }));
+  const previous = new Map<string, string | null>();
+  for (const page of pages) {
+    const response = await octokit.rest.pulls.listFiles({ owner: facts.owner, repo: facts.repo, pull_number: facts.number, per_page: FILES_PER_PAGE, page });
+    for (const file of response.data) previous.set(file.filename, file.previous_filename ?? null);
+  }
+  return facts.files.map((file) => ({
+    ...file,
+    previousPath: file.changeType === "RENAMED" ? (previous.get(file.path) ?? undefined) : null,
+  }));
 };

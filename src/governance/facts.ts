@@ -13,6 +13,11 @@ export interface ChangedFile {
   additions: number;
   deletions: number;
   changeType: string;
+  /**
+   * A renamed file's old path (REST `previous_filename`; GraphQL has none). Read only when a path
+   * rule or forbidden path is configured: undefined = not read, null = not renamed.
+   */
+  previousPath?: string | null;
 }
 
 export interface PullRequestCommit {
@@ -32,10 +37,17 @@ export interface CommandSource {
   createdAt: string;
   /** GitHub's own edit record; null when never edited. */
   lastEditedAt: string | null;
-  /** Reviews and review comments: the commit they were made on. */
+  /**
+   * Reviews and review comments: the commit they were made on (a review comment's
+   * `originalCommit`: GitHub moves `commit` along to newer pushes when the line is unchanged).
+   */
   commitSha: string | null;
   /** Reviews: SUBMITTED-like states; `DISMISSED` reviews grant nothing. */
   state?: string;
+  /** Review comments: the state of the review they belong to (a dismissed review withdraws its diff comments). */
+  reviewState?: string | null;
+  /** Review comments: the REST id of the review they belong to. */
+  reviewId?: number | null;
   /** GraphQL node id: reviews have no REST reactions, so the app reacts to them through GraphQL. */
   nodeId?: string;
   /** Written by this app (GraphQL `viewerDidAuthor`): its status comment and replies are never commands. */
@@ -66,6 +78,48 @@ export interface OwnCheckRun {
   text: string | null;
 }
 
+/**
+ * One record of GitHub's of a move of the PR's head branch: the repository activity API
+ * (`GET /repos/{owner}/{repo}/activity`: push, force_push, branch_creation, branch_deletion) or a
+ * `HeadRefForcePushedEvent` of the PR's timeline.
+ */
+export interface PushRecord {
+  /** The commit the branch pointed at afterwards (`0000…` for a deletion). */
+  after: string;
+  before: string | null;
+  /** Who pushed; null for a deleted account. */
+  actor: string | null;
+  at: string;
+  type: "push" | "force_push" | "branch_creation" | "branch_deletion";
+  source: "activity" | "timeline";
+}
+
+/** The pushes to the PR's head branch, as far as the app could read them. */
+export interface PushHistory {
+  /**
+   * read: the head repository's activity was read; unavailable: GitHub refused it (a fork the
+   * installation cannot see); not_read: nobody asked (only the timeline's force-pushes are known).
+   */
+  state: "read" | "unavailable" | "not_read";
+  records: PushRecord[];
+  /** False when GitHub listed more pushes than the app read (the oldest are missing). */
+  complete: boolean;
+  /** The repository whose activity holds the pushes (`owner/name`). */
+  repository: string | null;
+}
+
+/** What the PR's timeline records besides comments: base changes, deletions, dismissals. */
+export interface PullRequestTimeline {
+  baseChanges: Array<{ at: string; actor: string | null; from: string; to: string }>;
+  /** `CommentDeletedEvent`: GitHub keeps who deleted whose comment and when, never its text. */
+  deletions: Array<{ at: string; actor: string | null; author: string | null }>;
+  dismissals: Array<{ at: string; actor: string | null; reviewId: number | null; reviewer: string | null }>;
+  /** False when the PR has more such events than one page: the oldest listed is `since`. */
+  complete: boolean;
+  /** The time of the oldest event read, when the list was cut. */
+  since: string | null;
+}
+
 export interface PullRequestFacts {
   owner: string;
   repo: string;
@@ -87,6 +141,8 @@ export interface PullRequestFacts {
   headRef: string;
   headSha: string;
   isCrossRepository: boolean;
+  /** The head branch's repository (`owner/name`): a fork for cross-repository PRs; null when deleted. */
+  headRepository: string | null;
   labels: string[];
   additions: number;
   deletions: number;
@@ -102,4 +158,7 @@ export interface PullRequestFacts {
   reviewComments: CommandSource[];
   headChecks: HeadCheck[];
   ownCheckRuns: OwnCheckRun[];
+  /** Pushes to the head branch (the activity API is read only when approvals need it). */
+  pushes: PushHistory;
+  timeline: PullRequestTimeline;
 }

@@ -30,7 +30,9 @@ export const registerCommentHandlers = (app: Probot, runtime: Runtime): void => 
   on(app, runtime, ["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"], async (delivery, context) => {
     const { review, pull_request: pr } = context.payload;
     const changes = (context.payload as { changes?: Changes }).changes;
-    if (pr.state !== "open" || !touchesCommand(review.body, changes?.body?.from)) return;
+    if (pr.state !== "open") return;
+    // A dismissal withdraws the review's diff comments too, whatever its body says.
+    if (context.payload.action !== "dismissed" && !touchesCommand(review.body, changes?.body?.from)) return;
     await evaluatePullRequest(delivery, pr.number, pr.head.sha);
   });
 

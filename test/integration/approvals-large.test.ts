@@ -63,7 +63,7 @@ test("an approval in an older page counts, and a revocation in the newest page w
   at(6);
   await comment(pr, "alice", "/revoke-emergency");
   expect(t.sim.latestCheck(REPO, pr.head.sha)!.output.text).toContain("Approved by `lead`");
-  expect(t.sim.latestCheck(REPO, pr.head.sha)!.output.text).toContain("Withdrawn:");
+  expect(t.sim.latestCheck(REPO, pr.head.sha)!.output.text).toContain("**revoked**: `alice` revoked their approval");
 });
 
 test("a committer of the 150th commit cannot approve: every commit page is read", async () => {

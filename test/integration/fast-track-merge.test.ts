@@ -89,8 +89,8 @@ describe("/merge-emergency on a green hotfix", () => {
     const writes = s.t.sim.writes().map((request) => `${request.method} ${request.path.replace(/\d+/g, "N")}`);
     expect(writes).toEqual(["PUT /repos/acme/shop/pulls/N/merge", "POST /repos/acme/shop/issues/comments/N/reactions"]);
     const reads = s.t.sim.requests.filter((request) => request.method === "GET" || request.path === "/graphql").map((request) => `${request.method} ${request.path}`);
-    // The config, and the PR's facts once: the verdict and the authorization (the author needs no role look-up).
-    expect(reads).toEqual(["GET /repos/acme/shop/contents/.github/hotfix.yml", "POST /graphql"]);
+    // The config, and the PR's facts once (with the pushes to its branch, read once): the verdict and the authorization (the author needs no role look-up).
+    expect(reads).toEqual(["GET /repos/acme/shop/contents/.github/hotfix.yml", "POST /graphql", "GET /repos/acme/shop/activity"]);
   });
 
   test("an approver orders it with merge.method rebase: no commit of its own, so the reply carries the record", async () => {

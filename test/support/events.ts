@@ -168,7 +168,7 @@ export const pullRequestReviewCommentEvent = (
       pull_request_url: rest.url,
       path: comment.path ?? "src/app.ts",
       commit_id: comment.commitId ?? pull.head.sha,
-      original_commit_id: comment.commitId ?? pull.head.sha,
+      original_commit_id: comment.originalCommitId ?? comment.commitId ?? pull.head.sha,
       user: restUser(comment.user),
       body: comment.body,
       created_at: comment.createdAt,

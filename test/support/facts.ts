@@ -2,7 +2,7 @@ import type { PullRequestFacts } from "../../src/governance/facts.js";
 
 export const FIXTURE_HEAD = "a".repeat(40);
 
-/** The facts of an open hotfix PR #7 by `dev` with one commit, seen by the app at 10:00 UTC: pure-rule tests override what they test. */
+/** The facts of an open hotfix PR #7 by `dev` with one commit, pushed by `dev` at 10:00 UTC: pure-rule tests override what they test. */
 export const pullRequestFacts = (overrides: Partial<PullRequestFacts> = {}): PullRequestFacts => ({
   owner: "acme",
   repo: "shop",
@@ -23,6 +23,7 @@ export const pullRequestFacts = (overrides: Partial<PullRequestFacts> = {}): Pul
   headRef: "fix",
   headSha: FIXTURE_HEAD,
   isCrossRepository: false,
+  headRepository: "acme/shop",
   labels: ["hotfix"],
   additions: 1,
   deletions: 1,
@@ -36,5 +37,13 @@ export const pullRequestFacts = (overrides: Partial<PullRequestFacts> = {}): Pul
   reviewComments: [],
   headChecks: [],
   ownCheckRuns: [{ id: 1, status: "in_progress", conclusion: null, startedAt: "2024-05-01T10:00:00Z", title: null, summary: null, text: null }],
+  // GitHub's activity: `dev` pushed the head at 10:00 UTC.
+  pushes: {
+    state: "read",
+    complete: true,
+    repository: "acme/shop",
+    records: [{ after: FIXTURE_HEAD, before: null, actor: "dev", at: "2024-05-01T10:00:00Z", type: "push", source: "activity" }],
+  },
+  timeline: { baseChanges: [], deletions: [], dismissals: [], complete: true, since: null },
   ...overrides,
 });

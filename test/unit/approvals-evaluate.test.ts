@@ -1,8 +1,9 @@
 import nock from "nock";
 import { HotfixConfig } from "../../src/config/schema.js";
 import type { PersonAccess } from "../../src/governance/approvals/access.js";
-import { evaluateApprovals, headFirstSeenAt, peopleToLookUp, type ApprovalsEvaluation } from "../../src/governance/approvals/evaluate-approvals.js";
-import type { CommandSource, PullRequestFacts } from "../../src/governance/facts.js";
+import { evaluateApprovals, headPushOf, peopleToLookUp, pushersOf, type ApprovalsEvaluation } from "../../src/governance/approvals/evaluate-approvals.js";
+import type { CommandSource, PullRequestFacts, PushHistory, PushRecord } from "../../src/governance/facts.js";
+import { eligibilityWithoutAccess } from "../../src/governance/approvals/eligibility.js";
 import { pullRequestFacts } from "../support/facts.js";
 
 afterEach(() => nock.cleanAll());
@@ -15,8 +16,18 @@ const NOW = new Date("2024-05-01T12:00:00Z");
 
 const config = (approvals: Record<string, unknown> = {}) => HotfixConfig.parse({ approvals });
 
-const facts = (overrides: Partial<PullRequestFacts> = {}): PullRequestFacts =>
-  pullRequestFacts({ ownCheckRuns: [{ id: 1, status: "in_progress", conclusion: null, startedAt: SEEN, title: null, summary: null, text: null }], ...overrides });
+/** The fixture's head was pushed by `dev` at SEEN (GitHub's activity). */
+const facts = (overrides: Partial<PullRequestFacts> = {}): PullRequestFacts => pullRequestFacts(overrides);
+
+const pushed = (after: string, minute: number, actor: string | null = "dev", type: PushRecord["type"] = "push", source: PushRecord["source"] = "activity"): PushRecord => ({
+  after,
+  before: null,
+  actor,
+  at: new Date(Date.parse(SEEN) + minute * 60_000).toISOString(),
+  type,
+  source,
+});
+const history = (records: PushRecord[], extra: Partial<PushHistory> = {}): PushHistory => ({ state: "read", complete: true, repository: "acme/shop", records, ...extra });
 
 let nextId = 100;
 const said = (login: string, body: string, minute: number, extra: Partial<CommandSource> = {}): CommandSource => ({
@@ -57,8 +68,8 @@ describe("evaluateApprovals: decisions", () => {
     ["a GraphQL Bot (login without [bot])", [said("ci", "/approve-emergency", 5, { author: { login: "ci", isBot: true } })], { users: ["ci"] }, ["ci approve refused bot"]],
     ["a deleted account", [said("x", "/approve-emergency", 5, { author: null })], {}, ["null approve refused unknown_author"]],
     ["an edited comment", [said("alice", "/approve-emergency", 5, { lastEditedAt: "2024-05-01T10:06:00Z" })], {}, ["alice approve refused edited"]],
-    ["before the head was first seen", [said("alice", "/approve-emergency", -5)], {}, ["alice approve refused stale"]],
-    ["at the very second the head was first seen", [said("alice", "/approve-emergency", 0)], {}, ["alice approve refused stale"]],
+    ["before the head was pushed", [said("alice", "/approve-emergency", -5)], {}, ["alice approve refused stale"]],
+    ["at the very second the head was pushed", [said("alice", "/approve-emergency", 0)], {}, ["alice approve refused stale"]],
     ["before the push, without dismiss_on_push", [said("alice", "/approve-emergency", -5)], { dismiss_on_push: false }, ["alice approve accepted"]],
     [
       "a review on the head commit",
@@ -79,10 +90,34 @@ describe("evaluateApprovals: decisions", () => {
       ["alice approve refused dismissed"],
     ],
     [
-      "a review comment after the push",
-      [said("alice", "/approve-emergency", 5, { kind: "review_comment", commitSha: OLD })],
+      "a review comment on the head after the push",
+      [said("alice", "/approve-emergency", 5, { kind: "review_comment", commitSha: HEAD, reviewState: "COMMENTED" })],
       {},
       ["alice approve accepted"],
+    ],
+    [
+      "a review comment written on an older commit, after the push",
+      [said("alice", "/approve-emergency", 5, { kind: "review_comment", commitSha: OLD, reviewState: "COMMENTED" })],
+      {},
+      ["alice approve refused stale"],
+    ],
+    [
+      "a review comment of a dismissed review",
+      [said("alice", "/approve-emergency", 5, { kind: "review_comment", commitSha: HEAD, reviewState: "DISMISSED" })],
+      {},
+      ["alice approve refused dismissed"],
+    ],
+    [
+      "a review requesting changes",
+      [said("alice", "/approve-emergency", 5, { kind: "review", commitSha: HEAD, state: "CHANGES_REQUESTED" })],
+      {},
+      ["alice approve refused changes_requested"],
+    ],
+    [
+      "a review of the head submitted before the head was pushed (again)",
+      [said("alice", "/approve-emergency", -5, { kind: "review", commitSha: HEAD, state: "APPROVED" })],
+      {},
+      ["alice approve refused stale"],
     ],
     ["a revocation is always accepted", [said("bob", "/revoke-emergency", 5)], {}, ["bob revoke accepted"]],
     [
@@ -121,23 +156,80 @@ describe("evaluateApprovals: decisions", () => {
   });
 
   test("without a record of the push, now stands in for it (fail closed)", () => {
-    const evaluation = run({ facts: facts({ ownCheckRuns: [], comments: [said("alice", "/approve-emergency", 60)] }), access: maintainers });
-    expect(outcomes(evaluation)).toEqual(["alice approve refused stale"]);
-    const later = evaluateApprovals({ facts: facts({ ownCheckRuns: [], comments: [said("alice", "/approve-emergency", 60)] }), config: config(), access: new Map(Object.entries(maintainers)), now: new Date("2024-05-01T10:30:00Z") });
+    const noRecord = facts({ pushes: history([]), comments: [said("alice", "/approve-emergency", 60)] });
+    expect(outcomes(run({ facts: noRecord, access: maintainers }))).toEqual(["alice approve refused stale"]);
+    expect(run({ facts: noRecord, access: maintainers }).decisions[0].explanation).toContain("GitHub's activity does not list a push of `aaaaaaa` to `fix` yet, so the app assumes it was pushed just now");
+    const later = evaluateApprovals({ facts: noRecord, config: config(), access: new Map(Object.entries(maintainers)), now: new Date("2024-05-01T10:30:00Z") });
     expect(outcomes(later)).toEqual(["alice approve accepted"]);
   });
 
-  test("the earliest of the app's runs is when it first saw the head", () => {
-    expect(
-      headFirstSeenAt({
-        ownCheckRuns: [
-          { id: 3, status: "completed", conclusion: "success", startedAt: "2024-05-01T11:00:00Z", title: null, summary: null, text: null },
-          { id: 2, status: "completed", conclusion: "neutral", startedAt: "2024-05-01T09:30:00Z", title: null, summary: null, text: null },
-          { id: 4, status: "queued", conclusion: null, startedAt: null, title: null, summary: null, text: null },
-        ],
-      }),
-    ).toBe("2024-05-01T09:30:00Z");
-    expect(headFirstSeenAt({ ownCheckRuns: [] })).toBeNull();
+  test("pushers are makers, even when git says someone else wrote and committed the commit", () => {
+    const evaluation = run({
+      facts: facts({ pushes: history([pushed(HEAD, 3, "mallory"), pushed(OLD, 1, "dev")]), comments: [said("mallory", "/approve-emergency", 5)] }),
+      access: { mallory: role("admin") },
+    });
+    expect(outcomes(evaluation)).toEqual(["mallory approve refused pusher"]);
+  });
+
+  test("pushers that cannot be known refuse everyone but a listed maker with allow_author (fail closed)", () => {
+    const fork = facts({ isCrossRepository: true, headRepository: "outsider/shop", pushes: history([], { state: "unavailable", repository: "outsider/shop" }), comments: [said("alice", "/approve-emergency", 5)] });
+    const evaluation = run({ facts: fork, access: maintainers });
+    expect(outcomes(evaluation)).toEqual(["alice approve refused pusher"]);
+    expect(evaluation.results[0]).toMatchObject({ status: "pending", summary: expect.stringContaining("its branch is in the fork `outsider/shop`, whose pushes the app cannot read") });
+  });
+
+  test("a base change withdraws approvals given before it, not after", () => {
+    const timeline = { baseChanges: [{ at: "2024-05-01T10:06:00Z", actor: "dev", from: "main", to: "release/1" }], deletions: [], dismissals: [], complete: true, since: null };
+    const evaluation = run({ facts: facts({ timeline, comments: [said("alice", "/approve-emergency", 5), said("erin", "/approve-emergency", 7)] }), access: maintainers });
+    expect(outcomes(evaluation)).toEqual(["alice approve refused base_changed", "erin approve accepted"]);
+  });
+
+  test("a deleted comment withdraws what its author approved before it; a recorded revocation stands until they approve again", () => {
+    const timeline = { baseChanges: [], deletions: [{ at: "2024-05-01T10:06:00Z", actor: "dev", author: "alice" }], dismissals: [], complete: true, since: null };
+    expect(outcomes(run({ facts: facts({ timeline, comments: [said("alice", "/approve-emergency", 5)] }), access: maintainers }))).toEqual(["alice approve refused revoked"]);
+    const recorded = facts({
+      ownCheckRuns: [{ id: 1, status: "completed", conclusion: null, startedAt: SEEN, title: null, summary: null, text: "x\n<!-- hotfix-governance:revoked:erin:2024-05-01T10:06:00.000Z -->" }],
+      comments: [said("erin", "/approve-emergency", 5)],
+    });
+    const evaluation = run({ facts: recorded, access: maintainers });
+    expect(outcomes(evaluation)).toEqual(["erin approve refused revoked"]);
+    // The record is carried on, so it survives the next run too.
+    expect(evaluation.results[0].details).toContain("<!-- hotfix-governance:revoked:erin:2024-05-01T10:06:00.000Z -->");
+    const again = run({ facts: { ...recorded, comments: [...recorded.comments, said("erin", "/approve-emergency", 8)] }, access: maintainers });
+    expect(again.approvals.map((approval) => approval.login)).toEqual(["erin"]);
+    expect(again.results[0].details).not.toContain("hotfix-governance:revoked");
+  });
+
+  test("expire_after_hours: an older approval stops counting, and the row says when it expired", () => {
+    const evaluation = run({ facts: facts({ comments: [said("alice", "/approve-emergency", 5), said("erin", "/approve-emergency", 90)] }), config: config({ expire_after_hours: 1.5 }) , access: maintainers });
+    expect(outcomes(evaluation)).toEqual(["alice approve refused expired", "erin approve accepted"]);
+    expect(evaluation.decisions[0].explanation).toBe("it expired at 2024-05-01 11:35:00 UTC (`approvals.expire_after_hours` is 1.5): approve again");
+    expect(evaluation.approvals[0].expiresAt).toBe("2024-05-01T13:00:00.000Z");
+  });
+
+  test("the table names the commit each approval was given on: for a comment, the head GitHub's pushes say the PR had then", () => {
+    const evaluation = run({ facts: facts({ pushes: history([pushed(OLD, -10), pushed(HEAD, 0)]), comments: [said("alice", "/approve-emergency", -5)] }), access: maintainers });
+    expect(evaluation.decisions[0].commitSha).toBe(OLD);
+    expect(evaluation.results[0].details).toContain(`| \`alice\` | 2024-05-01 09:55:00 UTC | \`${OLD.slice(0, 7)}\` | comment | \`/approve-emergency\` | **stale after push**:`);
+  });
+});
+
+describe("headPushOf: when the head became the PR's head", () => {
+  const base = { headSha: HEAD, headRef: "fix", isCrossRepository: false };
+  test.each<[string, PushRecord[], string | null]>([
+    ["the newest push is the head's", [pushed(OLD, 1), pushed(HEAD, 2)], "2024-05-01T10:02:00.000Z"],
+    ["pushed, replaced, force-pushed back: the newest", [pushed(HEAD, 1), pushed(OLD, 2), pushed(HEAD, 3, "dev", "force_push")], "2024-05-01T10:03:00.000Z"],
+    ["a newer push elsewhere: no record of the head (a lagging list)", [pushed(HEAD, 1), pushed(OLD, 2)], null],
+    ["the branch was deleted after", [pushed(HEAD, 1), pushed("0".repeat(40), 2, "dev", "branch_deletion")], null],
+    ["no record at all", [], null],
+    ["the timeline's force-push when the activity cannot be read", [pushed(HEAD, 4, "dev", "force_push", "timeline")], "2024-05-01T10:04:00.000Z"],
+  ])("%s", (_name, records, expected) => {
+    expect(headPushOf({ ...base, pushes: history(records) }).at).toBe(expected);
+  });
+
+  test("pushersOf: pushes since the PR was opened and earlier pushes of its own commits; ghosts skipped; once each", () => {
+    const records = [pushed("c".repeat(40), -120, "old-owner"), pushed(OLD, -90, "carol"), pushed(HEAD, 1, "Mallory"), pushed(HEAD, 2, "mallory"), pushed(HEAD, 3, null)];
+    expect(pushersOf({ pushes: history(records), createdAt: "2024-05-01T09:00:00Z", commits: [{ sha: OLD, authorLogins: [], committerLogin: null }] })).toEqual(["carol", "Mallory"]);
   });
 });
 
@@ -255,5 +347,27 @@ describe("evaluateApprovals: path rules", () => {
       [[], ["dba"], null],
       [[], [], "maintain"],
     ]);
+  });
+});
+
+describe("eligibility when GitHub's pushes cannot be read", () => {
+  const makers = { author: "dev", committers: ["dev"], pushers: [], pushersUnknown: "its branch is in the fork `x/shop`, whose pushes the app cannot read" };
+  const ask = (login: string, order: "approve" | "backport" | "merge" | "review", allowAuthor = false) =>
+    eligibilityWithoutAccess({ actor: { login, isBot: false }, order, makers, allowAuthor, authorities: [] });
+
+  test.each<[string, "approve" | "backport" | "merge" | "review", boolean, string | null]>([
+    ["alice", "approve", false, "pusher"],
+    ["alice", "backport", false, "pusher"],
+    ["alice", "review", false, null],
+    ["alice", "approve", true, null],
+    ["dev", "merge", false, "allowed"],
+  ])("%s, %s (allow_author %s)", (login, order, allowAuthor, expected) => {
+    const decision = ask(login, order, allowAuthor);
+    expect(decision === null ? null : decision.allowed ? "allowed" : decision.reason).toBe(expected);
+  });
+
+  test("the refusal says why no one can", () => {
+    const decision = ask("alice", "backport");
+    expect(decision && !decision.allowed && decision.why).toContain("who pushed to this pull request cannot be verified (its branch is in the fork `x/shop`");
   });
 });

@@ -130,7 +130,7 @@ describe("the status comment", () => {
     expect(body).toContain("- ⏳ **Emergency approvals**: 1 of 2 required");
     expect(body).not.toContain("Base branch allowed");
     expect(body).toContain(`**Approved by:** \`alice\` (on \`${HEAD.slice(0, 7)}\`)`);
-    expect(body).toContain("**Who can approve:** `lead` or anyone with the `maintain` role or higher. The author and the committers of this pull request cannot approve it.");
+    expect(body).toContain("**Who can approve:** `lead` or anyone with the `maintain` role or higher. The author, the committers and whoever pushed to this pull request cannot approve it.");
     expect(body).toContain("- for `src/**`: members of `@acme/dba` (1 needed)");
     expect(body).toContain("a new push dismisses earlier approvals");
   });
@@ -177,6 +177,15 @@ describe("reviewRequestsFor", () => {
     });
     const evaluation = evaluateApprovals({ facts: base, config: settings, access: new Map(), now: new Date() });
     expect(reviewRequestsFor(evaluation, base, settings)).toEqual({ users: ["lead", "dba-lead"], teams: ["sre", "dba"] });
+  });
+
+  test("whoever pushed to the PR is not asked; pushers that cannot be known do not stop review requests", () => {
+    const settings = config({ approvals: { users: ["lead", "mallory"] } });
+    const pushed = { ...base, pushes: { ...base.pushes, records: [...base.pushes.records, { after: HEAD, before: null, actor: "mallory", at: "2024-05-01T10:01:00Z", type: "push" as const, source: "activity" as const }] } };
+    const evaluation = evaluateApprovals({ facts: pushed, config: settings, access: new Map(), now: new Date() });
+    expect(reviewRequestsFor(evaluation, pushed, settings)).toEqual({ users: ["lead"], teams: [] });
+    const fork = { ...base, pushes: { state: "unavailable" as const, complete: false, repository: "x/shop", records: [] } };
+    expect(reviewRequestsFor(evaluation, fork, settings)).toEqual({ users: ["lead", "mallory"], teams: [] });
   });
 
   test("with allow_author, committers may be asked (the author never: GitHub refuses it)", () => {

@@ -3,9 +3,10 @@ import * as feedback from "../../src/github/feedback.js";
 import * as gitData from "../../src/github/git-data.js";
 import * as issues from "../../src/github/issues.js";
 import * as facts from "../../src/github/pull-request-facts.js";
+import * as report from "../../src/github/report-queries.js";
 
 /** Every GraphQL document the app sends, as exported by the gateway modules. */
-const documents = Object.entries({ feedback, gitData, issues, facts }).flatMap(([module, exports]) =>
+const documents = Object.entries({ feedback, gitData, issues, facts, report }).flatMap(([module, exports]) =>
   Object.entries(exports)
     .filter(([name, value]) => /_(QUERY|MUTATION)$/.test(name) && typeof value === "string")
     .map(([name, value]) => [`${module}.${name}`, value as string] as const),

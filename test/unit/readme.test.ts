@@ -30,7 +30,7 @@ test("the README's configuration reference is a valid file", () => {
 });
 
 test("the README documents every command and script a newcomer types", () => {
-  for (const text of ["npm ci", "npm start", "npm test", "npm run demo", "npm run bench", "npx hotfix-governance validate", "/approve-emergency", "/revoke-emergency", "/backport"]) {
+  for (const text of ["npm ci", "npm start", "npm test", "npm run demo", "npm run bench", "npx hotfix-governance validate", "npx hotfix-governance report", "/approve-emergency", "/revoke-emergency", "/backport"]) {
     expect(readme).toContain(text);
   }
 });

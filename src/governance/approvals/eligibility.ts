@@ -22,6 +22,12 @@ export interface ChangeMakers {
   committers: string[];
   /** Who pushed commits to the PR, as GitHub records pushes. */
   pushers: string[];
+  /**
+   * Why `pushers` may be incomplete (a fork whose pushes the app cannot read, a history GitHub
+   * cut); null or absent when GitHub listed every push. Then no one outside the known makers may
+   * act (fail closed), except being asked for a review.
+   */
+  pushersUnknown?: string | null;
 }
 
 export interface Actor {
@@ -80,7 +86,15 @@ export const eligibilityWithoutAccess = (input: EligibilityInput): Eligibility |
   if (isBotAccount(actor)) return { allowed: false, reason: "bot", why: "bot accounts never act as emergency approvers" };
   const role = makerRole(actor.login, makers);
   if (order === "merge" && role === "author") return { allowed: true, via: "author of the pull request", grants: [] };
-  if (allowAuthor || role === null) return null;
+  if (allowAuthor) return null;
+  if (role === null) {
+    if (!makers.pushersUnknown || order === "review") return null;
+    return {
+      allowed: false,
+      reason: "pusher",
+      why: `who pushed to this pull request cannot be verified (${makers.pushersUnknown}), and whoever pushed to it cannot ${VERB[order]} it, so no one can until GitHub shows the pushes (\`approvals.allow_author\` is false)`,
+    };
+  }
   const off = "(`approvals.allow_author` is false)";
   if (role === "author") return { allowed: false, reason: "author", why: `the author of a pull request cannot ${VERB[order]} it ${off}` };
   if (role === "committer") {

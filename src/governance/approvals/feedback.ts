@@ -113,7 +113,7 @@ export const statusCommentBody = (input: {
   if (approvals.approvals.length > 0) {
     lines.push(`**Approved by:** ${approvals.approvals.map((approval) => `\`${approval.login}\` (on \`${(approval.commitSha ?? "").slice(0, 7) || "?"}\`)`).join(", ")}`, "");
   }
-  const makers = config.approvals.allow_author ? "" : " The author and the committers of this pull request cannot approve it.";
+  const makers = config.approvals.allow_author ? "" : " The author, the committers and whoever pushed to this pull request cannot approve it.";
   lines.push(`**Who can approve:** ${describeApprovers(global.policy)}.${makers}`);
   for (const rule of rules) lines.push(`- for ${rule.paths!.map((path) => `\`${path}\``).join(", ")}: ${describeApprovers(rule.policy)} (${rule.required} needed)`);
   lines.push(
@@ -161,11 +161,11 @@ export const planStatusComment = (facts: Pick<PullRequestFacts, "comments">, bod
 /**
  * Whom to ask for a review when the PR becomes a hotfix: the approver users and teams of every
  * requirement that applies. Never the PR's author (GitHub refuses it), nor a bot, nor (without
- * `allow_author`) a committer, who could not approve anyway.
+ * `allow_author`) a committer or pusher, who could not approve anyway.
  */
 export const reviewRequestsFor = (
   approvals: Pick<ApprovalsEvaluation, "requirements">,
-  facts: Pick<PullRequestFacts, "author" | "commits">,
+  facts: Pick<PullRequestFacts, "author" | "commits" | "pushes" | "createdAt" | "isCrossRepository">,
   config: HotfixConfig,
 ): { users: string[]; teams: string[] } => {
   const makers = changeMakers(facts);

@@ -1,16 +1,31 @@
 import picomatch from "picomatch";
 import type { HotfixConfig } from "../../config/schema.js";
-import type { PullRequestFacts } from "../facts.js";
+import type { ChangedFile, PullRequestFacts } from "../facts.js";
 import { code, fail, pass, plural, type RuleResult } from "../rule-result.js";
 
 const TITLE = "No forbidden path touched";
 const SHOWN = 20;
 
-/** Paths of `files` that match any of `globs` (dotfiles included: `.github/**` must match). */
-export const matchingPaths = (files: Array<{ path: string }>, globs: string[]): string[] => {
+type PathOf = Pick<ChangedFile, "path"> & Partial<Pick<ChangedFile, "changeType" | "previousPath">>;
+
+/** A renamed file whose old path GitHub did not give (or the app did not read): it may have come from anywhere. */
+export const unknownOrigin = (file: PathOf): boolean => file.changeType === "RENAMED" && file.previousPath === undefined;
+
+/** `new` or `new (moved from old)`: how the check names a changed file. */
+export const describePath = (file: PathOf): string =>
+  file.previousPath ? `${file.path} (moved from ${file.previousPath})` : unknownOrigin(file) ? `${file.path} (moved; old path unknown)` : file.path;
+
+/**
+ * The changed files that match any of `globs`, by their new or their old path (moving a file out
+ * of a guarded folder still touches it), dotfiles included (`.github/**` must match). A renamed
+ * file whose old path is unknown matches (fail closed). Named as `describePath` does.
+ */
+export const matchingPaths = (files: PathOf[], globs: string[]): string[] => {
   if (globs.length === 0) return [];
   const isMatch = picomatch(globs, { dot: true });
-  return files.map((file) => file.path).filter((path) => isMatch(path));
+  return files
+    .filter((file) => isMatch(file.path) || (file.previousPath ? isMatch(file.previousPath) : unknownOrigin(file)))
+    .map(describePath);
 };
 
 export const checkForbiddenPaths = (facts: Pick<PullRequestFacts, "files" | "filesComplete" | "changedFiles">, config: HotfixConfig): RuleResult => {

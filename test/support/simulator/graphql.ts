@@ -2,6 +2,7 @@ import { schema as publishedSchema } from "@octokit/graphql-schema";
 import { buildClientSchema, execute, parse, validate, GraphQLError, type GraphQLSchema } from "graphql";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import { changedFiles, fullName } from "./rest-shapes.js";
+import { chargeQuery, queryCost } from "./graphql-cost.js";
 import type { SimCheckRun, SimComment, SimPull, SimRepo, SimStatus, SimUser } from "./state.js";
 
 let cachedSchema: GraphQLSchema | undefined;
@@ -110,7 +111,7 @@ const newestBy = <T>(items: T[], key: (item: T) => string): T[] => {
   return [...newest.values()];
 };
 
-const commitNode = (sim: GitHubSimulator, repo: SimRepo, commit: { sha: string; authorLogins: string[]; committerLogin: string | null; message?: string; committedAt?: string }) => {
+export const commitNode = (sim: GitHubSimulator, repo: SimRepo, commit: { sha: string; authorLogins: string[]; committerLogin: string | null; message?: string; committedAt?: string }) => {
   const runs = repo.checkRuns.filter((run) => run.headSha === commit.sha);
   const statuses = repo.statuses.filter((status) => status.sha === commit.sha);
   const rollupItems = [
@@ -285,13 +286,16 @@ export const registerGraphqlRoute = (sim: GitHubSimulator): void => {
     if (invalid.length > 0) {
       return { status: 200, body: { errors: invalid.map((error) => ({ message: error.message, locations: error.locations })) } };
     }
+    // GitHub's node limit and points, charged before the query runs.
+    const charge = chargeQuery(sim, queryCost(document, body.variables ?? {}));
+    if (charge.refusal) return charge.refusal;
     const root: Record<string, unknown> = {
       repository: ({ owner, name }: { owner: string; name: string }) => {
         const repo = sim.repos.get(`${owner}/${name}`.toLowerCase());
         if (!repo) throw new NotFound(`Could not resolve to a Repository with the name '${owner}/${name}'.`);
         return repositoryNode(sim, repo);
       },
-      rateLimit: { cost: 1, remaining: 4999, limit: 5000, resetAt: new Date(Date.now() + 3600_000).toISOString(), used: 1, nodeCount: 1 },
+      rateLimit: charge.rateLimit,
     };
     for (const extension of rootExtensions) Object.assign(root, extension(sim));
     const result = await execute({ schema, document, rootValue: root, variableValues: body.variables ?? {} });

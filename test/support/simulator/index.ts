@@ -1,13 +1,23 @@
 import { registerGraphqlRoute } from "./graphql.js";
+import { registerActivityRoutes } from "./routes-activity.js";
 import { registerApprovalRoutes } from "./routes-approvals.js";
 import { registerCoreRoutes } from "./routes-core.js";
 import { registerGitRoutes } from "./routes-git.js";
 import { registerIssueRoutes } from "./routes-issues.js";
 import { registerMergeRoutes } from "./routes-merge.js";
+import "./routes-report.js";
 import { GitHubSimulator } from "./simulator.js";
 
 /** Route modules: each issue's endpoints live in their own file and register here. */
-const routeModules: Array<(sim: GitHubSimulator) => void> = [registerCoreRoutes, registerGraphqlRoute, registerApprovalRoutes, registerIssueRoutes, registerGitRoutes, registerMergeRoutes];
+const routeModules: Array<(sim: GitHubSimulator) => void> = [
+  registerCoreRoutes,
+  registerGraphqlRoute,
+  registerApprovalRoutes,
+  registerIssueRoutes,
+  registerGitRoutes,
+  registerMergeRoutes,
+  registerActivityRoutes,
+];
 
 export const createSimulator = (baseUrl?: string): GitHubSimulator => {
   const sim = new GitHubSimulator(baseUrl);

@@ -1,4 +1,6 @@
-import { extendGraphqlRoot, extendPullRequestNode, connection, userNode, type ConnectionArgs } from "./graphql.js";
+import { extendGraphqlRoot, extendPullRequestNode, connection, pullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
+import { approvalTimelineItems } from "./routes-activity.js";
+import { pullRequestSearchConnection } from "./routes-report.js";
 import { restIssue, restIssueComment, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import type { SimComment, SimIssue, SimPull, SimRepo, SimUser } from "./state.js";
@@ -133,6 +135,7 @@ const issueNode = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue) => ({
   url: `https://github.com/${fullName(repo)}/issues/${issue.number}`,
   state: issue.state === "open" ? "OPEN" : "CLOSED",
   createdAt: issue.createdAt,
+  closedAt: issue.closedAt,
   viewerDidAuthor: issue.user.login === appBot(sim).login,
   author: userNode(issue.user),
   repository: { name: repo.name, nameWithOwner: fullName(repo), owner: userNode(repo.owner), isArchived: false },
@@ -151,7 +154,7 @@ const mentionsPull = (body: string | null, repo: SimRepo, number: number): boole
   new RegExp(`(^|[^\\w/])#${number}(?!\\d)|/${fullName(repo)}/pull/${number}(?!\\d)`, "i").test(body ?? "");
 
 /** The PR's timeline as GitHub's `timelineItems` lists it, oldest first. */
-const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
+const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull, types: string[] = []) => {
   const pullUrl = `https://github.com/${fullName(repo)}/pull/${pull.number}`;
   const events = labelEvents.get(pull) ?? pull.labels.map((label) => ({ action: "labeled" as const, label, actor: pull.user, at: pull.createdAt }));
   const items: Array<{ at: string; type: string; node: Record<string, unknown> }> = [
@@ -222,6 +225,17 @@ const timelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) => {
         type: "CROSS_REFERENCED_EVENT",
         node: { __typename: "CrossReferencedEvent", createdAt: issue.createdAt, referencedAt: issue.createdAt, isCrossRepository: false, willCloseTarget: false, source: issueNode(sim, repo, issue) },
       })),
+    // Force-pushes, base changes, deletions and dismissals (routes-activity.ts).
+    ...approvalTimelineItems(sim, repo, pull),
+    // A pull request whose body mentions #n (a backport's "Backport of #n", a revert's "Reverts #n") is on n's timeline too.
+    // (Scanned only when cross-references are asked for: a repository may hold thousands of PRs.)
+    ...[...(types.length === 0 || types.includes("CROSS_REFERENCED_EVENT") ? repo.pulls.values() : [])]
+      .filter((other) => other.number !== pull.number && mentionsPull(other.body, repo, pull.number))
+      .map((other) => ({
+        at: other.createdAt,
+        type: "CROSS_REFERENCED_EVENT",
+        node: { __typename: "CrossReferencedEvent", createdAt: other.createdAt, referencedAt: other.createdAt, isCrossRepository: false, willCloseTarget: false, source: pullRequestNode(sim, repo, other) },
+      })),
   ];
   return items.map((item, index) => ({ item, index })).sort((a, b) => Date.parse(a.item.at) - Date.parse(b.item.at) || a.index - b.index).map(({ item }) => item);
 };
@@ -283,7 +297,7 @@ const searchIssues = (sim: GitHubSimulator, query: string): Array<{ repo: SimRep
 export const registerIssueRoutes = (sim: GitHubSimulator): void => {
   extendPullRequestNode((simulator, repo, pull) => ({
     timelineItems: (args: ConnectionArgs & { itemTypes?: string[] | null }) => {
-      const items = timelineItems(simulator, repo, pull).filter((item) => !args.itemTypes?.length || args.itemTypes.includes(item.type));
+      const items = timelineItems(simulator, repo, pull, args.itemTypes ?? []).filter((item) => !args.itemTypes?.length || args.itemTypes.includes(item.type));
       return { ...connection(items.map((item) => item.node), args), filteredCount: items.length, updatedAt: simulator.now() };
     },
   }));
@@ -291,6 +305,7 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
   extendGraphqlRoot((simulator) => ({
     search: (args: ConnectionArgs & { query: string; type: string }) => {
       if (args.type !== "ISSUE") throw new Error(`simulator search: unsupported type ${args.type}`);
+      if (/(^|\s)is:pr(\s|$)/i.test(args.query)) return pullRequestSearchConnection(simulator, args);
       const found = searchIssues(simulator, args.query).map(({ repo, issue }) => issueNode(simulator, repo, issue));
       return { ...connection(found, args), issueCount: found.length, codeCount: 0, discussionCount: 0, repositoryCount: 0, userCount: 0, wikiCount: 0 };
     },

@@ -156,6 +156,8 @@ export class GitHubSimulator {
       reactions: [],
       permissions: new Map(),
       nextNumber: 1,
+      activity: [],
+      timeline: [],
     };
     this.repos.set(fullName.toLowerCase(), repo);
     if (options.config !== undefined) this.setFile(fullName, ".github/hotfix.yml", options.config);
@@ -220,6 +222,8 @@ export class GitHubSimulator {
     };
     for (const label of sim.labels) repo.labels.add(label);
     repo.pulls.set(number, sim);
+    // The head branch was pushed (created) by the author just as the PR was opened, in the head repository.
+    this.recordActivity(sim.head.repoFullName, sim.head.ref, { before: "0".repeat(40), after: headSha, type: "branch_creation", actor: author.login, at: created });
     return sim;
   }
 
@@ -229,18 +233,113 @@ export class GitHubSimulator {
     return pull;
   }
 
-  /** A push to the PR's branch: a new head commit. */
-  push(fullName: string, number: number, commit: Partial<SimCommit> = {}): SimCommit {
+  /**
+   * A push to the PR's branch: a new head commit, pushed by `pusher` (the PR's author unless
+   * said), recorded in the head repository's activity as GitHub does. Review comments whose line
+   * the push leaves alone move along to the new head (GitHub updates their `commit_id`; the
+   * `original_commit_id` stays).
+   */
+  push(fullName: string, number: number, commit: Partial<SimCommit> & { pusher?: string } = {}): SimCommit {
     const pull = this.pull(fullName, number);
+    const { pusher, ...rest } = commit;
     const next: SimCommit = {
-      sha: commit.sha ?? sha(`${fullName}#${number}:${pull.commits.length}:${this.id()}`),
-      authorLogins: commit.authorLogins ?? [pull.user.login],
-      committerLogin: commit.committerLogin === undefined ? pull.user.login : commit.committerLogin,
+      sha: rest.sha ?? sha(`${fullName}#${number}:${pull.commits.length}:${this.id()}`),
+      authorLogins: rest.authorLogins ?? [pull.user.login],
+      committerLogin: rest.committerLogin === undefined ? pull.user.login : rest.committerLogin,
       committedAt: this.now(),
     };
+    const before = pull.head.sha;
     pull.commits.push(next);
-    pull.head.sha = next.sha;
+    this.moveHead(fullName, pull, before, next.sha, "push", pusher ?? pull.user.login);
     return next;
+  }
+
+  /**
+   * A force-push of the PR's branch to `sha` (a new commit, or one it had before: the PR's commits
+   * are cut back to it). GitHub records it in the activity (`force_push`) and in the PR's
+   * timeline (`HeadRefForcePushedEvent`).
+   */
+  forcePush(fullName: string, number: number, options: { sha?: string; pusher?: string; commits?: SimCommit[] } = {}): string {
+    const pull = this.pull(fullName, number);
+    const target = options.sha ?? sha(`${fullName}#${number}:force:${this.id()}`);
+    const known = pull.commits.findIndex((commit) => commit.sha === target);
+    pull.commits =
+      options.commits ??
+      (known >= 0 ? pull.commits.slice(0, known + 1) : [{ sha: target, authorLogins: [pull.user.login], committerLogin: pull.user.login, committedAt: this.now() }]);
+    const before = pull.head.sha;
+    const actor = this.user(options.pusher ?? pull.user.login);
+    this.moveHead(fullName, pull, before, target, "force_push", actor.login);
+    this.repo(fullName).timeline.push({ id: this.id(), pullNumber: number, at: this.now(), actor, type: "HeadRefForcePushedEvent", beforeSha: before, afterSha: target, ref: pull.head.ref });
+    return target;
+  }
+
+  private moveHead(fullName: string, pull: SimPull, before: string, after: string, type: "push" | "force_push", pusher: string): void {
+    pull.head.sha = after;
+    this.recordActivity(pull.head.repoFullName, pull.head.ref, { before, after, type, actor: pusher });
+    for (const comment of this.repo(fullName).reviewComments) {
+      if (comment.issueNumber !== pull.number) continue;
+      comment.originalCommitId ??= comment.commitId;
+      comment.commitId = after;
+    }
+  }
+
+  /** A record of the activity API, when the head repository is one the simulator holds (a fork usually is not). */
+  recordActivity(
+    fullName: string,
+    branch: string,
+    entry: { before: string; after: string; type: "push" | "force_push" | "branch_creation" | "branch_deletion"; actor: string | null; at?: string },
+  ): void {
+    const repo = this.repos.get(fullName.toLowerCase());
+    if (!repo) return;
+    repo.activity.push({
+      id: this.id(),
+      nodeId: `RA_${this.nextId}`,
+      before: entry.before,
+      after: entry.after,
+      ref: `refs/heads/${branch}`,
+      timestamp: entry.at ?? this.now(),
+      activityType: entry.type,
+      actor: entry.actor ? this.user(entry.actor) : null,
+    });
+  }
+
+  /** Someone changes the PR's base branch (Edit → base): GitHub records a `BaseRefChangedEvent`. */
+  changeBase(fullName: string, number: number, base: string, actor: string): void {
+    const repo = this.repo(fullName);
+    const pull = this.pull(fullName, number);
+    const previous = pull.base.ref;
+    pull.base = { ref: base, sha: repo.branches.get(base) ?? sha(`${fullName}:${base}`) };
+    repo.timeline.push({ id: this.id(), pullNumber: number, at: this.now(), actor: this.user(actor), type: "BaseRefChangedEvent", previousRefName: previous, currentRefName: base });
+  }
+
+  /** A review is dismissed: its state becomes DISMISSED and the timeline records a `ReviewDismissedEvent`. */
+  dismissReview(fullName: string, reviewId: number, actor: string, message = "Dismissed"): SimComment {
+    const repo = this.repo(fullName);
+    const review = repo.reviews.find((candidate) => candidate.id === reviewId);
+    if (!review) throw new Error(`simulator: no review ${reviewId}`);
+    review.state = "DISMISSED";
+    repo.timeline.push({ id: this.id(), pullNumber: review.issueNumber, at: this.now(), actor: this.user(actor), type: "ReviewDismissedEvent", reviewId, message });
+    return review;
+  }
+
+  /**
+   * A comment or review comment is deleted, with its reactions. GitHub keeps no text of it; the
+   * timeline says "<actor> deleted a comment from <author>" (`CommentDeletedEvent`) for issue
+   * comments deleted by someone else only: an author deleting their own comment, or any review
+   * comment, leaves no record here (never kinder than GitHub).
+   */
+  deleteComment(fullName: string, commentId: number, actor: string): void {
+    const repo = this.repo(fullName);
+    const comment = repo.issueComments.find((candidate) => candidate.id === commentId);
+    const reviewComment = repo.reviewComments.find((candidate) => candidate.id === commentId);
+    if (!comment && !reviewComment) throw new Error(`simulator: no comment ${commentId}`);
+    if (comment) repo.issueComments.splice(repo.issueComments.indexOf(comment), 1);
+    if (reviewComment) repo.reviewComments.splice(repo.reviewComments.indexOf(reviewComment), 1);
+    repo.reactions = repo.reactions.filter((reaction) => reaction.subjectId !== commentId);
+    const by = this.user(actor);
+    if (comment && by.id !== comment.user.id) {
+      repo.timeline.push({ id: this.id(), pullNumber: comment.issueNumber, at: this.now(), actor: by, type: "CommentDeletedEvent", deletedCommentAuthor: comment.user });
+    }
   }
 
   addCheckRun(fullName: string, run: Partial<SimCheckRun> & { headSha: string; name: string }): SimCheckRun {
@@ -318,6 +417,7 @@ export class GitHubSimulator {
       path: "src/app.ts",
       ...extra,
     };
+    comment.originalCommitId ??= comment.commitId;
     this.repo(fullName).reviewComments.push(comment);
     return comment;
   }

@@ -14,6 +14,8 @@ export interface SimFile {
   deletions: number;
   /** GraphQL PatchStatus: ADDED, DELETED, MODIFIED, RENAMED, COPIED, CHANGED. */
   changeType?: string;
+  /** RENAMED files: the old path (REST `previous_filename`; GraphQL has none). */
+  previousPath?: string;
 }
 
 export interface SimCommit {
@@ -91,6 +93,10 @@ export interface SimComment {
   lastEditedAt: string | null;
   /** Reviews and review comments. */
   commitId?: string;
+  /** Review comments: the commit shown when it was written (GitHub moves `commitId` along to newer pushes). */
+  originalCommitId?: string;
+  /** Review comments: the review they belong to (GitHub makes a one-comment review otherwise). */
+  reviewId?: number;
   state?: string;
   path?: string;
   inReplyToId?: number;
@@ -120,6 +126,27 @@ export interface SimIssue {
   closedAt: string | null;
 }
 
+/** A record of the repository activity API (`GET /repos/{owner}/{repo}/activity`). */
+export interface SimActivity {
+  id: number;
+  nodeId: string;
+  before: string;
+  after: string;
+  /** `refs/heads/<branch>` */
+  ref: string;
+  timestamp: string;
+  activityType: "push" | "force_push" | "branch_creation" | "branch_deletion" | "pr_merge" | "merge_queue_merge";
+  actor: SimUser | null;
+}
+
+/** A PR timeline event the approvals read (GraphQL `timelineItems`). */
+export type SimTimelineEvent = { id: number; pullNumber: number; at: string; actor: SimUser | null } & (
+  | { type: "HeadRefForcePushedEvent"; beforeSha: string; afterSha: string; ref: string }
+  | { type: "BaseRefChangedEvent"; previousRefName: string; currentRefName: string }
+  | { type: "CommentDeletedEvent"; deletedCommentAuthor: SimUser | null }
+  | { type: "ReviewDismissedEvent"; reviewId: number; message: string }
+);
+
 export type SimPermission = "admin" | "maintain" | "write" | "triage" | "read";
 
 export interface SimRepo {
@@ -144,6 +171,10 @@ export interface SimRepo {
   reactions: SimReaction[];
   permissions: Map<string, SimPermission>;
   nextNumber: number;
+  /** Pushes and other branch moves, oldest first (the activity API lists them newest first). */
+  activity: SimActivity[];
+  /** Timeline events of its PRs, oldest first. */
+  timeline: SimTimelineEvent[];
 }
 
 export interface SimTeam {

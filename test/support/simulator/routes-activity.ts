@@ -1,0 +1,154 @@
+import { extendCommentNode, extendPullRequestNode, userNode } from "./graphql.js";
+import { restUser } from "./rest-shapes.js";
+import { ghError, type GitHubSimulator } from "./simulator.js";
+import type { SimActivity, SimPull, SimRepo, SimTimelineEvent } from "./state.js";
+
+/**
+ * What GitHub records of how a PR changed under its approvals: the repository activity API
+ * (pushes, force-pushes, branch creation and deletion, with who did it), the PR timeline's
+ * force-pushes, base changes, deletions and dismissals (GraphQL `timelineItems`), review
+ * comments' original commit and review, and REST's list of a PR's files (renames with
+ * `previous_filename`, which GraphQL does not have).
+ */
+
+const findRepo = (sim: GitHubSimulator, params: Record<string, string>): SimRepo | undefined =>
+  sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+
+const ACTIVITY_TYPES = ["push", "force_push", "branch_creation", "branch_deletion", "pr_merge", "merge_queue_merge"];
+
+const restActivity = (activity: SimActivity) => ({
+  id: activity.id,
+  node_id: activity.nodeId,
+  before: activity.before,
+  after: activity.after,
+  ref: activity.ref,
+  timestamp: activity.timestamp,
+  activity_type: activity.activityType,
+  actor: activity.actor ? restUser(activity.actor) : null,
+});
+
+const cursor = (id: number): string => Buffer.from(`activity:${id}`).toString("base64url");
+const uncursor = (value: string): number => Number(Buffer.from(value, "base64url").toString().split(":")[1]);
+
+/** `PatchStatus` → REST's file `status`. */
+const REST_STATUS: Record<string, string> = { ADDED: "added", DELETED: "removed", MODIFIED: "modified", RENAMED: "renamed", COPIED: "copied", CHANGED: "changed" };
+
+const validation = (message: string) => ghError(422, message);
+
+export const registerActivityRoutes = (sim: GitHubSimulator): void => {
+  // GET /repos/{owner}/{repo}/activity: newest first by default, cursor pages (`before`/`after` in the Link header), at most 100 a page.
+  sim.route("GET", "/repos/{owner}/{repo}/activity", ({ params, query }) => {
+    const repo = findRepo(sim, params);
+    if (!repo) return ghError(404, "Not Found");
+    const perPage = Number(query.get("per_page") ?? 30);
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) return validation("per_page must be between 1 and 100");
+    const type = query.get("activity_type");
+    if (type && !ACTIVITY_TYPES.includes(type)) return validation(`activity_type ${type} is not a valid activity type`);
+    const ref = query.get("ref");
+    const fullRef = ref && !ref.startsWith("refs/") ? `refs/heads/${ref}` : ref;
+    const actor = query.get("actor");
+    let items = repo.activity
+      .filter((item) => !fullRef || item.ref === fullRef)
+      .filter((item) => !type || item.activityType === type)
+      .filter((item) => !actor || item.actor?.login.toLowerCase() === actor.toLowerCase());
+    if ((query.get("direction") ?? "desc") === "desc") items = [...items].reverse();
+    const after = query.get("after");
+    if (after) items = items.slice(items.findIndex((item) => item.id === uncursor(after)) + 1);
+    const page = items.slice(0, perPage);
+    const headers: Record<string, string> = {};
+    if (items.length > perPage) {
+      const next = new URL(`${sim.baseUrl}/repos/${params.owner}/${params.repo}/activity`);
+      for (const [key, value] of query.entries()) if (key !== "after") next.searchParams.set(key, value);
+      next.searchParams.set("after", cursor(page.at(-1)!.id));
+      headers.link = `<${next.toString()}>; rel="next"`;
+    }
+    return { status: 200, body: page.map(restActivity), headers };
+  });
+
+  // GET /repos/{owner}/{repo}/pulls/{pull_number}/files: 30 a page by default, at most 100, at most 3000 files.
+  sim.route("GET", "/repos/{owner}/{repo}/pulls/{number}/files", ({ params, query }) => {
+    const repo = findRepo(sim, params);
+    const pull = repo?.pulls.get(Number(params.number));
+    if (!repo || !pull) return ghError(404, "Not Found");
+    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
+    const page = Math.max(Number(query.get("page") ?? 1), 1);
+    const listed = pull.files.slice(0, 3000);
+    const slice = listed.slice((page - 1) * perPage, page * perPage);
+    return {
+      status: 200,
+      body: slice.map((file) => ({
+        sha: "0".repeat(40),
+        filename: file.path,
+        status: REST_STATUS[file.changeType ?? "MODIFIED"] ?? "modified",
+        additions: file.additions,
+        deletions: file.deletions,
+        changes: file.additions + file.deletions,
+        blob_url: `https://github.com/${repo.owner.login}/${repo.name}/blob/${pull.head.sha}/${file.path}`,
+        raw_url: `https://github.com/${repo.owner.login}/${repo.name}/raw/${pull.head.sha}/${file.path}`,
+        contents_url: `https://api.github.com/repos/${repo.owner.login}/${repo.name}/contents/${file.path}?ref=${pull.head.sha}`,
+        ...(file.changeType === "RENAMED" && file.previousPath ? { previous_filename: file.previousPath } : {}),
+      })),
+    };
+  });
+};
+
+const TIMELINE_TYPES: Record<string, SimTimelineEvent["type"]> = {
+  HEAD_REF_FORCE_PUSHED_EVENT: "HeadRefForcePushedEvent",
+  BASE_REF_CHANGED_EVENT: "BaseRefChangedEvent",
+  COMMENT_DELETED_EVENT: "CommentDeletedEvent",
+  REVIEW_DISMISSED_EVENT: "ReviewDismissedEvent",
+};
+
+const commitRef = (oid: string) => ({ __typename: "Commit", id: `C_${oid}`, oid });
+
+const timelineNode = (sim: GitHubSimulator, repo: SimRepo, event: SimTimelineEvent) => {
+  const common = { __typename: event.type, id: `TE_${event.id}`, createdAt: event.at, actor: event.actor ? userNode(event.actor) : null };
+  switch (event.type) {
+    case "HeadRefForcePushedEvent":
+      return { ...common, beforeCommit: commitRef(event.beforeSha), afterCommit: commitRef(event.afterSha), ref: { name: event.ref } };
+    case "BaseRefChangedEvent":
+      return { ...common, databaseId: event.id, previousRefName: event.previousRefName, currentRefName: event.currentRefName };
+    case "CommentDeletedEvent":
+      return { ...common, databaseId: event.id, deletedCommentAuthor: event.deletedCommentAuthor ? userNode(event.deletedCommentAuthor) : null };
+    case "ReviewDismissedEvent": {
+      const review = repo.reviews.find((candidate) => candidate.id === event.reviewId);
+      return {
+        ...common,
+        databaseId: event.id,
+        dismissalMessage: event.message,
+        review: review ? { id: review.nodeId, databaseId: review.id, author: userNode(review.user), state: review.state } : null,
+      };
+    }
+  }
+};
+
+/**
+ * The force-pushes, base changes, deletions and dismissals of a PR as `timelineItems` entries:
+ * merged into the one PR timeline (`routes-issues.ts`), oldest first like the rest of it.
+ */
+export const approvalTimelineItems = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull) =>
+  repo.timeline
+    .filter((event) => event.pullNumber === pull.number)
+    .map((event) => ({ at: event.at, type: ITEM_TYPE[event.type], node: timelineNode(sim, repo, event) as Record<string, unknown> }));
+
+const ITEM_TYPE = Object.fromEntries(Object.entries(TIMELINE_TYPES).map(([itemType, type]) => [type, itemType])) as Record<SimTimelineEvent["type"], string>;
+
+// The fork's repository when the head is in one (GitHub returns it for a public fork even when the app cannot read its activity).
+extendPullRequestNode((_sim, _repo, pull) => ({
+  headRepository: { __typename: "Repository", id: `R_${pull.head.repoFullName}`, nameWithOwner: pull.head.repoFullName, name: pull.head.repoFullName.split("/")[1] },
+}));
+
+// Review comments: `originalCommit` (what the reviewer saw) and the review they belong to.
+extendCommentNode((sim, comment, kind) => {
+  if (kind !== "review_comment") return {};
+  const repo = [...sim.repos.values()].find((candidate) => candidate.reviewComments.includes(comment));
+  const review = comment.reviewId ? repo?.reviews.find((candidate) => candidate.id === comment.reviewId) : undefined;
+  const original = comment.originalCommitId ?? comment.commitId;
+  return {
+    originalCommit: original ? commitRef(original) : null,
+    pullRequestReview: review
+      ? { id: review.nodeId, databaseId: review.id, state: review.state }
+      : // GitHub files a lone review comment under a one-comment review of its own, state COMMENTED.
+        { id: `PRR_single_${comment.id}`, databaseId: comment.id + 1_000_000, state: "COMMENTED" },
+  };
+});
