@@ -96,7 +96,6 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
   const reading = read.reading;
   const { change } = reading;
   log.info({ outcome: "change", method: change.method, parent: change.parent, tip: change.tip, commits: change.commits, paths: reading.changes.length }, `merged change: ${describeMethod(change)}`);
-  if (reading.truncated) return failAll(`The change touches more files than GitHub lists in one comparison: port it by hand.`, change);
 
   if (!config.dry_run) await removeStaleTemporaryBranches(delivery, staleTempBranches(reading.temporaryBranches.map((name) => name.replace(/^refs\/heads\//, "")), pr.number, now));
 
@@ -181,6 +180,7 @@ const portTarget = async (context: TargetContext, state: TargetState): Promise<B
         change: reading.tip,
         changeCommit: change.tip,
         changes: reading.changes,
+        complete: !reading.truncated,
         target: action.side,
         message: context.message,
         author: reading.author,
@@ -210,7 +210,7 @@ const notPicked = (context: TargetContext, target: string, picked: Exclude<PickR
       return outcome(context, target, "refused", { reason: workflowsReason(picked.paths), manualCommands: commands });
     case "conflict":
       return outcome(context, target, "conflict", {
-        reason: `The change does not apply cleanly to \`${target}\` (git's merge reports a conflict; changed on both sides: ${picked.paths.map((path) => `\`${path}\``).join(", ")}). No branch or pull request was created.`,
+        reason: `The change does not apply cleanly to \`${target}\` (git's merge reports a conflict${picked.paths.length > 0 ? `; changed on both sides: ${picked.paths.map((path) => `\`${path}\``).join(", ")}` : ""}). No branch or pull request was created.`,
         manualCommands: commands,
       });
   }

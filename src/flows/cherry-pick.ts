@@ -1,4 +1,4 @@
-import { entryAt, planPort, sameEntry, WORKFLOWS_DIR, type CommitSide, type Entry, type PathChange, type TreeWrite } from "../backport/port-plan.js";
+import { entryAt, planPort, sameEntry, WORKFLOWS_DIR, type CommitSide, type Entry, type PathChange, type PortPlan, type TreeWrite } from "../backport/port-plan.js";
 import { coAuthoredBy } from "../backport/messages.js";
 import { createBranch, createCommit, createTree, deleteBranch, mergeIntoBranch, type GitPerson } from "../github/git-data.js";
 import type { Delivery } from "./delivery.js";
@@ -15,6 +15,8 @@ export interface PickInput {
   /** A commit with `change`'s tree that descends from `base` (the merged commit); null for a revert: made when a merge needs it. */
   changeCommit: string | null;
   changes: PathChange[];
+  /** `changes` lists every path the change touches (false: GitHub's comparison was cut at its limit). */
+  complete: boolean;
   target: CommitSide;
   message: string;
   /** Who made the change: the commit's author, or a `Co-authored-by` trailer where the commit must be GitHub-signed. */
@@ -51,13 +53,19 @@ const workflowsWrite = (workflows: Entry | null): TreeWrite => ({ path: WORKFLOW
  *    conflict, never markers). Its `.github/workflows` is the base's, so neither it nor the merge
  *    differs from any parent there; the result gets the target's back;
  * 3. a change that writes workflow files itself is not made at all: GitHub would refuse it.
+ * A change larger than GitHub's comparison lists goes straight to step 2.
  * Every commit made here differs from each of its parents only where the change or the target's
  * own content does, never in `.github/workflows/` unless the change itself is there.
  */
 export const pickOnto = async (delivery: Delivery, input: PickInput): Promise<PickResult> => {
   const { octokit, repo } = delivery;
   const { base, change, target } = input;
-  const plan = planPort(input.changes, (path) => entryAt(target, path));
+  // Without the complete list of paths, git's merge on whole trees decides; the workflows directory is compared as a whole.
+  const plan: PortPlan = input.complete
+    ? planPort(input.changes, (path) => entryAt(target, path))
+    : sameEntry(base.workflows, change.workflows)
+      ? { kind: "merge", paths: [] }
+      : { kind: "touches_workflows", paths: [WORKFLOWS_DIR] };
   if (plan.kind === "touches_workflows") return plan;
   if (plan.kind === "already_applied") return plan;
   // A GitHub-signed commit names no author: the author is credited in a trailer (GitHub shows co-authors).

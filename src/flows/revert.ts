@@ -122,7 +122,6 @@ const revert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixC
       break;
   }
   if (config.dry_run) return { kind: "planned", text: `Would revert the ${describeMethod(change)} on \`${pr.baseRef}\` as \`${branch}\` and open "${revertTitle(pr.title)}".` };
-  if (reading.truncated) return { kind: "not_done", why: "the change touches more files than GitHub lists in one comparison.", commands };
   for (const stale of staleTempBranches(reading.temporaryBranches.map((name) => name.replace(/^refs\/heads\//, "")), pr.number, now, revertTempPrefix(pr.number))) {
     await deleteBranch(octokit, repo, stale).catch(() => false);
   }
@@ -133,6 +132,7 @@ const revert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixC
       change: reading.base,
       changeCommit: null,
       changes: invertChanges(reading.changes),
+      complete: !reading.truncated,
       target: action.side,
       message: revertCommitMessage({ pr: source, change, mergeMessage: reading.facts.merge?.message ?? "" }),
       // The app is the revert's author (GitHub signs its commits); the PR names who ordered it.
@@ -144,7 +144,7 @@ const revert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixC
       case "already_applied":
         return { kind: "not_done", why: `\`${pr.baseRef}\` no longer has the change of #${pr.number}: there is nothing to revert.` };
       case "conflict":
-        return { kind: "not_done", why: `the revert does not apply cleanly to \`${pr.baseRef}\` (git's merge reports a conflict; changed on both sides: ${picked.paths.map((path) => `\`${path}\``).join(", ")}). No branch or pull request was created.`, commands };
+        return { kind: "not_done", why: `the revert does not apply cleanly to \`${pr.baseRef}\` (git's merge reports a conflict${picked.paths.length > 0 ? `; changed on both sides: ${picked.paths.map((path) => `\`${path}\``).join(", ")}` : ""}). No branch or pull request was created.`, commands };
       case "touches_workflows":
         return {
           kind: "not_done",

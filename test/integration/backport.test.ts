@@ -293,6 +293,23 @@ describe("targets that require signed commits (a ruleset)", () => {
   });
 });
 
+test("a change of more files than GitHub's comparison lists (300): git's merge on whole trees ports it all", async () => {
+  const s = await createScenario();
+  seedHistory(s.git);
+  s.git.bulkCommit("main", Array.from({ length: 320 }, (_, index) => ({ path: `src/many/file${index}.ts`, content: `export const v${index} = ${index};\n` })), "Many files");
+  s.git.createBranch("release/1.0", "main");
+  s.git.commitFiles("release/1.0", { "CHANGELOG.md": "## 1.0\n" }, "Release 1.0");
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", Object.fromEntries(Array.from({ length: 310 }, (_, index) => [`src/many/file${index}.ts`, `export const v${index} = ${index + 1};\n`])), "Touch 310 files");
+  const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+  await receiveMerge(s, pr.number);
+  expect(appComments(s, pr.number)).toEqual([]);
+  const commit = backportCommit(s, pr.number);
+  expect(commit.tree).toBe(s.git.cherryPickTree(s.git.rev("release/1.0"), { commit: mergeSha }));
+  expect(s.t.sim.requests.filter((request) => request.path.endsWith("/merges"))).toHaveLength(1);
+  expect(temporaryBranches(s)).toEqual([]);
+});
+
 describe("workflow files: the app has no `workflows` permission", () => {
   test("a src/-only hotfix to a target whose .github/workflows/ci.yml differs from the base's opens its PR", async () => {
     const s = await createScenario();
