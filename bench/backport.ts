@@ -84,7 +84,7 @@ const measure = async (shape: Shape): Promise<Figures> => {
   nock.cleanAll();
   const t = await createTestApp();
   const targets = Array.from({ length: shape.targets }, (_, index) => `release/1.${index}`);
-  t.sim.addRepo(REPO, { config: `approvals:\n  users: [lead]\nbackport:\n  targets: [${targets.join(", ")}]\npostmortem:\n  enabled: false\n` });
+  t.sim.addRepo(REPO, { config: `approvals:\n  users: [lead]\nbackport:\n  targets: [${targets.join(", ")}]\npostmortem:\n  enabled: false\nreview_after_merge:\n  required: false\n` });
   t.sim.setPermission(REPO, "dev", "write");
   t.sim.setPermission(REPO, "lead", "maintain");
   const { git, number } = build(t.sim, shape);
@@ -147,7 +147,7 @@ for (const repository of repositories) {
 const three = await measure({ ...repositories[0], changed: 1, method: "squash", targets: 3 });
 
 console.log(`## Backport cost without a clone (${new Date().toISOString().slice(0, 10)}, Node ${process.version})\n`);
-console.log("One merged hotfix, one target branch. Requests exclude the installation token and the config read (shared by every step of a delivery).\n");
+console.log("One merged hotfix, one target branch, no postmortem and no review after merge (the backport alone). Requests exclude the installation token and the config read (shared by every step of a delivery).\n");
 console.log("| repository | files / commits | files changed | merge method | requests | reads | writes | git-data writes | round trips | bytes from GitHub | full clone | depth-1 clone |");
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const row of rows) {
