@@ -98,4 +98,7 @@ process.on("message", async (message: DriverRequest) => {
   send({ type: "delivered", id: message.id, ms, cpuMs: cpuSpent, requests, ...(error ? { error } : {}) });
 });
 
+// A normal exit on SIGINT, so `node --cpu-prof` writes its profile (bench/org-day.ts BENCH_CPU_PROF).
+process.on("SIGINT", () => process.exit(0));
+
 send({ type: "ready" });

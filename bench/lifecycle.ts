@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --latency 0,100] [-- --iterations N] [-- --burst K]`
+ * `npm run bench [-- --quick] [-- --latency 0,100] [-- --iterations N] [-- --burst K] [-- --no-org-day]`
  *
  * What one hotfix costs: the app (bench/lifecycle-driver.ts, a Probot of its own in a child
  * process) receives the deliveries of real scenarios (bench/lifecycle-scenario.ts) while this
@@ -21,6 +21,7 @@ import { serveSimulator, type RequestTiming } from "../test/support/simulator/se
 import type { DriverReply, DriverRequest } from "./lifecycle-driver.js";
 import { EVENT_KINDS, LIFECYCLE, createWorld, hotfixLifecycle, lifecycleOutcome, ordinaryThenLabelled, type EventKind, type Step, type World } from "./lifecycle-scenario.js";
 import { mean, percentile, roundTrips } from "./stats.js";
+import { renderOrgDay, runOrgDay } from "./org-day.js";
 
 nock.restore(); // the simulator is served over real HTTP here
 
@@ -253,7 +254,15 @@ for (const latency of latencies) {
   }
 }
 const problems = runs.flatMap((run) => run.problems.map((problem) => `${run.variant} @ ${run.latency} ms: ${problem}`));
-const markdown = render(runs) + (problems.length ? `\n**Problems (the figures above are not trustworthy):**\n\n${problems.slice(0, 30).map((problem) => `- ${problem}`).join("\n")}\n` : "");
+// The organisation day (bench/org-day.ts): what the app costs an installation at org scale.
+let orgDay = "";
+if (!flag("no-org-day")) {
+  progress(`bench: organisation day, ${quick ? 30 : 150} PRs …`);
+  const result = await runOrgDay({ prs: quick ? 30 : 150 });
+  orgDay = `\n${renderOrgDay(result)}`;
+  problems.push(...result.problems.map((problem) => `organisation day: ${problem}`));
+}
+const markdown = render(runs) + orgDay + (problems.length ? `\n**Problems (the figures above are not trustworthy):**\n\n${problems.slice(0, 30).map((problem) => `- ${problem}`).join("\n")}\n` : "");
 console.log(markdown);
 mkdirSync(new URL("../reports/", import.meta.url), { recursive: true });
 writeFileSync(new URL("../reports/bench.md", import.meta.url), markdown);

@@ -13,6 +13,7 @@ const wanted = {
   issue_comment: ["created", "edited", "deleted"],
   pull_request_review: ["submitted", "edited", "dismissed"],
   pull_request_review_comment: ["created", "edited", "deleted"],
+  merge_group: ["checks_requested"],
 };
 mkdirSync("test/fixtures/events", { recursive: true });
 for (const [event, actions] of Object.entries(wanted)) {

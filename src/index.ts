@@ -7,7 +7,9 @@ import { registerCommentHandlers } from "./handlers/comments.js";
 import { registerHttpRoutes } from "./handlers/http.js";
 import { registerMergeCommand } from "./handlers/merge-command.js";
 import { registerMergeHandler } from "./handlers/merged.js";
+import { registerMergeGroupHandler } from "./handlers/merge-group.js";
 import { registerPullRequestHandlers } from "./handlers/pull-request.js";
+import { registerPushHandler } from "./handlers/push.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
 import { leaderOnly } from "./platform/leader.js";
 import { createRuntime, type Runtime } from "./platform/runtime.js";
@@ -19,6 +21,8 @@ const hotfixGovernance: ApplicationFunction = (app, options) => {
   registerHttpRoutes(options.addHandler, { check: () => runtime.coordination.health() });
   registerPullRequestHandlers(app, runtime);
   registerCheckHandlers(app, runtime);
+  registerMergeGroupHandler(app, runtime);
+  registerPushHandler(app, runtime);
   registerCommentHandlers(app, runtime);
   registerMergeHandler(app, runtime);
   registerBackportCommand(app, runtime);

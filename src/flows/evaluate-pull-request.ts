@@ -6,7 +6,6 @@ import {
   planCheckWrite,
   type CheckOutput,
 } from "../governance/check-output.js";
-import type { HotfixConfig } from "../config/schema.js";
 import type { Approval } from "../governance/approvals/evaluate-approvals.js";
 import { approverPolicy } from "../governance/approvals/policy.js";
 import { dryRunNote } from "../governance/dry-run.js";
@@ -15,91 +14,150 @@ import { fastTrackNote } from "../governance/merge/messages.js";
 import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
 import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
+import { fetchPullRequestHead, type PullRequestHead } from "../github/pull-requests.js";
+import type { HotfixConfig } from "../config/schema.js";
+import type { BudgetState } from "../platform/rate-budget.js";
+import { rememberCommitPullRequests } from "./commit-pull-requests.js";
 import { metrics } from "../platform/metrics.js";
-import { settleAll } from "../platform/settle-all.js";
 import { approvalResults, hotfixFacts, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 import { autoMergeIfCleared } from "./fast-track-merge.js";
 import { describeGitHubError, isLostAccess } from "./github-errors.js";
 
 export interface Evaluation {
-  facts: PullRequestFacts;
+  facts: PullRequestFacts | null;
   output: CheckOutput | null;
-  write: "none" | "update" | "create";
+  write: "none" | "update" | "create" | "deferred";
   /** Hotfix PRs: the verdict, the approvals it rests on and the config (the fast track merges on them). */
   verdict?: HotfixEvaluation;
   approvals?: Approval[];
   config?: HotfixConfig;
 }
 
+/** What the caller knows that can save reads or demands a fresh answer. */
+export interface EvaluateOptions {
+  /** Comment events carry no head commit; the others name it (used to fail closed). */
+  headShaHint?: string;
+  /** The PR is known to carry the hotfix label (skips the cheap first read). */
+  hotfixHint?: boolean;
+  /** The labels the event's payload showed: a hint only (a later event may have changed them). */
+  labelsHint?: string[];
+  /** The check's "Re-run": always answered with a fresh run, even with the same verdict. */
+  rerun?: boolean;
+  /** The hotfix label was just removed: the status comment may need retiring. */
+  labelRemoved?: boolean;
+}
+
+const mergeOptions = (a: EvaluateOptions, b: EvaluateOptions): EvaluateOptions => {
+  metrics.evaluations.inc({ kind: "coalesced" });
+  return {
+    headShaHint: b.headShaHint ?? a.headShaHint,
+    hotfixHint: a.hotfixHint === b.hotfixHint ? a.hotfixHint : undefined,
+    labelsHint: b.labelsHint ?? a.labelsHint,
+    rerun: a.rerun || b.rerun,
+    labelRemoved: a.labelRemoved || b.labelRemoved,
+  };
+};
+
 /**
  * Re-evaluates the `Hotfix governance` check of one open PR:
- * 1. gather the config and the PR's facts (concurrently: one GraphQL query and one config read);
- * 2. evaluate the pure rules into one check output;
- * 3. apply it: at most one check-run write, none when the check already says the same;
- * 4. then the approvals' secondary writes (reactions, replies, status comment, review requests):
+ * 1. read the config (cached per repository) and, when the event's labels say it is not a hotfix,
+ *    only the PR's head (labels and this app's runs: 1 point) — a PR that is not one stops there;
+ * 2. gather a hotfix's facts (one GraphQL query; file pages only when a path rule needs them);
+ * 3. evaluate the pure rules into one check output;
+ * 4. apply it: at most one check-run write, none when the check already says the same;
+ * 5. then the approvals' secondary writes (reactions, replies, status comment, review requests):
  *    best effort, after the check so they never hold the verdict back.
  * When GitHub cannot be read the check is set to a failure that says so (fail closed).
+ * Events for one PR are evaluated one at a time, across replicas; those that wait together
+ * share the next evaluation (it reads GitHub after all of them arrived).
  */
-export const evaluatePullRequest = (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> =>
-  // Events for one PR are evaluated one at a time, across replicas.
-  delivery.withPullRequestLock(number, async () => {
-    const evaluation = await evaluateNow(delivery, number, headShaHint);
-    // 5. `merge.auto` (SPEC §8): a verdict that turned success is merged at once, under the same lock.
-    await autoMergeIfCleared(delivery, evaluation);
-    return evaluation;
-  });
+export const evaluatePullRequest = (
+  delivery: Delivery,
+  number: number,
+  headShaHint?: string,
+  options: Omit<EvaluateOptions, "headShaHint"> = {},
+): Promise<Evaluation | null> =>
+  delivery.runtime.coalescer.run(`${delivery.repo.owner}/${delivery.repo.repo}#${number}`.toLowerCase(), { ...options, headShaHint }, mergeOptions, (started) =>
+    delivery.withPullRequestLock(number, async () => {
+      const evaluation = await evaluateNow(delivery, number, started());
+      // 6. `merge.auto` (SPEC §8): a verdict that turned success is merged at once, under the same lock.
+      await autoMergeIfCleared(delivery, evaluation);
+      return evaluation;
+    }),
+  );
 
 /**
  * The same evaluation for a caller that already holds the PR's lock (`/merge-emergency`): the
  * verdict on the current head, recomputed from GitHub; the check is written only when it changed.
  */
-export const evaluateLockedPullRequest = (delivery: Delivery, number: number): Promise<Evaluation | null> => evaluateNow(delivery, number);
+export const evaluateLockedPullRequest = (delivery: Delivery, number: number): Promise<(Evaluation & { facts: PullRequestFacts }) | null> =>
+  // Without a hint the full facts are always read: an answer always carries them.
+  evaluateNow(delivery, number, {}) as Promise<(Evaluation & { facts: PullRequestFacts }) | null>;
 
-const evaluateNow = async (delivery: Delivery, number: number, headShaHint?: string): Promise<Evaluation | null> => {
+const evaluateNow = async (delivery: Delivery, number: number, options: EvaluateOptions): Promise<Evaluation | null> => {
   const log = delivery.log.child({ pr: number });
   let facts: PullRequestFacts | null = null;
+  // The commit the event named; comment events name none, then the head the read returned.
+  let headSha = options.headShaHint;
   let output: CheckOutput | null;
   let afterCheck: AfterCheck | undefined;
-  let hotfix: Pick<Evaluation, "verdict" | "approvals" | "config"> = {};
+  let hotfix = false;
+  let hotfixFields: Partial<Pick<Evaluation, "facts">> & Pick<Evaluation, "verdict" | "approvals" | "config"> = {};
   try {
-    const [config, gathered] = await settleAll([
-      delivery.config(),
-      fetchPullRequestFacts(delivery.query, delivery.repo, number, delivery.appId),
-    ]);
-    facts = gathered;
+    const config = await delivery.config();
+    // The payload's labels only choose which read comes first: the facts' own labels decide.
+    const likelyHotfix = options.hotfixHint ?? (options.labelsHint && config.ok ? isHotfix(options.labelsHint, config.config) : undefined);
+    // Commands and Re-runs come mostly from hotfixes: without a hint the full facts come first.
+    if (likelyHotfix === false) {
+      const head = await fetchPullRequestHead(delivery.query, delivery.repo, number, delivery.appId);
+      if (!head) {
+        log.info({ outcome: "skipped" }, "pull request not found; nothing to evaluate");
+        return null;
+      }
+      headSha ??= head.headSha;
+      if (head.state !== "OPEN") {
+        log.debug({ outcome: "skipped", state: head.state }, "pull request is not open; the check is left as it is");
+        return { facts: null, output: null, write: "none" };
+      }
+      if (config.ok && !isHotfix(head.labels, config.config) && !mayNeedRetiring(head.ownCheckRuns, options)) {
+        return await notHotfix(delivery, head, config.config, options);
+      }
+    }
+    facts = await fetchPullRequestFacts(delivery.query, delivery.repo, number, delivery.appId, { files: config.ok ? needsFilePaths(config.config) : false });
     if (!facts) {
       log.info({ outcome: "skipped" }, "pull request not found; nothing to evaluate");
       return null;
     }
+    headSha ??= facts.headSha;
     if (facts.state !== "OPEN") {
       log.debug({ outcome: "skipped", state: facts.state }, "pull request is not open; the check is left as it is");
       return { facts, output: null, write: "none" };
     }
-    ({ output, afterCheck, ...hotfix } = await decide(delivery, facts, config));
+    ({ output, afterCheck, hotfix, ...hotfixFields } = await decide(delivery, facts, config));
   } catch (error) {
     if (isLostAccess(error)) {
       log.warn({ outcome: "no-access", err: describeGitHubError(error) }, "the app cannot read this repository any more");
       return null;
     }
     log.error({ outcome: "cannot-evaluate", err: describeGitHubError(error) }, "could not evaluate; failing closed");
-    // Comment events carry no head commit: once the facts are read, theirs is known.
-    const headSha = headShaHint ?? (facts as PullRequestFacts | null)?.headSha;
     if (headSha) await failClosed(delivery, headSha, describeGitHubError(error));
     throw error;
   }
+  await rememberVerdict(delivery, facts.headSha, number, hotfix);
+  metrics.evaluations.inc({ kind: hotfix ? "hotfix" : "not_hotfix" });
   if (!output) {
     await afterCheck?.();
-    return { facts, output, write: "none", ...hotfix };
+    return { facts, output, write: "none", ...hotfixFields };
   }
-  const write = await applyCheck(delivery, facts.headSha, facts.ownCheckRuns, output);
+  const write = await applyCheck(delivery, facts.headSha, facts.ownCheckRuns, output, options.rerun);
   if (write !== "none") metrics.checkConclusions.inc({ conclusion: output.conclusion ?? output.status });
   log.info(
     { outcome: output.conclusion ?? output.status, write, sha: facts.headSha, title: output.title },
     "hotfix governance evaluated",
   );
   await afterCheck?.();
-  return { facts, output, write, ...hotfix };
+  return { facts, output, write, ...hotfixFields };
 };
 
 /** Secondary writes that follow the check write; best effort, never throws. */
@@ -110,13 +168,17 @@ const decide = async (
   delivery: Delivery,
   facts: PullRequestFacts,
   config: Awaited<ReturnType<Delivery["config"]>>,
-): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck } & Partial<Pick<Evaluation, "facts">> & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
-  if (!config.ok) return { output: invalidConfigCheckOutput(config.path, config.problems) };
+): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck; hotfix: boolean } & Partial<Pick<Evaluation, "facts">> & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
+  if (!config.ok) return { output: invalidConfigCheckOutput(config.path, config.problems), hotfix: false };
   const settings = config.config;
   if (!isHotfix(facts.labels, settings)) {
     // Without report_all_pull_requests only a check we already posted (label removed) is turned neutral.
     const show = settings.report_all_pull_requests || facts.ownCheckRuns.length > 0;
-    return { output: show ? notHotfixCheckOutput(settings.label) : null, afterCheck: () => retireStatusComment(delivery, facts, settings) };
+    return {
+      output: show ? notHotfixCheckOutput(settings.label) : null,
+      afterCheck: () => retireStatusComment(delivery, facts, settings),
+      hotfix: false,
+    };
   }
   const full = await hotfixFacts(delivery, facts, settings);
   const approvals = await approvalResults(delivery, full, settings);
@@ -127,6 +189,7 @@ const decide = async (
   return {
     output: hotfixCheckOutput(evaluation, note),
     afterCheck: () => approvals.afterCheck(evaluation),
+    hotfix: true,
     verdict: evaluation,
     approvals: approvals.approvals,
     config: settings,
@@ -135,8 +198,83 @@ const decide = async (
   };
 };
 
-const applyCheck = async (delivery: Delivery, headSha: string, runs: OwnCheckRun[], output: CheckOutput) => {
+/** Paths are read only when a rule looks at them; scope counts come from the PR's totals. */
+const needsFilePaths = (config: HotfixConfig): boolean => config.scope.forbidden_paths.length > 0 || config.approvals.rules.length > 0;
+
+const NOT_HOTFIX_TITLE = notHotfixCheckOutput("hotfix").title;
+
+/**
+ * A PR that was a hotfix on this head (our newest run is a hotfix verdict), or whose label was
+ * just removed, may still carry a status comment to retire: that needs the full facts.
+ */
+const mayNeedRetiring = (runs: OwnCheckRun[], options: EvaluateOptions): boolean => {
+  if (options.labelRemoved) return true;
+  const newest = [...runs].sort((a, b) => b.id - a.id)[0];
+  return Boolean(newest) && newest.title !== NOT_HOTFIX_TITLE;
+};
+
+/**
+ * Not a hotfix: the neutral check (or none without report_all_pull_requests) depends on nothing
+ * but the label, so it is written from the PR's head alone. When the installation's budget is
+ * low it waits for the reset: hotfixes' evaluations, merges and follow-ups go first.
+ */
+const notHotfix = async (delivery: Delivery, head: PullRequestHead, settings: HotfixConfig, options: EvaluateOptions): Promise<Evaluation> => {
+  const log = delivery.log.child({ pr: head.number });
+  await rememberVerdict(delivery, head.headSha, head.number, false);
+  metrics.evaluations.inc({ kind: "not_hotfix" });
+  const show = settings.report_all_pull_requests || head.ownCheckRuns.length > 0;
+  if (!show) return { facts: null, output: null, write: "none" };
+  const output = notHotfixCheckOutput(settings.label);
+  const plan = planCheckWrite(head.ownCheckRuns, output);
+  if (plan.action === "none" && plan.supersede.length === 0 && !options.rerun) return { facts: null, output, write: "none" };
+  const low = delivery.runtime.rateBudget.low(delivery.installationId);
+  if (low.length > 0 && !options.rerun) {
+    deferToReset(delivery, head.number, low);
+    return { facts: null, output, write: "deferred" };
+  }
+  const write = await applyCheck(delivery, head.headSha, head.ownCheckRuns, output, options.rerun);
+  if (write !== "none") metrics.checkConclusions.inc({ conclusion: "neutral" });
+  log.info({ outcome: "neutral", write, sha: head.headSha, title: output.title }, "hotfix governance evaluated");
+  return { facts: null, output, write };
+};
+
+/** One deferred evaluation per PR, run when the lowest budget resets. */
+const deferToReset = (delivery: Delivery, number: number, low: BudgetState[]) => {
+  const key = `${delivery.repo.owner}/${delivery.repo.repo}#${number}`.toLowerCase();
+  const resetAt = Math.max(...low.map((state) => state.reset)) * 1000;
+  for (const state of low) metrics.budgetDeferred.inc({ resource: state.resource });
+  delivery.log.warn(
+    { outcome: "deferred-budget", pr: number, budgets: low.map(({ resource, remaining, limit }) => ({ resource, remaining, limit })), until: new Date(resetAt).toISOString() },
+    "rate-limit budget low: this non-hotfix check waits for the reset so hotfixes go first",
+  );
+  const { deferred } = delivery.runtime;
+  if (deferred.has(key)) return;
+  const timer = setTimeout(() => {
+    deferred.delete(key);
+    evaluatePullRequest(delivery, number).catch((error) => delivery.log.error({ err: describeGitHubError(error), pr: number }, "deferred evaluation failed"));
+  }, Math.max(1_000, resetAt - Date.now() + 1_000));
+  timer.unref();
+  deferred.set(key, timer);
+};
+
+/**
+ * Remembers, for the commit, whether its PR is a hotfix: the next check or status event on that
+ * commit then knows without asking GitHub (a hint only: an event the hint cannot answer asks).
+ */
+const rememberVerdict = (delivery: Delivery, sha: string, number: number, hotfix: boolean) =>
+  rememberCommitPullRequests(delivery.coordination, delivery.repo, sha, [{ number, hotfix }]);
+
+const applyCheck = async (delivery: Delivery, headSha: string, runs: OwnCheckRun[], output: CheckOutput, rerun = false) => {
   const plan = planCheckWrite(runs, output);
+  // "Re-run": GitHub reset the suite to queued and left the old run as it is; an answer is due.
+  if (rerun && plan.action !== "create") {
+    if (plan.action === "update") plan.supersede.push(plan.checkRunId!);
+    else {
+      const newest = [...runs].sort((a, b) => b.id - a.id)[0];
+      if (newest && newest.status !== "completed") plan.supersede.push(newest.id);
+    }
+    plan.action = "create";
+  }
   const now = delivery.now();
   if (plan.action === "update") await updateCheckRun(delivery.octokit, delivery.repo, plan.checkRunId!, output, now);
   if (plan.action === "create") await createCheckRun(delivery.octokit, delivery.repo, headSha, output, now);

@@ -51,8 +51,9 @@ export const fastTrackMerge = async (
  * a push arrived, whose own evaluation decides. Best effort: never throws past the check.
  */
 export const autoMergeIfCleared = async (delivery: Delivery, evaluation: Evaluation | null): Promise<void> => {
-  if (!evaluation?.verdict || !evaluation.config) return;
-  const { facts, config, verdict } = evaluation;
+  if (!evaluation?.verdict || !evaluation.config || !evaluation.facts) return;
+  const { config, verdict } = evaluation;
+  const facts = evaluation.facts;
   if (!config.merge.auto || config.dry_run || verdict.outcome !== "success" || facts.state !== "OPEN" || facts.isDraft) return;
   const marker = autoMergeMarker(facts.headSha);
   if (facts.comments.some((comment) => comment.viewerDidAuthor && comment.body.includes(marker))) return;

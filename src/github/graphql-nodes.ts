@@ -1,4 +1,4 @@
-import type { Actor, HeadCheck } from "../governance/facts.js";
+import type { Actor, HeadCheck, OwnCheckRun } from "../governance/facts.js";
 
 /** GraphQL nodes as the rules read them: one conversion for every query of the app. */
 
@@ -10,7 +10,7 @@ export const headCheckOf = (node: any): HeadCheck => {
   if (node.__typename === "StatusContext") {
     const state = String(node.state).toLowerCase();
     const pending = state === "pending" || state === "expected";
-    return { name: node.context, kind: "status", status: pending ? "pending" : "completed", conclusion: pending ? null : state, completedAt: node.createdAt ?? null };
+    return { name: node.context, kind: "status", status: pending ? "pending" : "completed", conclusion: pending ? null : state, completedAt: node.createdAt ?? null, startedAt: node.createdAt ?? null };
   }
   return {
     name: node.name,
@@ -18,5 +18,21 @@ export const headCheckOf = (node: any): HeadCheck => {
     status: node.status === "COMPLETED" ? "completed" : "pending",
     conclusion: node.conclusion ? String(node.conclusion).toLowerCase() : null,
     completedAt: node.completedAt ?? null,
+    startedAt: node.startedAt ?? null,
   };
 };
+
+/** This app's `Hotfix governance` runs among a commit's `checkSuites { app checkRuns }`. */
+export const ownCheckRunsOf = (commit: any, appId: number | null): OwnCheckRun[] =>
+  (commit?.checkSuites?.nodes ?? [])
+    .filter((suite: any) => appId == null || suite.app?.databaseId === appId)
+    .flatMap((suite: any) => suite.checkRuns.nodes)
+    .map((run: any) => ({
+      id: run.databaseId,
+      status: String(run.status).toLowerCase(),
+      conclusion: run.conclusion ? String(run.conclusion).toLowerCase() : null,
+      startedAt: run.startedAt ?? null,
+      title: run.title ?? null,
+      summary: run.summary ?? null,
+      text: run.text ?? null,
+    }));

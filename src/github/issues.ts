@@ -1,3 +1,4 @@
+import { readApprovalsRecord } from "../governance/approvals/evaluate-approvals.js";
 import type { ProbotOctokit } from "probot";
 import { actorOf, headCheckOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
@@ -78,7 +79,7 @@ export const PULL_REQUEST_HISTORY_QUERY = /* GraphQL */ `
                 }
               }
               ownRuns: checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
-                nodes { checkRuns(first: 100, filterBy: { checkName: $checkName, checkType: ALL }) { nodes { startedAt } } }
+                nodes { checkRuns(first: 100, filterBy: { checkName: $checkName, checkType: ALL }) { nodes { databaseId text } } }
               }
             }
           }
@@ -184,10 +185,13 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
     page = connection.pageInfo;
   }
   const head = pr.headCommit.nodes[0]?.commit;
-  const ownRunStarts: string[] = (head?.ownRuns?.nodes ?? [])
-    .flatMap((suite: any) => suite.checkRuns.nodes)
-    .map((run: any) => run.startedAt)
-    .filter(Boolean);
+  // The newest own run that carries a record (a neutral or cannot-evaluate run carries none).
+  const ownRuns: Array<{ databaseId: number; text: string | null }> = (head?.ownRuns?.nodes ?? []).flatMap((suite: any) => suite.checkRuns.nodes);
+  const approvalsRecord =
+    ownRuns
+      .sort((a, b) => b.databaseId - a.databaseId)
+      .map((run) => readApprovalsRecord(run.text))
+      .find((record) => record !== null) ?? null;
   return {
     number: pr.number,
     title: pr.title,
@@ -201,7 +205,7 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
     labels: pr.labels.nodes.map((label: any) => label.name),
     headSha: head?.oid ?? pr.headRefOid,
     headChecks: (head?.statusCheckRollup?.contexts?.nodes ?? []).filter(Boolean).map(headCheckOf),
-    headFirstSeenAt: ownRunStarts.length ? ownRunStarts.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null,
+    approvalsRecord,
     ...items,
   };
 };

@@ -1,6 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import type { ChangedFile, CommandSource, OwnCheckRun, PullRequestFacts, PullRequestTimeline, PushHistory, PushRecord } from "../governance/facts.js";
-import { actorOf, headCheckOf } from "./graphql-nodes.js";
+import { actorOf, headCheckOf, ownCheckRunsOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { settleAll } from "../platform/settle-all.js";
 import type { RepoRef } from "./repo-ref.js";
@@ -28,13 +28,20 @@ const TIMELINE_FIELDS = `timelineItems(last: 100, itemTypes: [BASE_REF_CHANGED_E
           }
         }`;
 
+/** A check run or status of a commit's rollup, as the required-checks rule reads it. */
+const ROLLUP_FRAGMENT = `fragment RollupFields on StatusCheckRollupContext {
+    __typename
+    ... on CheckRun { name status conclusion startedAt completedAt checkSuite { app { databaseId } } }
+    ... on StatusContext { context state createdAt }
+  }`;
+
 /**
  * Everything the rules read about a PR, in one GraphQL query (GitHub's REST API would need a
  * dozen). Lists beyond one page are fetched by the follow-up queries below, only for very large
  * PRs. Validated against GitHub's public schema in the tests.
  */
 export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
-  query PullRequestFacts($owner: String!, $repo: String!, $number: Int!, $appId: Int, $checkName: String!) {
+  query PullRequestFacts($owner: String!, $repo: String!, $number: Int!, $appId: Int, $checkName: String!, $withFiles: Boolean = true) {
     repository(owner: $owner, name: $repo) {
       defaultBranchRef { name }
       pullRequest(number: $number) {
@@ -60,7 +67,7 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
         deletions
         changedFiles
         labels(first: 100) { nodes { name } }
-        files(first: 100) {
+        files(first: 100) @include(if: $withFiles) {
           pageInfo { hasNextPage endCursor }
           nodes { path additions deletions changeType }
         }
@@ -89,11 +96,8 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
               oid
               statusCheckRollup {
                 contexts(first: 100) {
-                  nodes {
-                    __typename
-                    ... on CheckRun { name status conclusion completedAt checkSuite { app { databaseId } } }
-                    ... on StatusContext { context state createdAt }
-                  }
+                  pageInfo { hasNextPage endCursor }
+                  nodes { ...RollupFields }
                 }
               }
               checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
@@ -112,6 +116,8 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
   }
 
   fragment ActorFields on Actor { __typename login }
+
+  ${ROLLUP_FRAGMENT}
 
   fragment CommitFields on PullRequestCommit { ${COMMIT_FIELDS} }
 `;
@@ -162,6 +168,16 @@ export const PULL_REQUEST_COMMITS_QUERY = pageQuery(
   "PullRequestCommits",
   "commits(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { ...CommitFields } }",
   `fragment CommitFields on PullRequestCommit { ${COMMIT_FIELDS} }`,
+);
+
+/**
+ * Later pages of the head commit's checks and statuses: a commit can carry hundreds (one per CI
+ * job), and a required check on page 3 counts like one on page 1.
+ */
+export const PULL_REQUEST_ROLLUP_QUERY = pageQuery(
+  "PullRequestHeadRollup",
+  "headCommit: commits(last: 1) { nodes { commit { oid statusCheckRollup { contexts(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { ...RollupFields } } } } } }",
+  ROLLUP_FRAGMENT,
 );
 
 /** At most this many extra pages per list: enough for any PR a person can read. */
@@ -219,25 +235,46 @@ const source = (kind: CommandSource["kind"], node: any): CommandSource => ({
   viewerReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),
 });
 
+/** Every check and status of the head commit, page after page (the head must not move meanwhile). */
+const completeRollup = async (graphql: Gql, variables: Record<string, unknown>, head: any): Promise<any[]> => {
+  const contexts = head.statusCheckRollup?.contexts;
+  if (!contexts) return [];
+  const nodes = [...contexts.nodes];
+  let info = contexts.pageInfo;
+  while (info?.hasNextPage) {
+    const next = await graphql<any>(PULL_REQUEST_ROLLUP_QUERY, { ...variables, cursor: info.endCursor });
+    const commit = next.repository.pullRequest.headCommit.nodes[0]?.commit;
+    // A push in between: the rest belongs to another commit, and that push brings its own evaluation.
+    if (commit?.oid !== head.oid) throw new Error(`the head commit moved from ${head.oid} while its checks were being read`);
+    nodes.push(...commit.statusCheckRollup.contexts.nodes);
+    info = commit.statusCheckRollup.contexts.pageInfo;
+  }
+  return nodes.filter(Boolean);
+};
+
 /** Fetches the facts of PR `number`: one query, plus file pages only beyond 100 changed files. */
 export const fetchPullRequestFacts = async (
   graphql: Gql,
   repo: RepoRef,
   number: number,
   appId: number | null,
+  /** `files: false` when no rule reads paths (no forbidden paths, no path rules): the list is not read. */
+  options: { files?: boolean } = {},
 ): Promise<PullRequestFacts | null> => {
+  const withFiles = options.files ?? true;
   const data = await graphql<any>(PULL_REQUEST_FACTS_QUERY, {
     owner: repo.owner,
     repo: repo.repo,
     number,
     appId,
     checkName: CHECK_NAME,
+    withFiles,
   });
   const pr = data?.repository?.pullRequest;
   if (!pr) return null;
 
-  const files = [...pr.files.nodes];
-  let page = pr.files.pageInfo;
+  const files = withFiles ? [...pr.files.nodes] : [];
+  let page = withFiles ? pr.files.pageInfo : { hasNextPage: false, endCursor: null };
   while (page.hasNextPage && files.length < GITHUB_FILE_LIST_CAP) {
     const next = await graphql<any>(PULL_REQUEST_FILES_QUERY, { owner: repo.owner, repo: repo.repo, number, after: page.endCursor });
     const connection = next.repository.pullRequest.files;
@@ -254,19 +291,9 @@ export const fetchPullRequestFacts = async (
   ]);
 
   const head = pr.headCommit.nodes[0]?.commit;
-  const ownCheckRuns: OwnCheckRun[] = (head?.checkSuites?.nodes ?? [])
-    .filter((suite: any) => appId == null || suite.app?.databaseId === appId)
-    .flatMap((suite: any) => suite.checkRuns.nodes)
-    .map((run: any) => ({
-      id: run.databaseId,
-      status: String(run.status).toLowerCase(),
-      conclusion: run.conclusion ? String(run.conclusion).toLowerCase() : null,
-      startedAt: run.startedAt ?? null,
-      title: run.title ?? null,
-      summary: run.summary ?? null,
-      text: run.text ?? null,
-    }));
-  const headChecks = (head?.statusCheckRollup?.contexts?.nodes ?? [])
+  const ownCheckRuns: OwnCheckRun[] = ownCheckRunsOf(head, appId);
+  const rollupNodes = head ? await completeRollup(graphql, variables, head) : [];
+  const headChecks = rollupNodes
     .filter((node: any) => !(node.__typename === "CheckRun" && node.name === CHECK_NAME && (appId == null || node.checkSuite?.app?.databaseId === appId)))
     .map(headCheckOf);
 
@@ -296,7 +323,8 @@ export const fetchPullRequestFacts = async (
     deletions: pr.deletions,
     changedFiles: pr.changedFiles,
     files,
-    filesComplete: files.length >= pr.changedFiles,
+    // Not read is not incomplete: no rule looks at the paths then.
+    filesComplete: !withFiles || files.length >= pr.changedFiles,
     commits: commitNodes.map((node: any) => ({
       sha: node.commit.oid,
       authorLogins: node.commit.authors.nodes.map((author: any) => author.user?.login).filter(Boolean),

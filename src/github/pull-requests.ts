@@ -1,13 +1,107 @@
-import type { ProbotOctokit } from "probot";
+import type { OwnCheckRun } from "../governance/facts.js";
+import { CHECK_NAME } from "../governance/check-output.js";
+import { ownCheckRunsOf } from "./graphql-nodes.js";
 import type { RepoRef } from "./repo-ref.js";
 
-type Octokit = InstanceType<typeof ProbotOctokit>;
+type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+
+/** An open PR as the first, cheap question about an event reads it. */
+export interface HeadPull {
+  number: number;
+  headSha: string;
+  labels: string[];
+}
+
+const HEAD_PULL_FRAGMENT = "fragment HeadPull on PullRequest { number state headRefOid labels(first: 100) { nodes { name } } }";
 
 /**
- * Open PRs whose head is `sha`. Check and status payloads leave out PRs opened from forks, so
- * the commit is looked up instead: GET /repos/{owner}/{repo}/commits/{sha}/pulls.
+ * The open PRs whose head is a commit, with their labels: one query (1 point). The commit's
+ * associated PRs cover the repository's own branches; check and status payloads, and GitHub's
+ * "pull requests of a commit", leave out PRs from forks (a commit that exists only in a fork has
+ * none), so the issue search by SHA, which indexes every PR's commits, finds those.
  */
-export const openPullRequestsWithHead = async (octokit: Octokit, repo: RepoRef, sha: string): Promise<number[]> => {
-  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha, per_page: 100 });
-  return data.filter((pr) => pr.state === "open" && pr.head.sha === sha).map((pr) => pr.number);
+export const COMMIT_PULL_REQUESTS_QUERY = /* GraphQL */ `
+  query CommitPullRequests($owner: String!, $repo: String!, $sha: GitObjectID!, $search: String!) {
+    repository(owner: $owner, name: $repo) {
+      object(oid: $sha) {
+        ... on Commit { associatedPullRequests(first: 10) { nodes { ...HeadPull } } }
+      }
+    }
+    search(query: $search, type: ISSUE, first: 10) {
+      nodes { ... on PullRequest { ...HeadPull } }
+    }
+  }
+  ${HEAD_PULL_FRAGMENT}
+`;
+
+const headPullOf = (node: any): HeadPull => ({ number: node.number, headSha: node.headRefOid, labels: node.labels.nodes.map((label: any) => label.name) });
+
+/** Open PRs whose head is `sha` (same repository and forks), with their labels. */
+export const openPullRequestsWithHead = async (graphql: Gql, repo: RepoRef, sha: string): Promise<HeadPull[]> => {
+  const data = await graphql<any>(COMMIT_PULL_REQUESTS_QUERY, {
+    owner: repo.owner,
+    repo: repo.repo,
+    sha,
+    search: `repo:${repo.owner}/${repo.repo} is:pr is:open sha:${sha}`,
+  });
+  const nodes = [...(data?.repository?.object?.associatedPullRequests?.nodes ?? []), ...(data?.search?.nodes ?? [])];
+  const found = new Map<number, HeadPull>();
+  for (const node of nodes) {
+    if (node?.number && node.state === "OPEN" && node.headRefOid === sha) found.set(node.number, headPullOf(node));
+  }
+  return [...found.values()].sort((a, b) => a.number - b.number);
+};
+
+/** What an evaluation needs to know before deciding whether to read everything. */
+export interface PullRequestHead {
+  number: number;
+  state: "OPEN" | "CLOSED" | "MERGED";
+  headSha: string;
+  labels: string[];
+  ownCheckRuns: OwnCheckRun[];
+}
+
+/**
+ * A PR's state, labels and this app's runs on its head commit: 1 point, where the full facts
+ * (commits, comments, reviews, files, checks) cost several and matter only for a hotfix.
+ */
+export const PULL_REQUEST_HEAD_QUERY = /* GraphQL */ `
+  query PullRequestHead($owner: String!, $repo: String!, $number: Int!, $appId: Int, $checkName: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        number
+        state
+        headRefOid
+        labels(first: 100) { nodes { name } }
+        headCommit: commits(last: 1) {
+          nodes {
+            commit {
+              oid
+              checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
+                nodes {
+                  app { databaseId }
+                  checkRuns(last: 100, filterBy: { checkName: $checkName, checkType: ALL }) {
+                    nodes { databaseId status conclusion startedAt title summary text }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const fetchPullRequestHead = async (graphql: Gql, repo: RepoRef, number: number, appId: number | null): Promise<PullRequestHead | null> => {
+  const data = await graphql<any>(PULL_REQUEST_HEAD_QUERY, { owner: repo.owner, repo: repo.repo, number, appId, checkName: CHECK_NAME });
+  const pr = data?.repository?.pullRequest;
+  if (!pr) return null;
+  return {
+    number: pr.number,
+    state: pr.state,
+    headSha: pr.headRefOid,
+    labels: pr.labels.nodes.map((label: any) => label.name),
+    ownCheckRuns: ownCheckRunsOf(pr.headCommit.nodes[0]?.commit, appId),
+  };
 };

@@ -62,6 +62,9 @@ const isPlainText = (block: Parent, start: number, end: number): boolean =>
  */
 export const commandLines = (body: string, grammar: RegExp): CommandLine[] => {
   const lines = splitLines(body);
+  // Markdown only ever removes candidates: a body with no line matching the grammar needs no parse.
+  const probe = grammar.global || grammar.sticky ? new RegExp(grammar.source, grammar.flags.replace(/[gy]/g, "")) : grammar;
+  if (!lines.some((line) => probe.test(line.text))) return [];
   const found: CommandLine[] = [];
   for (const block of textBlocks(parseMarkdown(body))) {
     const first = block.position?.start.line;

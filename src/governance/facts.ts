@@ -56,7 +56,7 @@ export interface CommandSource {
   viewerReactions?: string[];
 }
 
-/** The newest run/status of one name on the head commit. */
+/** A run or status on the head commit (GitHub's rollup: the newest per check suite and per context). */
 export interface HeadCheck {
   name: string;
   kind: "check_run" | "status";
@@ -65,6 +65,8 @@ export interface HeadCheck {
   /** success|failure|neutral|skipped|cancelled|timed_out|action_required|stale|error|... lower case. */
   conclusion: string | null;
   completedAt: string | null;
+  /** Check runs: when the run started; statuses: when it was posted. The newest of a name counts. */
+  startedAt?: string | null;
 }
 
 /** One `Hotfix governance` run this app created on the head commit. */

@@ -23,7 +23,8 @@ export const on = <E extends EmitterWebhookEventName>(
   app.on(events, async (context) => {
     const key = name ? `${context.id}:${name}` : context.id;
     const delivery = deliveryFrom(context as unknown as Context, runtime);
-    instrumentOctokit(context.octokit);
+    const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
+    instrumentOctokit(context.octokit, (headers) => runtime.rateBudget.record(installationId, headers));
     const { coordination } = runtime;
     await coordination.withLock(`delivery:${key}`, async () => {
       if (await coordination.isHandled(key)) {

@@ -17,6 +17,9 @@ export const PULL_REQUEST_ACTIONS = [
 export const registerPullRequestHandlers = (app: Probot, runtime: Runtime): void => {
   on(app, runtime, [...PULL_REQUEST_ACTIONS], async (delivery, context) => {
     const pr = context.payload.pull_request;
-    await evaluatePullRequest(delivery, pr.number, pr.head.sha);
+    await evaluatePullRequest(delivery, pr.number, pr.head.sha, {
+      labelRemoved: context.payload.action === "unlabeled",
+      labelsHint: (pr.labels ?? []).map((label: { name: string }) => label.name),
+    });
   });
 };

@@ -26,8 +26,11 @@ const fetchWithTimeout: typeof fetch = (input, init) => {
   return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
 };
 
+/** Sees each answer's headers (the installation's rate-limit budget). */
+export type OnHeaders = (headers: Record<string, unknown>) => void;
+
 /** Request timeouts and metrics (requests by route and status, rate limit remaining) on a client. */
-export const instrumentOctokit = (octokit: Octokit): Octokit => {
+export const instrumentOctokit = (octokit: Octokit, onHeaders?: OnHeaders): Octokit => {
   octokit.hook.before("request", (options) => {
     options.request = { ...options.request, fetch: fetchWithTimeout };
   });
@@ -35,6 +38,7 @@ export const instrumentOctokit = (octokit: Octokit): Octokit => {
     metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String(response.status) });
     const remaining = Number(response.headers["x-ratelimit-remaining"] ?? Number.NaN);
     if (Number.isFinite(remaining)) metrics.rateLimitRemaining.set({ resource: rateLimitResource(response.headers, options.url) }, remaining);
+    onHeaders?.(response.headers as Record<string, unknown>);
   });
   octokit.hook.error("request", (error, options) => {
     metrics.githubRequests.inc({ method: options.method, route: routeOf(options.url), status: String((error as { status?: number }).status ?? "network") });
@@ -55,12 +59,23 @@ export type GraphqlQuery = <T = any>(query: string, variables?: Record<string, u
  * class and installation (same token cache, same retries and rate-limit handling) sends them
  * without that spacing.
  */
-export const readOnlyGraphql = (octokit: Octokit, installationId: number | undefined): GraphqlQuery => {
+export const readOnlyGraphql = (
+  octokit: Octokit,
+  installationId: number | undefined,
+  onHeaders?: OnHeaders,
+  /** Readers kept per installation by the runtime: building an Octokit costs more CPU than a query. */
+  readers?: Map<number, Octokit>,
+): GraphqlQuery => {
   if (installationId === undefined) return (query, variables) => octokit.graphql(query, variables);
   let reader: Octokit | undefined;
   return (query, variables) => {
     const OctokitClass = octokit.constructor as new (options: object) => Octokit;
-    reader ??= instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }));
+    reader ??= readers?.get(installationId);
+    if (!reader) {
+      // Its token comes from the app's token cache and is renewed there, so it may live long.
+      reader = instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }), onHeaders);
+      if (readers && readers.size < 10_000) readers.set(installationId, reader);
+    }
     return reader.graphql(query, variables);
   };
 };

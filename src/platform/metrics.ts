@@ -36,6 +36,18 @@ export const metrics = {
     help: "Webhook deliveries refused because their signature does not match WEBHOOK_SECRET.",
     registers: [registry],
   }),
+  evaluations: new Counter({
+    name: "hotfix_evaluations_total",
+    help: "Evaluations of a PR's check, by kind: hotfix, not_hotfix, coalesced (an event answered by another's evaluation), skipped_cheap (a check/status event that could not change a verdict).",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  }),
+  budgetDeferred: new Counter({
+    name: "hotfix_budget_deferred_total",
+    help: "Non-hotfix neutral checks deferred to the rate-limit reset because the installation's budget ran low (hotfixes go first).",
+    labelNames: ["resource"] as const,
+    registers: [registry],
+  }),
   approvals: new Counter({
     name: "hotfix_approvals_total",
     help: "Emergency approval commands, accepted or refused, by reason.",

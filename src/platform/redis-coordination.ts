@@ -7,8 +7,11 @@ const PREFIX = "hotfix-governance:";
 /** A lock's lease: renewed while its holder works, expires when the holder dies. */
 const LEASE_MS = 30_000;
 const RENEW_MS = 10_000;
-/** How long a delivery waits for a PR's lock before giving up (GitHub times out at 10 s, the work goes on). */
-const WAIT_MS = 120_000;
+/**
+ * A wait for a lock never gives up (an event dropped behind a lock is a verdict never written):
+ * the holder's lease expires if it dies, so the wait ends. Past this long it is logged, once.
+ */
+const SLOW_WAIT_MS = 120_000;
 
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
@@ -31,7 +34,11 @@ export class RedisCoordination implements Coordination {
   /** Who this replica is, in lock tokens and leadership. */
   private readonly instanceId = randomUUID();
 
-  constructor(url: string, private readonly log: Logger) {
+  /** A wait for a lock longer than this is logged (once); it goes on. */
+  private readonly slowWaitMs: number;
+
+  constructor(url: string, private readonly log: Logger, options: { slowWaitMs?: number } = {}) {
+    this.slowWaitMs = options.slowWaitMs ?? SLOW_WAIT_MS;
     this.redis = new Redis(url, {
       // Commands wait for a (re)connection at most 1 s, then fail over to memory.
       maxRetriesPerRequest: 1,
@@ -75,13 +82,11 @@ export class RedisCoordination implements Coordination {
   async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const lockKey = `${PREFIX}lock:${key}`;
     const token = `${this.instanceId}:${Math.random().toString(36).slice(2)}`;
-    let acquired: boolean;
     try {
-      acquired = await this.acquire(lockKey, token);
+      await this.acquire(key, lockKey, token);
     } catch (error) {
       return this.attempt("withLock", () => Promise.reject(error), () => this.fallback.withLock(key, fn));
     }
-    if (!acquired) throw new Error(`timed out after ${WAIT_MS / 1000}s waiting for the lock on ${key}`);
     const renew = setInterval(() => {
       this.redis.eval(RENEW, 1, lockKey, token, String(LEASE_MS)).catch(() => {});
     }, RENEW_MS);
@@ -94,15 +99,19 @@ export class RedisCoordination implements Coordination {
     }
   }
 
-  private async acquire(lockKey: string, token: string): Promise<boolean> {
-    const deadline = Date.now() + WAIT_MS;
+  private async acquire(key: string, lockKey: string, token: string): Promise<void> {
+    const started = Date.now();
+    let warned = false;
     let wait = 20;
-    while (Date.now() < deadline) {
-      if ((await this.redis.set(lockKey, token, "PX", LEASE_MS, "NX")) === "OK") return true;
+    for (;;) {
+      if ((await this.redis.set(lockKey, token, "PX", LEASE_MS, "NX")) === "OK") return;
+      if (!warned && Date.now() - started > this.slowWaitMs) {
+        warned = true;
+        this.log.warn({ outcome: "lock-wait-slow", lock: key, waitedMs: Date.now() - started }, "still waiting for a lock held by another replica; the event is kept");
+      }
       await sleep(wait + Math.random() * wait);
       wait = Math.min(wait * 2, 500);
     }
-    return false;
   }
 
   cacheGet(key: string): Promise<string | null> {

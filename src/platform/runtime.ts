@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import type { Coordination } from "./coordination.js";
 import { createCoordination } from "./redis-coordination.js";
 import type { TtlCache } from "./cache.js";
+import { Coalescer } from "./coalesce.js";
+import { RateBudget } from "./rate-budget.js";
 
 /** What lives as long as the process: built once by the app function, handed to every delivery. */
 export interface Runtime {
@@ -9,6 +11,16 @@ export interface Runtime {
   /** This app's id: tells its own check runs from look-alikes of other apps. */
   appId: number | null;
   now: () => Date;
+  /** Events for one PR waiting for its lock share one evaluation. */
+  coalescer: Coalescer;
+  /** Each installation's rate-limit budgets, as GitHub's last answers said. */
+  rateBudget: RateBudget;
+  /** Non-hotfix checks deferred to a budget reset, one per PR (`owner/repo#n`). */
+  deferred: Map<string, ReturnType<typeof setTimeout>>;
+  /** One GraphQL reader per installation (see `readOnlyGraphql`). */
+  readers: Map<number, any>;
+  /** Config files already validated, by their cached text (never mutated by readers). */
+  validatedConfigs: Map<string, any>;
 }
 
 export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | null => {
@@ -20,6 +32,11 @@ export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env)
   coordination: createCoordination(env.REDIS_URL, log),
   appId: appIdFromEnv(env),
   now: () => new Date(),
+  coalescer: new Coalescer(),
+  rateBudget: new RateBudget(),
+  deferred: new Map(),
+  readers: new Map(),
+  validatedConfigs: new Map(),
 });
 
 

@@ -1,7 +1,9 @@
 import type { BackportOutcome } from "../backport/outcome.js";
 import type { HotfixConfig } from "../config/schema.js";
+import type { ApprovalsRecord } from "../governance/approvals/evaluate-approvals.js";
 import type { Actor, HeadCheck } from "../governance/facts.js";
 import { incidentReference } from "../governance/rules/incident.js";
+import { requiredCheckState } from "../governance/rules/required-checks.js";
 import { parseMergeCommand } from "../governance/merge/command.js";
 import { reviewActionItem } from "../governance/merge/review-after-merge.js";
 import { lastEmergencyCommand } from "./emergency-commands.js";
@@ -133,31 +135,27 @@ export const hotfixLabeledAt = (events: LabelEvent[], label: string, mergedAt: s
   return late ? { at: late.at, afterMerge: true } : { at: null, afterMerge: false };
 };
 
-const grants = (comment: HistoryComment): boolean =>
-  comment.appReactions.includes("THUMBS_UP") && !comment.lastEditedAt && comment.state !== "DISMISSED" && !comment.author?.isBot;
-
-/** With `dismiss_on_push`: what made an approval stale at merge (SPEC §4), or null while it counts. */
-export interface Freshness {
-  dismissOnPush: boolean;
-  headSha: string;
-  /** When the app first saw the head commit; unknown → staleness cannot be told and nothing is called stale. */
-  headFirstSeenAt: string | null;
-}
-
-const staleness = (comment: HistoryComment, fresh: Freshness): string | null => {
-  if (!fresh.dismissOnPush) return null;
-  if (comment.kind === "review") return comment.commitSha && comment.commitSha !== fresh.headSha ? "given on an earlier commit" : null;
-  if (fresh.headFirstSeenAt && Date.parse(comment.createdAt) <= Date.parse(fresh.headFirstSeenAt)) return "given before the last push";
-  return null;
+/** Why a recorded approval did not count at merge, as the timeline says it. */
+const NOT_COUNTED: Partial<Record<ApprovalsRecord["not_counted"][number]["reason"], string>> = {
+  stale: "given before the head commit was pushed, or on an earlier commit",
+  base_changed: "given before the base branch was changed",
+  expired: "expired (`approvals.expire_after_hours`)",
+  dismissed: "in a review that was dismissed",
 };
 
+const sameMoment = (a: string, b: string): boolean => Math.abs(Date.parse(a) - Date.parse(b)) < 1_000;
+
 /**
- * The approvals and revocations in time order. An approval is a command the app accepted (its 👍),
- * never from a bot, an edited comment or a dismissed review; a revocation withdraws an approval
- * of the same person. An approval a later push made stale (`dismiss_on_push`) is kept for the
- * timeline, marked, but no longer counts. Commands after the merge changed nothing: left out.
+ * The approvals and revocations in time order, as the `Hotfix governance` check judged them on
+ * the merged head: its hidden record (`readApprovalsRecord`) says which approval commands
+ * counted and why the others stopped counting, so the postmortem never re-derives a decision.
+ * A command the record does not hold as an approval (refused: not authorized, the author, a
+ * bot, edited …) is no approval event. A revocation withdraws an earlier approval of the same
+ * person. Commands after the merge changed nothing: left out. No record (the check never judged
+ * the head) → no approvals.
  */
-export const approvalEvents = (comments: HistoryComment[], mergedAt: string, fresh: Freshness): ApprovalEvent[] => {
+export const approvalEvents = (comments: HistoryComment[], mergedAt: string, record: ApprovalsRecord | null): ApprovalEvent[] => {
+  if (!record) return [];
   const current = new Set<string>();
   const events: ApprovalEvent[] = [];
   const sources = byTime(comments.filter((comment) => !comment.byApp && comment.author).map((comment) => ({ comment, at: comment.createdAt })));
@@ -166,27 +164,30 @@ export const approvalEvents = (comments: HistoryComment[], mergedAt: string, fre
     const command = lastEmergencyCommand(comment.body);
     const login = comment.author!.login;
     const key = login.toLowerCase();
-    if (command === "approve" && grants(comment)) {
-      const stale = staleness(comment, fresh);
-      if (stale) current.delete(key);
-      else current.add(key);
-      events.push({ login, kind: "approval", at, url: comment.url, ...(stale ? { stale } : {}) });
+    const mine = (entry: { login: string; at: string }) => same(entry.login, login) && sameMoment(entry.at, at);
+    if (command === "approve") {
+      if (record.counted.some(mine)) {
+        current.add(key);
+        events.push({ login, kind: "approval", at, url: comment.url });
+        continue;
+      }
+      const refused = record.not_counted.find(mine);
+      if (refused?.reason === "revoked") {
+        // Counted until the revocation that follows it in the conversation.
+        current.add(key);
+        events.push({ login, kind: "approval", at, url: comment.url });
+        continue;
+      }
+      const stale = refused ? NOT_COUNTED[refused.reason] : undefined;
+      if (!stale) continue;
+      current.delete(key);
+      events.push({ login, kind: "approval", at, url: comment.url, stale });
     } else if (command === "revoke" && current.has(key)) {
       current.delete(key);
       events.push({ login, kind: "revocation", at, url: comment.url });
     }
   }
   return events;
-};
-
-/** People whose approval stood at the merge, in the order they approved. */
-export const standingApprovers = (events: ApprovalEvent[]): string[] => {
-  const standing = new Map<string, string>();
-  for (const event of events) {
-    if (event.kind === "approval" && !event.stale) standing.set(event.login.toLowerCase(), event.login);
-    else standing.delete(event.login.toLowerCase());
-  }
-  return [...standing.values()];
 };
 
 /**
@@ -210,9 +211,13 @@ export const quorumAt = (events: ApprovalEvent[], required: number): string | nu
 /** When every required check had succeeded on the head commit (the latest completion), or which did not. */
 export const requiredChecksGreen = (headChecks: HeadCheck[], required: string[]): { at: string | null; notGreen: string[] } => {
   if (required.length === 0) return { at: null, notGreen: [] };
-  const notGreen = required.filter((name) => headChecks.find((check) => check.name === name)?.conclusion !== "success");
+  // The same reading as the check's rule: as branch protection counts them.
+  const states = required.map((name) => ({ name, state: requiredCheckState(headChecks, name) }));
+  const notGreen = states.filter(({ state }) => state.state !== "passed").map(({ name }) => name);
   if (notGreen.length > 0) return { at: null, notGreen };
-  const times = required.map((name) => headChecks.find((check) => check.name === name)!.completedAt).filter((at): at is string => Boolean(at));
+  const times = states
+    .flatMap(({ state }) => (state.state === "passed" ? state.checks.map((check) => check.completedAt) : []))
+    .filter((at): at is string => Boolean(at));
   return { at: times.length ? times.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)) : null, notGreen };
 };
 
@@ -296,12 +301,9 @@ export const buildPostmortem = (input: PostmortemInput): Postmortem => {
   const { history, config } = input;
   const mergedAt = history.mergedAt!;
   const label = hotfixLabeledAt(history.labelEvents, config.label, mergedAt);
-  const events = approvalEvents(history.comments, mergedAt, {
-    dismissOnPush: config.approvals.dismiss_on_push,
-    headSha: history.headSha,
-    headFirstSeenAt: history.headFirstSeenAt,
-  });
-  const approvers = standingApprovers(events);
+  const events = approvalEvents(history.comments, mergedAt, history.approvalsRecord);
+  // Who stood at the merge is what the check counted, whatever the conversation shows now.
+  const approvers = history.approvalsRecord ? history.approvalsRecord.counted.map((approval) => approval.login) : [];
   const required = config.approvals.required;
   const quorum = quorumAt(events, required);
   const checks = requiredChecksGreen(history.headChecks, config.required_checks);
@@ -312,7 +314,12 @@ export const buildPostmortem = (input: PostmortemInput): Postmortem => {
   if (label.afterMerge) {
     approvalNote = `The \`${config.label}\` label was added after the merge (${formatUtc(label.at!)}): no emergency approval was collected before the change went in.`;
   } else if (approvers.length === 0) {
-    approvalNote = required > 0 ? "No accepted `/approve-emergency` stood at the merge." : "No emergency approval was required (`approvals.required: 0`).";
+    approvalNote =
+      required === 0
+        ? "No emergency approval was required (`approvals.required: 0`)."
+        : history.approvalsRecord
+          ? "No accepted `/approve-emergency` stood at the merge."
+          : "The `Hotfix governance` check recorded no approvals on the merged head commit (it never judged that commit).";
   }
 
   const timeline: TimelineEntry[] = [

@@ -1,3 +1,4 @@
+import type { ApprovalsRecord } from "../governance/approvals/evaluate-approvals.js";
 import type { Actor, HeadCheck } from "../governance/facts.js";
 
 /**
@@ -56,8 +57,8 @@ export interface PullRequestHistory {
   headSha: string;
   /** The newest run/status of each name on the head commit. */
   headChecks: HeadCheck[];
-  /** When the app first saw the head commit (its earliest own check run on it); null without a record. */
-  headFirstSeenAt: string | null;
+  /** The approvals as the app's newest `Hotfix governance` run on the head commit recorded them; null without one. */
+  approvalsRecord: ApprovalsRecord | null;
   labelEvents: LabelEvent[];
   comments: HistoryComment[];
   referencingIssues: ReferencingIssue[];

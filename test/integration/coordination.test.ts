@@ -86,6 +86,22 @@ describeWithRedis("Redis coordination (several replicas)", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   });
 
+  test("a wait for a lock never gives up: past the slow-wait mark it is logged once, and the event is kept", async () => {
+    const warnings: string[] = [];
+    const log = { ...silent, warn: (object: { outcome?: string }) => warnings.push(object.outcome ?? "") } as unknown as typeof silent;
+    const patient = new RedisCoordination(redis.url, log, { slowWaitMs: 200 });
+    let release!: () => void;
+    const held = a.withLock("acme/shop#3", () => new Promise<void>((resolve) => (release = resolve)));
+    await sleep(50);
+    const waiter = patient.withLock("acme/shop#3", async () => "handled");
+    await sleep(700);
+    release();
+    await held;
+    await expect(waiter).resolves.toBe("handled");
+    expect(warnings).toEqual(["lock-wait-slow"]);
+    await patient.close();
+  });
+
   test("one leader at a time; the other takes over when the lease ends", async () => {
     expect(await a.acquireLeadership("reminders", 1)).toBe(true);
     expect(await b.acquireLeadership("reminders", 1)).toBe(false);

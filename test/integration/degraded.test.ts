@@ -5,7 +5,7 @@ import pino from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from "probot";
 import hotfixGovernance from "../../src/index.js";
 import { RedisCoordination } from "../../src/platform/redis-coordination.js";
-import type { Runtime } from "../../src/platform/runtime.js";
+import { createRuntime, type Runtime } from "../../src/platform/runtime.js";
 import { testPrivateKey } from "../support/app.js";
 import { pullRequestEvent } from "../support/events.js";
 import { describeWithRedis, startRedis } from "../support/redis.js";
@@ -22,7 +22,7 @@ describeWithRedis("Redis going away while the app serves", () => {
     sim.install();
     nock.enableNetConnect("127.0.0.1");
     sim.addRepo(REPO);
-    const runtime: Runtime = { coordination: new RedisCoordination(redis.url, pino({ level: "silent" })), appId: SIM_APP.id, now: () => new Date() };
+    const runtime: Runtime = { ...createRuntime(pino({ level: "silent" }), {}), coordination: new RedisCoordination(redis.url, pino({ level: "silent" })), appId: SIM_APP.id, now: () => new Date() };
     const app: ApplicationFunction = (probot, options) => hotfixGovernance(probot, { ...options, runtime });
     const probot = new Probot({
       appId: SIM_APP.id,

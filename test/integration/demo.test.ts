@@ -106,10 +106,10 @@ test("the transcript and the report say what happened, with the check's text and
 test("what each step costs on GitHub (requests, of which writes): the figures the README quotes", () => {
   expect(story.steps.map((step) => [step.event, step.requests, step.writes])).toEqual([
     ["pull_request.opened", 6, 3], // config, facts, pushes (no pusher is asked to review); check, status comment, review request
-    ["pull_request.synchronize", 4, 2], // config, facts; new check on the new head, status comment
+    ["pull_request.synchronize", 3, 2], // facts (the config is cached since the PR opened); new check on the new head, status comment
     ["issue_comment.created", 6, 3], // config, facts, pushes; check text, 👎, reply (the author needs no look-up)
     ["issue_comment.created", 7, 3], // config, facts, pushes, @maria's role; check, 👍, status comment
-    ["check_run.completed", 6, 2], // config, facts, pushes, role (cached 60 s: this is 2 minutes later); check, status comment
+    ["check_run.completed", 5, 2], // facts (config cached 5 min), pushes, role (cached 60 s: this is 2 minutes later); check, status comment
     ["pull_request.closed", 23, 14], // a clean forward-port (tree, commit, ref), one PR, the conflict report, the review after merge (facts, comment), the postmortem
   ]);
 });

@@ -8,7 +8,8 @@ import { ensurePostmortem } from "../../src/flows/postmortem.js";
 import { metrics } from "../../src/platform/metrics.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { INSTALLATION_ID, issueCommentEvent, pullRequestEvent } from "../support/events.js";
-import { sha } from "../support/simulator/index.js";
+import { approvalsRecordLine } from "../../src/governance/approvals/evaluate-approvals.js";
+import { sha, SIM_APP } from "../support/simulator/index.js";
 import { addIssue, appBot, changeLabel } from "../support/simulator/routes-issues.js";
 import type { SimPull } from "../support/simulator/state.js";
 
@@ -37,6 +38,9 @@ const mergedHotfix = (options: { title?: string; labels?: string[]; approve?: bo
     t.sim.setTime("2024-05-01T10:20:00.000Z");
     const comment = t.sim.addComment(REPO, pr.number, "lead", "/approve-emergency rollback is ready");
     t.sim.repo(REPO).reactions.push({ id: t.sim.id(), subject: "comment", subjectId: comment.id, user: appBot(t.sim), content: "+1", createdAt: t.sim.now() });
+    // What the app's check wrote on the head when it counted the approval.
+    const record = approvalsRecordLine({ head: pr.head.sha, counted: [{ login: "lead", commit: pr.head.sha, at: comment.createdAt, expires_at: null }], not_counted: [] });
+    t.sim.addCheckRun(REPO, { headSha: pr.head.sha, name: "Hotfix governance", app: SIM_APP, output: { title: "Hotfix governance passed", summary: "", text: record } });
   }
   t.sim.setTime("2024-05-01T10:50:00.000Z");
   merge(pr);

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import nock from "nock";
-import type { Logger } from "pino";
+import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { rateLimitHandlers } from "../../src/platform/octokit.js";
 import { createRuntime } from "../../src/platform/runtime.js";
@@ -58,7 +58,8 @@ export const createTestApp = async (
         : { enabled: false },
     })),
   });
-  const runtime = createRuntime(probot.log as unknown as Logger, { REDIS_URL: options.redisUrl, APP_ID: String(SIM_APP.id) });
+  // Probot sets `probot.log` only once the app is loaded: the runtime gets a logger of its own.
+  const runtime = createRuntime(options.log ?? pino({ level: "silent" }), { REDIS_URL: options.redisUrl, APP_ID: String(SIM_APP.id) });
   await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {}, runtime });
   return {
     probot,

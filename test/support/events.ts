@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { restCheckRun, restIssueComment, restPull, restRepo, restUser, fullName } from "./simulator/rest-shapes.js";
 import type { GitHubSimulator } from "./simulator/index.js";
+import { isFork } from "./simulator/routes-checks.js";
 import type { SimCheckRun, SimComment, SimStatus } from "./simulator/state.js";
 
 export const INSTALLATION_ID = 4242;
@@ -50,7 +51,8 @@ export const checkRunEvent = (sim: GitHubSimulator, repoName: string, run: SimCh
     check_run: {
       ...base.check_run,
       ...restCheckRun(repo, run),
-      pull_requests: pullNumbers.map((number) => {
+      // GitHub leaves PRs from forks out of check payloads.
+      pull_requests: pullNumbers.filter((number) => !isFork(repo, sim.pull(repoName, number))).map((number) => {
         const pull = sim.pull(repoName, number);
         return { id: pull.id, number, url: "", head: { ref: pull.head.ref, sha: pull.head.sha, repo: { id: repo.id, name: repo.name, url: "" } }, base: { ref: pull.base.ref, sha: pull.base.sha, repo: { id: repo.id, name: repo.name, url: "" } } };
       }),
@@ -59,13 +61,55 @@ export const checkRunEvent = (sim: GitHubSimulator, repoName: string, run: SimCh
   };
 };
 
-export const checkSuiteEvent = (sim: GitHubSimulator, repoName: string, headSha: string, action: "completed" | "rerequested", sender = "dev") => {
+export const checkSuiteEvent = (
+  sim: GitHubSimulator,
+  repoName: string,
+  headSha: string,
+  action: "completed" | "rerequested",
+  sender = "dev",
+  options: { app?: { id: number; slug: string }; pullNumbers?: number[] } = {},
+) => {
   const base = fixture(`check_suite.${action}`);
+  const repo = sim.repo(repoName);
+  const app = options.app ?? { id: 15368, slug: "github-actions" };
   return {
     ...base,
     action,
-    check_suite: { ...base.check_suite, head_sha: headSha, pull_requests: [] },
+    check_suite: {
+      ...base.check_suite,
+      head_sha: headSha,
+      app: { ...base.check_suite.app, id: app.id, slug: app.slug },
+      // GitHub leaves PRs from forks out of check payloads.
+      pull_requests: (options.pullNumbers ?? [])
+        .filter((number) => !isFork(repo, sim.pull(repoName, number)))
+        .map((number) => {
+          const pull = sim.pull(repoName, number);
+          return { id: pull.id, number, url: "", head: { ref: pull.head.ref, sha: pull.head.sha, repo: { id: repo.id, name: repo.name, url: "" } }, base: { ref: pull.base.ref, sha: pull.base.sha, repo: { id: repo.id, name: repo.name, url: "" } } };
+        }),
+    },
     ...envelope(sim, repoName, sender),
+  };
+};
+
+/** `merge_group.checks_requested` for the queue entry of PR `number` (its group commit is `headSha`). */
+export const mergeGroupEvent = (sim: GitHubSimulator, repoName: string, number: number, headSha: string) => {
+  const base = fixture("merge_group.checks_requested");
+  const repo = sim.repo(repoName);
+  const pull = sim.pull(repoName, number);
+  const baseSha = repo.branches.get(pull.base.ref) ?? pull.base.sha;
+  // GitHub creates the group's branch before it asks for checks.
+  repo.branches.set(`gh-readonly-queue/${pull.base.ref}/pr-${number}-${pull.head.sha}`, headSha);
+  return {
+    ...base,
+    merge_group: {
+      ...base.merge_group,
+      head_sha: headSha,
+      head_ref: `refs/heads/gh-readonly-queue/${pull.base.ref}/pr-${number}-${pull.head.sha}`,
+      base_sha: baseSha,
+      base_ref: `refs/heads/${pull.base.ref}`,
+      head_commit: { ...base.merge_group.head_commit, id: headSha, message: `Merge pull request #${number} from ${pull.head.ref}` },
+    },
+    ...envelope(sim, repoName, "github-merge-queue[bot]"),
   };
 };
 

@@ -6,12 +6,12 @@ import {
   hotfixLabeledAt,
   quorumAt,
   requiredChecksGreen,
-  standingApprovers,
 } from "../../src/postmortem/build-postmortem.js";
 import type { HistoryComment, LabelEvent } from "../../src/postmortem/history.js";
 import { isSeverityLabel } from "../../src/postmortem/severity-labels.js";
 import { daysBetween, dueDate, formatDuration, formatUtc } from "../../src/postmortem/time.js";
-import { command, FRESH, HEAD, history, input, label, MERGED } from "./postmortem-fixtures.js";
+import type { ApprovalsRecord } from "../../src/governance/approvals/evaluate-approvals.js";
+import { command, HEAD, history, input, label, MERGED, recordOf } from "./postmortem-fixtures.js";
 
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.restore());
@@ -33,50 +33,60 @@ describe("hotfixLabeledAt: the label in effect at merge", () => {
   });
 });
 
-describe("approvalEvents: what the app accepted, in order", () => {
+describe("approvalEvents: the approvals as the check recorded them, in order", () => {
   const at = (minute: number) => `2024-05-01T10:${String(minute).padStart(2, "0")}:00Z`;
+  const counted = recordOf([["lead", at(20)]]);
 
-  test.each<[string, HistoryComment[], string[]]>([
-    ["an accepted approval", [command("lead", "/approve-emergency ok", at(20))], ["approval lead"]],
-    ["no 👍 from the app: refused or never seen", [command("eve", "/approve-emergency", at(20), { appReactions: ["THUMBS_DOWN"] })], []],
-    ["an edited comment never grants", [command("lead", "/approve-emergency", at(20), { lastEditedAt: at(21) })], []],
-    ["a dismissed review grants nothing", [command("lead", "/approve-emergency", at(20), { kind: "review", state: "DISMISSED", commitSha: HEAD })], []],
-    ["a bot never approves", [command("ci", "/approve-emergency", at(20), { author: { login: "ci", isBot: true } })], []],
-    ["the app's own comments are not commands", [command("x", "/approve-emergency", at(20), { byApp: true })], []],
-    ["a mention inside a sentence is no command", [command("lead", "I will /approve-emergency later", at(20))], []],
-    ["a command in a code block is no command", [command("lead", "```\n/approve-emergency\n```", at(20))], []],
+  test.each<[string, HistoryComment[], ApprovalsRecord | null, string[]]>([
+    ["an approval the check counted", [command("lead", "/approve-emergency ok", at(20))], counted, ["approval lead"]],
+    ["a command the check refused (not authorized) is no approval, whatever reactions it has", [command("eve", "/approve-emergency", at(20))], recordOf([], [["eve", at(20), "not_authorized"]]), []],
+    ["a command the record does not hold (a 👍 someone else left) is no approval", [command("eve", "/approve-emergency", at(20))], counted, []],
+    ["the same person at another time is not the counted command", [command("lead", "/approve-emergency", at(10))], counted, []],
+    ["no record (the check never judged the head): no approvals", [command("lead", "/approve-emergency", at(20))], null, []],
+    ["the app's own comments are not commands", [command("lead", "/approve-emergency", at(20), { byApp: true })], counted, []],
+    ["a mention inside a sentence is no command", [command("lead", "I will /approve-emergency later", at(20))], counted, []],
     [
       "a revocation withdraws the same person's approval",
       [command("lead", "/approve-emergency", at(20)), command("lead", "/revoke-emergency", at(25))],
+      counted,
       ["approval lead", "revocation lead"],
     ],
-    ["a revocation without an approval is nothing", [command("lead", "/revoke-emergency", at(25))], []],
-    ["after the merge: changed nothing", [command("lead", "/approve-emergency", "2024-05-01T11:00:00Z")], []],
-    ["a review on the head commit", [command("lead", "/approve-emergency", at(20), { kind: "review", state: "COMMENTED", commitSha: HEAD })], ["approval lead"]],
-  ])("%s", (_name, comments, expected) => {
-    expect(approvalEvents(comments, MERGED, FRESH).map((event) => `${event.kind} ${event.login}`)).toEqual(expected);
+    ["a revocation without an approval is nothing", [command("lead", "/revoke-emergency", at(25))], counted, []],
+    ["after the merge: changed nothing", [command("lead", "/approve-emergency", "2024-05-01T11:00:00Z")], recordOf([["lead", "2024-05-01T11:00:00Z"]]), []],
+  ])("%s", (_name, comments, record, expected) => {
+    expect(approvalEvents(comments, MERGED, record).map((event) => `${event.kind} ${event.login}`)).toEqual(expected);
   });
 
-  test("with dismiss_on_push, approvals before the last push are shown as stale and do not count", () => {
+  test("approvals that stopped counting are shown with the check's reason and do not count", () => {
     const events = approvalEvents(
       [
         command("lead", "/approve-emergency", "2024-05-01T10:00:30Z"),
         command("ops", "/approve-emergency", at(20), { kind: "review", commitSha: "c".repeat(40) }),
+        command("dba", "/approve-emergency", at(25)),
         command("sre", "/approve-emergency", at(30)),
       ],
       MERGED,
-      FRESH,
+      recordOf([["sre", at(30)]], [["lead", "2024-05-01T10:00:30Z", "stale"], ["ops", at(20), "stale"], ["dba", at(25), "base_changed"]]),
     );
     expect(events.map((event) => [event.login, event.stale ?? null])).toEqual([
-      ["lead", "given before the last push"],
-      ["ops", "given on an earlier commit"],
+      ["lead", "given before the head commit was pushed, or on an earlier commit"],
+      ["ops", "given before the head commit was pushed, or on an earlier commit"],
+      ["dba", "given before the base branch was changed"],
       ["sre", null],
     ]);
-    expect(standingApprovers(events)).toEqual(["sre"]);
-    expect(approvalEvents([command("lead", "/approve-emergency", "2024-05-01T10:00:30Z")], MERGED, { ...FRESH, dismissOnPush: false })[0].stale).toBeUndefined();
+    expect(quorumAt(events, 1)).toBe(at(30));
+  });
+
+  test("the postmortem's approvers are the check's counted ones", () => {
+    const pm = buildPostmortem(input({ history: history({ comments: [command("lead", "/approve-emergency", "2024-05-01T10:20:00Z"), command("eve", "/approve-emergency", "2024-05-01T10:21:00Z")] }) }));
+    expect(pm.approvers).toEqual(["lead"]);
+    const none = buildPostmortem(input({ history: history({ approvalsRecord: null }) }));
+    expect(none.approvers).toEqual([]);
+    expect(none.approvalNote).toContain("recorded no approvals on the merged head commit");
   });
 
   test("quorum: when the required number of approvals came to stand together and held until the merge", () => {
+    const record = recordOf([["b", at(12)], ["c", at(15)]], []);
     const events = approvalEvents(
       [
         command("a", "/approve-emergency", at(10)),
@@ -85,19 +95,18 @@ describe("approvalEvents: what the app accepted, in order", () => {
         command("c", "/approve-emergency", at(15)),
       ],
       MERGED,
-      FRESH,
+      { ...record, not_counted: [{ login: "a", commit: HEAD, at: at(10), reason: "revoked" }] },
     );
     expect(quorumAt(events, 2)).toBe(at(15));
     expect(quorumAt(events, 1)).toBe(at(12)); // a's approval at 10:10 was withdrawn; b's held
     const lost = approvalEvents(
       [command("b", "/approve-emergency", at(12)), command("c", "/approve-emergency", at(15)), command("c", "/revoke-emergency", at(40))],
       MERGED,
-      FRESH,
+      record,
     );
     expect(quorumAt(lost, 2)).toBeNull(); // reached at 10:15, lost at 10:40: it did not hold at the merge
     expect(quorumAt(events, 3)).toBeNull();
     expect(quorumAt(events, 0)).toBeNull();
-    expect(standingApprovers(events)).toEqual(["b", "c"]);
   });
 });
 

@@ -1,11 +1,17 @@
 import { HotfixConfig } from "../../src/config/schema.js";
 import type { PostmortemInput } from "../../src/postmortem/build-postmortem.js";
+import type { ApprovalsRecord } from "../../src/governance/approvals/evaluate-approvals.js";
 import type { HistoryComment, LabelEvent, PullRequestHistory } from "../../src/postmortem/history.js";
 
 /** Plain facts for the postmortem's pure functions: a hotfix opened 10:00, labelled 10:05, approved 10:20, merged 10:50 UTC. */
 export const MERGED = "2024-05-01T10:50:00Z";
 export const HEAD = "a".repeat(40);
-export const FRESH = { dismissOnPush: true, headSha: HEAD, headFirstSeenAt: "2024-05-01T10:01:00Z" };
+/** The approvals record the check wrote on the head: `counted` approvals and refused ones with their reason, by login@time. */
+export const recordOf = (counted: Array<[string, string]>, notCounted: Array<[string, string, ApprovalsRecord["not_counted"][number]["reason"]]> = []): ApprovalsRecord => ({
+  head: HEAD,
+  counted: counted.map(([login, at]) => ({ login, commit: HEAD, at, expires_at: null })),
+  not_counted: notCounted.map(([login, at, reason]) => ({ login, commit: HEAD, at, reason })),
+});
 
 export const label = (action: LabelEvent["action"], at: string, name = "hotfix"): LabelEvent => ({ action, label: name, actor: "dev", at });
 
@@ -35,7 +41,7 @@ export const history = (extra: Partial<PullRequestHistory> = {}): PullRequestHis
   labels: ["hotfix"],
   headSha: HEAD,
   headChecks: [],
-  headFirstSeenAt: "2024-05-01T10:01:00Z",
+  approvalsRecord: recordOf([["lead", "2024-05-01T10:20:00Z"]]),
   labelEvents: [label("labeled", "2024-05-01T10:05:00Z")],
   comments: [command("lead", "/approve-emergency", "2024-05-01T10:20:00Z")],
   referencingIssues: [],

@@ -3,7 +3,7 @@ import { buildPostmortem } from "../../src/postmortem/build-postmortem.js";
 import { escapeMarkdown, postmortemTitle } from "../../src/postmortem/markdown-text.js";
 import { isPostmortemOf, postmortemPullNumber, readDueDate } from "../../src/postmortem/markers.js";
 import { MAX_ISSUE_BODY, renderDefaultBody } from "../../src/postmortem/render-postmortem.js";
-import { command, history, input, label } from "./postmortem-fixtures.js";
+import { command, history, input, label, recordOf } from "./postmortem-fixtures.js";
 
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.restore());
@@ -72,7 +72,7 @@ describe("the default body of a typical hotfix", () => {
 
 test("no approvals because the label was added after merge", () => {
   const pm = buildPostmortem(
-    input({ history: history({ labelEvents: [label("labeled", "2024-05-01T11:00:00Z")], comments: [] }) }),
+    input({ history: history({ labelEvents: [label("labeled", "2024-05-01T11:00:00Z")], comments: [], approvalsRecord: null }) }),
   );
   const body = renderDefaultBody(pm);
   expect(row(body, "Approvers")).toBe(
@@ -98,6 +98,7 @@ test("approvals that were required but never reached quorum, and a revocation", 
             command("ops", "/approve-emergency", "2024-05-01T10:21:00Z"),
             command("ops", "/revoke-emergency wrong PR", "2024-05-01T10:22:00Z"),
           ],
+          approvalsRecord: recordOf([["lead", "2024-05-01T10:20:00Z"]], [["ops", "2024-05-01T10:21:00Z", "revoked"]]),
         }),
       },
       { approvals: { required: 2 } },
@@ -194,7 +195,8 @@ test("a timeline too long for GitHub is shortened, keeping the first and the las
   const comments = Array.from({ length: 3000 }, (_unused, index) =>
     command(`user${index}`, "/approve-emergency", new Date(Date.parse("2024-05-01T10:06:00Z") + index * 1000).toISOString()),
   );
-  const pm = buildPostmortem(input({ history: history({ comments }) }));
+  const approvalsRecord = recordOf(comments.map((comment) => [comment.author!.login, comment.createdAt]));
+  const pm = buildPostmortem(input({ history: history({ comments, approvalsRecord }) }));
   const body = renderDefaultBody(pm);
   expect(body.length).toBeLessThanOrEqual(MAX_ISSUE_BODY);
   const rows = section(body, "Timeline (UTC)").split("\n").slice(2);

@@ -130,21 +130,31 @@ describe("incident reference", () => {
 
 describe("required checks", () => {
   const required = config((c) => (c.required_checks = ["build", "deploy/preview"]));
-  const check = (name: string, status: HeadCheck["status"], conclusion: string | null, kind: HeadCheck["kind"] = "check_run"): HeadCheck => ({
-    name,
-    kind,
-    status,
-    conclusion,
-    completedAt: null,
-  });
+  const check = (
+    name: string,
+    status: HeadCheck["status"],
+    conclusion: string | null,
+    kind: HeadCheck["kind"] = "check_run",
+    startedAt: string | null = "2026-01-01T10:00:00Z",
+  ): HeadCheck => ({ name, kind, status, conclusion, completedAt: null, startedAt });
+  const later = "2026-01-01T11:00:00Z";
 
   test.each([
-    [[check("build", "completed", "success"), check("deploy/preview", "completed", "success", "status")], ["pass", "pass"]],
-    [[check("build", "pending", null)], ["pending", "pending"]],
-    [[check("build", "completed", "failure"), check("deploy/preview", "completed", "error", "status")], ["fail", "fail"]],
-    [[check("build", "completed", "neutral"), check("deploy/preview", "pending", null, "status")], ["fail", "pending"]],
-    [[check("build", "completed", "skipped")], ["fail", "pending"]],
-  ])("%#", (checks, statuses) => {
+    ["both succeeded", [check("build", "completed", "success"), check("deploy/preview", "completed", "success", "status")], ["pass", "pass"]],
+    ["still running, never reported", [check("build", "pending", null)], ["pending", "pending"]],
+    ["failure and error", [check("build", "completed", "failure"), check("deploy/preview", "completed", "error", "status")], ["fail", "fail"]],
+    ["neutral passes, a pending status waits", [check("build", "completed", "neutral"), check("deploy/preview", "pending", null, "status")], ["pass", "pending"]],
+    ["skipped passes", [check("build", "completed", "skipped")], ["pass", "pending"]],
+    ["cancelled, timed out, action required fail", [check("build", "completed", "cancelled"), check("deploy/preview", "completed", "timed_out")], ["fail", "fail"]],
+    // Another app's older run of the same name never stands in for the newer one.
+    ["the newer failing run wins over an older success", [check("build", "completed", "success"), check("build", "completed", "failure", "check_run", later)], ["fail", "pending"]],
+    ["the newer success wins over an older failure", [check("build", "completed", "failure", "check_run", later), check("build", "completed", "success", "check_run", "2026-01-01T12:00:00Z")], ["pass", "pending"]],
+    ["a newer run still running waits", [check("build", "completed", "success"), check("build", "pending", null, "check_run", later)], ["pending", "pending"]],
+    // Branch protection: a check run and a status of the same name must both pass.
+    ["a check run and a status of one name: both must pass", [check("build", "completed", "success"), check("build", "completed", "failure", "status")], ["fail", "pending"]],
+    ["a check run and a pending status of one name wait", [check("build", "completed", "success"), check("build", "pending", null, "status")], ["pending", "pending"]],
+    ["a check run and a status that both passed", [check("build", "completed", "success"), check("build", "completed", "success", "status")], ["pass", "pending"]],
+  ])("%s", (_name, checks, statuses) => {
     expect(checkRequiredChecks(checks, required).map((result) => result.status)).toEqual(statuses);
   });
 });

@@ -535,9 +535,20 @@ export const evaluateApprovals = (input: {
   const record: ApprovalsRecord = {
     head: facts.headSha,
     counted: approvals.map((approval) => ({ login: approval.login, commit: approval.commitSha, at: approval.at, expires_at: approval.expiresAt })),
-    not_counted: notCounted
-      .filter((decision) => decision.command.kind === "approve" && decision.login)
-      .map((decision) => ({ login: decision.login!, commit: decision.commitSha, at: decision.source.createdAt, reason: decision.reason! })),
+    not_counted: [
+      ...notCounted
+        .filter((decision) => decision.command.kind === "approve" && decision.login)
+        .map((decision) => ({ login: decision.login!, commit: decision.commitSha, at: decision.source.createdAt, reason: decision.reason! })),
+      // Accepted, then withdrawn by a later `/revoke-emergency` of the same person.
+      ...decisions
+        .filter(
+          (decision, index) =>
+            decision.outcome === "accepted" &&
+            decision.command.kind === "approve" &&
+            decisions.slice(index + 1).some((later) => later.outcome === "accepted" && later.command.kind === "revoke" && sameLogin(later.login ?? "", decision.login ?? "")),
+        )
+        .map((decision) => ({ login: decision.login!, commit: decision.commitSha, at: decision.source.createdAt, reason: "revoked" as const })),
+    ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
   };
   const globalExtra = [
     ...revocations.map(revocationMarker),

@@ -3,6 +3,7 @@ import { buildClientSchema, execute, parse, validate, GraphQLError, type GraphQL
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import { changedFiles, fullName } from "./rest-shapes.js";
 import { chargeQuery, queryCost } from "./graphql-cost.js";
+import { COST_HEADER } from "./query-cost.js";
 import type { SimCheckRun, SimComment, SimPull, SimRepo, SimStatus, SimUser } from "./state.js";
 
 let cachedSchema: GraphQLSchema | undefined;
@@ -287,7 +288,8 @@ export const registerGraphqlRoute = (sim: GitHubSimulator): void => {
       return { status: 200, body: { errors: invalid.map((error) => ({ message: error.message, locations: error.locations })) } };
     }
     // GitHub's node limit and points, charged before the query runs.
-    const charge = chargeQuery(sim, queryCost(document, body.variables ?? {}));
+    const cost = queryCost(document, body.variables ?? {});
+    const charge = chargeQuery(sim, cost);
     if (charge.refusal) return charge.refusal;
     const root: Record<string, unknown> = {
       repository: ({ owner, name }: { owner: string; name: string }) => {
@@ -310,7 +312,7 @@ export const registerGraphqlRoute = (sim: GitHubSimulator): void => {
       // eslint-disable-next-line no-console
       console.error("simulator GraphQL error", result.errors);
     }
-    return { status: 200, body: errors ? { data: result.data ?? null, errors } : { data: result.data } };
+    return { status: 200, body: errors ? { data: result.data ?? null, errors } : { data: result.data }, headers: { [COST_HEADER]: String(cost.points) } };
   });
 };
 

@@ -1,6 +1,7 @@
 import { registerGraphqlRoute } from "./graphql.js";
 import { registerActivityRoutes } from "./routes-activity.js";
 import { registerApprovalRoutes } from "./routes-approvals.js";
+import { registerCheckRoutes } from "./routes-checks.js";
 import { registerCoreRoutes } from "./routes-core.js";
 import { registerGitRoutes } from "./routes-git.js";
 import { registerIssueRoutes } from "./routes-issues.js";
@@ -17,6 +18,7 @@ const routeModules: Array<(sim: GitHubSimulator) => void> = [
   registerGitRoutes,
   registerMergeRoutes,
   registerActivityRoutes,
+  registerCheckRoutes,
 ];
 
 export const createSimulator = (baseUrl?: string): GitHubSimulator => {

@@ -1,6 +1,6 @@
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import { restCheckRun, restPull, restRepo } from "./rest-shapes.js";
-import type { SimCheckRun, SimRepo } from "./state.js";
+import type { SimCheckRun, SimPull, SimRepo } from "./state.js";
 
 const findRepo = (sim: GitHubSimulator, params: Record<string, string>): SimRepo | undefined =>
   sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
@@ -62,8 +62,11 @@ export const registerCoreRoutes = (sim: GitHubSimulator): void => {
   sim.route("GET", "/repos/{owner}/{repo}/commits/{sha}/pulls", ({ params }) => {
     const repo = findRepo(sim, params);
     if (!repo) return ghError(404, "Not Found");
+    // GitHub knows only commits of the repository's own branches here: a commit that exists only
+    // in a fork answers [] (docs: "List pull requests associated with a commit").
+    const ownBranch = (pull: SimPull) => pull.head.repoFullName.toLowerCase() === `${params.owner}/${params.repo}`.toLowerCase();
     const pulls = [...repo.pulls.values()].filter(
-      (pull) => pull.head.sha === params.sha || pull.commits.some((commit) => commit.sha === params.sha) || pull.mergeCommitSha === params.sha,
+      (pull) => (ownBranch(pull) && (pull.head.sha === params.sha || pull.commits.some((commit) => commit.sha === params.sha))) || pull.mergeCommitSha === params.sha,
     );
     return { status: 200, body: pulls.map((pull) => restPull(sim, repo, pull)) };
   });

@@ -28,6 +28,8 @@ interface GitBacking {
 }
 
 const backings = new WeakMap<SimRepo, GitBacking>();
+/** Whether `repo` is served from a real git repository (its GraphQL objects come from there). */
+export const isGitBacked = (repo: SimRepo): boolean => backings.has(repo);
 
 /** Serves `fullName`'s git endpoints from a fresh repository (one empty commit on the default branch). */
 export const attachGit = (sim: GitHubSimulator, name: string, options: { workflowsPermission?: boolean } = {}): GitRepo => {

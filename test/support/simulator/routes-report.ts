@@ -87,6 +87,13 @@ export const searchPullRequests = (sim: GitHubSimulator, query: string): Array<{
       case "label":
         filters.push((_repo, pull) => pull.labels.some((label) => label.toLowerCase() === value.toLowerCase()));
         break;
+      case "sha":
+      case "hash": {
+        // PRs with a commit whose SHA starts with it: GitHub indexes every PR's commits, forks' included.
+        const prefix = value.toLowerCase();
+        filters.push((_repo, pull) => pull.head.sha.startsWith(prefix) || pull.commits.some((commit) => commit.sha.startsWith(prefix)));
+        break;
+      }
       case "sort":
         break; // results are given newest first either way
       default:

@@ -1,4 +1,5 @@
 import nock from "nock";
+import { COST_HEADER } from "./query-cost.js";
 import type {
   SimCheckRun,
   SimComment,
@@ -23,6 +24,10 @@ export interface RecordedRequest {
   query: URLSearchParams;
   body: any;
   status: number;
+  /** GraphQL: the points GitHub would charge for the query (REST: 1 request). */
+  points?: number;
+  /** The installation whose token made the request (null: the app's JWT or no auth). */
+  installation?: number | null;
 }
 
 export interface SimResponse {
@@ -85,6 +90,21 @@ export class GitHubSimulator {
   private clock: number | null = null;
   /** Installation ids that lost access: every request answers 404 (or token creation fails). */
   readonly revokedInstallations = new Set<number>();
+  /**
+   * GitHub's primary rate limits, per installation and resource (`core`, `graphql`): every answer
+   * carries x-ratelimit-* headers as GitHub's do. A test sets `used` to bring the budget low.
+   */
+  readonly rateLimits = new Map<string, { limit: number; used: number; reset: number }>();
+
+  rateLimit(installation: number | null, resource: "core" | "graphql") {
+    const key = `${installation ?? "app"}:${resource}`;
+    let entry = this.rateLimits.get(key);
+    if (!entry) {
+      entry = { limit: 5000, used: 0, reset: Math.floor(Date.now() / 1000) + 3600 };
+      this.rateLimits.set(key, entry);
+    }
+    return entry;
+  }
 
   constructor(readonly baseUrl: string = BASE_URL) {}
 
@@ -482,7 +502,24 @@ export class GitHubSimulator {
     } else {
       this.unhandled.push(`${method} ${path}`);
     }
-    this.requests.push({ method, path, query: parsed.searchParams, body, status: response.status });
+    const installation = installationOf(headers);
+    const resource = path === "/graphql" ? "graphql" : "core";
+    const points = resource === "graphql" ? Number(response.headers?.[COST_HEADER] ?? 1) : 1;
+    const limit = this.rateLimit(installation, resource);
+    if (!/\/access_tokens$/.test(path)) limit.used += points;
+    const { [COST_HEADER]: _cost, ...headersOut } = response.headers ?? {};
+    response = {
+      ...response,
+      headers: {
+        "x-ratelimit-limit": String(limit.limit),
+        "x-ratelimit-remaining": String(Math.max(0, limit.limit - limit.used)),
+        "x-ratelimit-used": String(limit.used),
+        "x-ratelimit-reset": String(limit.reset),
+        "x-ratelimit-resource": resource,
+        ...headersOut,
+      },
+    };
+    this.requests.push({ method, path, query: parsed.searchParams, body, status: response.status, points, installation });
     return response;
   }
 
@@ -515,6 +552,12 @@ export class GitHubSimulator {
     }
   }
 }
+
+/** `token ghs_simulated<id>` → the installation id. */
+const installationOf = (headers: Record<string, string | string[] | undefined>): number | null => {
+  const match = /ghs_simulated(\d+)/.exec(String(headers.authorization ?? ""));
+  return match ? Number(match[1]) : null;
+};
 
 const safeJson = (text: string): unknown => {
   try {

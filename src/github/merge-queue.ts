@@ -1,0 +1,97 @@
+import type { OwnCheckRun } from "../governance/facts.js";
+import { CHECK_NAME } from "../governance/check-output.js";
+import { ownCheckRunsOf } from "./graphql-nodes.js";
+import type { RepoRef } from "./repo-ref.js";
+
+type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+
+/** A PR of a merge group: its labels and this app's newest verdict on its head commit. */
+export interface QueuedPull {
+  number: number;
+  headSha: string;
+  labels: string[];
+  /** This app's newest `Hotfix governance` run on the PR's head, if any. */
+  verdict: OwnCheckRun | null;
+  /** Position in the queue (1 = next to merge); null when the queue did not list it. */
+  position: number | null;
+}
+
+export interface MergeGroupFacts {
+  /** The PR the group's `head_ref` names, or null when it does not exist. */
+  pull: QueuedPull | null;
+  /** The queue's entries, position 1 first. */
+  entries: QueuedPull[];
+  /** This app's runs on the group commit (a redelivery finds its own answer). */
+  groupRuns: OwnCheckRun[];
+}
+
+const QUEUED_PULL_FRAGMENT = `fragment QueuedPull on PullRequest {
+    number
+    headRefOid
+    labels(first: 100) { nodes { name } }
+    headCommit: commits(last: 1) {
+      nodes { commit { oid ...OwnRuns } }
+    }
+  }
+  fragment OwnRuns on Commit {
+    checkSuites(first: 1, filterBy: { appId: $appId, checkName: $checkName }) {
+      nodes {
+        app { databaseId }
+        checkRuns(last: 20, filterBy: { checkName: $checkName, checkType: ALL }) {
+          nodes { databaseId status conclusion startedAt title summary text }
+        }
+      }
+    }
+  }`;
+
+/**
+ * Who is in a merge group, in one query (about 2 points): the PR its `head_ref` names, the
+ * queue's entries ahead of it (their changes are in the group commit too), each with its labels
+ * and this app's verdict on its head, and the app's runs on the group commit.
+ */
+export const MERGE_GROUP_QUERY = /* GraphQL */ `
+  query MergeGroup($owner: String!, $repo: String!, $branch: String!, $number: Int!, $groupSha: GitObjectID!, $appId: Int, $checkName: String!) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) { ...QueuedPull }
+      mergeQueue(branch: $branch) {
+        entries(first: 50) {
+          nodes { position pullRequest { ...QueuedPull } }
+        }
+      }
+      object(oid: $groupSha) { ... on Commit { ...OwnRuns } }
+    }
+  }
+  ${QUEUED_PULL_FRAGMENT}
+`;
+
+const queuedPullOf = (node: any, appId: number | null, position: number | null): QueuedPull => {
+  const runs = ownCheckRunsOf(node.headCommit?.nodes?.[0]?.commit, appId).sort((a, b) => b.id - a.id);
+  return { number: node.number, headSha: node.headRefOid, labels: node.labels.nodes.map((label: any) => label.name), verdict: runs[0] ?? null, position };
+};
+
+export const fetchMergeGroup = async (
+  graphql: Gql,
+  repo: RepoRef,
+  group: { baseBranch: string; number: number; headSha: string },
+  appId: number | null,
+): Promise<MergeGroupFacts> => {
+  const data = await graphql<any>(MERGE_GROUP_QUERY, {
+    owner: repo.owner,
+    repo: repo.repo,
+    branch: group.baseBranch,
+    number: group.number,
+    groupSha: group.headSha,
+    appId,
+    checkName: CHECK_NAME,
+  }).catch((error: any) => {
+    // The PR may be gone (GraphQL answers NOT_FOUND beside the rest of the data).
+    if (error?.data?.repository) return error.data;
+    throw error;
+  });
+  const repository = data?.repository;
+  const entries = (repository?.mergeQueue?.entries?.nodes ?? [])
+    .filter((entry: any) => entry?.pullRequest)
+    .map((entry: any) => queuedPullOf(entry.pullRequest, appId, entry.position));
+  const pull = repository?.pullRequest ? queuedPullOf(repository.pullRequest, appId, entries.find((entry: QueuedPull) => entry.number === group.number)?.position ?? null) : null;
+  return { pull, entries, groupRuns: ownCheckRunsOf(repository?.object, appId) };
+};
