@@ -1,6 +1,7 @@
 import type { ApplicationFunction } from "probot";
 import type { Logger } from "pino";
 import { registerBackportCommand } from "./handlers/backport-command.js";
+import { registerRevertCommand } from "./handlers/revert-command.js";
 import { registerCheckHandlers } from "./handlers/checks.js";
 import { registerCommentHandlers } from "./handlers/comments.js";
 import { registerHttpRoutes } from "./handlers/http.js";
@@ -26,6 +27,7 @@ const hotfixGovernance: ApplicationFunction = (app, options) => {
   registerCommentHandlers(app, runtime);
   registerMergeHandler(app, runtime);
   registerBackportCommand(app, runtime);
+  registerRevertCommand(app, runtime);
   registerMergeCommand(app, runtime);
   startReminderSchedule(app, { sweep: leaderOnly(runtime.coordination, "postmortem-reminders", 2 * 3600, runReminderSweep) });
   startReconcileSchedule(app, runtime);

@@ -18,7 +18,23 @@ export const commitUrl = (pr: SourcePullRequest, sha: string): string => pr.url.
 export const compareUrl = (pr: SourcePullRequest, base: string, head: string): string =>
   pr.url.replace(/\/pull\/\d+$/, `/compare/${encodeURI(base)}...${encodeURI(head)}?expand=1`);
 
-export const backportTitle = (target: string, title: string): string => `[Backport ${target}] ${title}`;
+/** GitHub refuses pull request titles longer than 256 characters. */
+export const TITLE_LIMIT = 256;
+
+/** A title cut to GitHub's limit, with an ellipsis when cut (by code points, never halving a character). */
+export const cutTitle = (title: string): string => {
+  const characters = [...title];
+  return characters.length <= TITLE_LIMIT ? title : `${characters.slice(0, TITLE_LIMIT - 1).join("")}…`;
+};
+
+export const backportTitle = (target: string, title: string): string => cutTitle(`[Backport ${target}] ${title}`);
+
+/**
+ * A GitHub-signed commit names no custom author, so the person who made the change is credited
+ * the way GitHub shows co-authors: a `Co-authored-by` trailer, in its own last paragraph.
+ */
+export const coAuthoredBy = (message: string, author: { name: string; email: string }): string =>
+  `${message.trimEnd()}\n\nCo-authored-by: ${author.name.replace(/[<>\n]/g, "")} <${author.email.replace(/[<>\n]/g, "")}>\n`;
 
 export const backportBody = (pr: SourcePullRequest, target: string, change: MergedChange): string =>
   [

@@ -13,18 +13,31 @@ export const tempBranch = (number: number, now: Date, nonce: string): string => 
 export const STALE_TEMP_MS = 15 * 60 * 1000;
 
 /** Temporary branches (full names under the prefix) left by attempts that can no longer be running. */
-export const staleTempBranches = (names: string[], number: number, now: Date): string[] =>
+export const staleTempBranches = (names: string[], number: number, now: Date, prefix = tempBranchPrefix(number)): string[] =>
   names.filter((name) => {
-    if (!name.startsWith(tempBranchPrefix(number))) return false;
-    const started = Number(/^(\d+)-/.exec(name.slice(tempBranchPrefix(number).length))?.[1]);
+    if (!name.startsWith(prefix)) return false;
+    const started = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
     return !Number.isFinite(started) || now.getTime() - started > STALE_TEMP_MS;
   });
+
+/** The revert's temporary branches, apart from the backports'. */
+export const revertTempPrefix = (number: number): string => `hotfix-governance/tmp/revert-${number}/`;
+
+export const revertTempBranch = (number: number, now: Date, nonce: string): string => `${revertTempPrefix(number)}${now.getTime()}-${nonce}`;
 
 /** The line every backport commit ends with, as `git cherry-pick -x` writes it. */
 export const cherryPickedLine = (sha: string): string => `(cherry picked from commit ${sha})`;
 
 /** Is this commit message the app's backport of `tip`? (A branch of that name made by someone else is left alone.) */
-export const isBackportCommitOf = (message: string, tip: string): boolean => message.trimEnd().endsWith(cherryPickedLine(tip));
+export const isBackportCommitOf = (message: string, tip: string): boolean => message.split("\n").some((line) => line.trim() === cherryPickedLine(tip));
+
+/** The revert branch of PR #`number`: one per hotfix, its existence is the idempotency key. */
+export const revertBranch = (number: number): string => `revert/${number}`;
+
+/** The line every revert commit carries, as `git revert` writes it. */
+export const revertedLine = (sha: string): string => `This reverts commit ${sha}.`;
+
+export const isRevertCommitOf = (message: string, tip: string): boolean => message.split("\n").some((line) => line.trim() === revertedLine(tip));
 
 /** Hidden markers: comments and PRs are found again by them, so a redelivery never posts twice. */
 export const markers = {
@@ -32,4 +45,7 @@ export const markers = {
   failure: (number: number, target: string) => `<!-- hotfix-governance:backport-failure:${number}:${target} -->`,
   commandReply: (commentId: number) => `<!-- hotfix-governance:backport-reply:${commentId} -->`,
   dryRun: (number: number) => `<!-- hotfix-governance:backport-dry-run:${number} -->`,
+  revertPullRequest: (number: number) => `<!-- hotfix-governance:revert:${number} -->`,
+  revertReply: (commentId: number) => `<!-- hotfix-governance:revert-reply:${commentId} -->`,
+  revertPostmortem: (number: number) => `<!-- hotfix-governance:postmortem-revert:${number} -->`,
 };

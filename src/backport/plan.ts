@@ -1,4 +1,4 @@
-import { isBackportCommitOf } from "./naming.js";
+import type { CommitSide } from "./port-plan.js";
 
 /** What GitHub says about one target, read in one query for all targets. */
 export interface TargetState {
@@ -17,6 +17,10 @@ export interface TargetState {
   }>;
   /** The backport branch's head, when the branch exists. */
   branch: { oid: string; message: string } | null;
+  /** A ruleset requires signed commits on the target: only GitHub-signed commits can be merged there. */
+  requiresSignatures: boolean;
+  /** The target head's entries at the change's paths (null when the branch does not exist). */
+  side: CommitSide | null;
 }
 
 export type TargetAction =
@@ -27,14 +31,14 @@ export type TargetAction =
   | { kind: "open_pull_request"; branchHead: string }
   /** A branch of that name exists and is not the app's backport of this change: left alone. */
   | { kind: "foreign_branch"; branchHead: string }
-  | { kind: "port"; head: { oid: string; tree: string } };
+  | { kind: "port"; head: { oid: string; tree: string }; side: CommitSide };
 
 /**
  * The next step for one target, from what GitHub says now: an existing backport PR wins (a
  * redelivery creates nothing), then a missing target, then a backport branch left by an earlier
  * attempt, then the cherry-pick itself.
  */
-export const decideTarget = (state: TargetState, tip: string, labels: string[]): TargetAction => {
+export const decideTarget = (state: TargetState, isOurCommit: (message: string) => boolean, labels: string[]): TargetAction => {
   const existing = state.pullRequests.find((pull) => !pull.isCrossRepository && pull.baseRefName === state.target);
   if (existing) {
     const ours = existing.authorIsBot && existing.state === "OPEN";
@@ -43,7 +47,8 @@ export const decideTarget = (state: TargetState, tip: string, labels: string[]):
   }
   if (!state.head) return { kind: "missing_branch" };
   if (state.branch) {
-    return isBackportCommitOf(state.branch.message, tip) ? { kind: "open_pull_request", branchHead: state.branch.oid } : { kind: "foreign_branch", branchHead: state.branch.oid };
+    return isOurCommit(state.branch.message) ? { kind: "open_pull_request", branchHead: state.branch.oid } : { kind: "foreign_branch", branchHead: state.branch.oid };
   }
-  return { kind: "port", head: state.head };
+  if (!state.side) return { kind: "missing_branch" };
+  return { kind: "port", head: state.head, side: state.side };
 };

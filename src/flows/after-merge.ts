@@ -1,6 +1,7 @@
 import type { LoadedConfig } from "../config/load-config.js";
 import { defaultConfig, type HotfixConfig } from "../config/schema.js";
-import { findOwnComments, postComment } from "../github/git-data.js";
+import type { MergedPullRequest } from "../backport/merged-pull-request.js";
+import { findOwnComments, postComment } from "../github/comments.js";
 import { describeGitHubError } from "./github-errors.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import type { BackportOutcome } from "../backport/outcome.js";
@@ -9,24 +10,8 @@ import type { Delivery } from "./delivery.js";
 import { ensurePostmortem } from "./postmortem.js";
 import { ensureReviewAfterMerge } from "./review-after-merge.js";
 
-/** The merged PR as the `pull_request.closed` payload describes it (labels as they were at merge). */
-export interface MergedPullRequest {
-  number: number;
-  title: string;
-  body: string | null;
-  url: string;
-  labels: string[];
-  author: string;
-  authorIsBot: boolean;
-  baseRef: string;
-  headRef: string;
-  headSha: string;
-  mergeCommitSha: string;
-  mergedAt: string;
-  mergedBy: string | null;
-  createdAt: string;
-  fromFork: boolean;
-}
+// The model lives with the port domain; re-exported for the modules that import it from here.
+export type { MergedPullRequest } from "../backport/merged-pull-request.js";
 
 /**
  * After a hotfix merges:

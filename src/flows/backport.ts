@@ -1,50 +1,30 @@
 import { randomBytes } from "node:crypto";
 import type { HotfixConfig } from "../config/schema.js";
-import { detectFromHistory, detectFromMergeCommit, describeMethod, type ChangeDetection, type MergedChange } from "../backport/change.js";
+import { describeMethod, type MergedChange } from "../backport/change.js";
+import type { MergedPullRequest } from "../backport/merged-pull-request.js";
 import {
   backportBody,
   backportTitle,
   cherryPickMessage,
-  commandReply,
   dryRunComment,
   failureComment,
   manualCommands,
-  quote,
   temporaryCommitMessage,
   type SourcePullRequest,
 } from "../backport/messages.js";
-import { backportBranch, markers, staleTempBranches, tempBranch, tempBranchPrefix } from "../backport/naming.js";
+import { backportBranch, isBackportCommitOf, markers, staleTempBranches, tempBranch, tempBranchPrefix } from "../backport/naming.js";
 import type { BackportOutcome, BackportStatus } from "../backport/outcome.js";
 import { decideTarget, type TargetState } from "../backport/plan.js";
 import { commandTargets, mergeTargets, type IgnoredTarget } from "../backport/targets.js";
 import { approverPolicy, sameLogin } from "../governance/approvals/policy.js";
-import { isHotfix } from "../governance/evaluate-hotfix.js";
-import {
-  createBranch,
-  createCommit,
-  createPullRequest,
-  deleteBranch,
-  fetchBackportSource,
-  fetchTargetStates,
-  findOwnComments,
-  findPullRequestByHead,
-  getPullRequest,
-  labelAndAssign,
-  mergeIntoBranch,
-  postComment,
-  reactToComment,
-  requestBackportReviews,
-  type BackportSource,
-  type GitPerson,
-} from "../github/git-data.js";
-import { readThroughLag } from "../github/read-through-lag.js";
+import { findOwnComments, postComment } from "../github/comments.js";
+import { createBranch, deleteBranch } from "../github/git-data.js";
+import { addLabels, createPullRequest, findPullRequestByHead, labelAndAssign, requestBackportReviews } from "../github/port-pull-requests.js";
 import { metrics } from "../platform/metrics.js";
-import { backportActionItem, isFailedBackport } from "../postmortem/build-postmortem.js";
-import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
-import type { MergedPullRequest } from "./after-merge.js";
-import { authorizeOrder } from "./authorize.js";
+import { pickOnto, type PickResult } from "./cherry-pick.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "./github-errors.js";
+import { readPort, type PortReading } from "./port-read.js";
 
 /** What started a port: the merge itself, or a `/backport` command naming branches. */
 export type PortRequest = { trigger: "merge" } | { trigger: "command"; branches: string[] };
@@ -67,13 +47,12 @@ export const portMergedPullRequest = async (delivery: Delivery, pr: MergedPullRe
 
 /**
  * Ports `pr` to the targets of `request`, without a clone:
- * 1. read the merged change (one GraphQL query: default branch, PR commits, merge commit) and
- *    work out the targets;
- * 2. read every target at once (one query: target head and tree, backport branch, existing PRs,
- *    leftover temporary branches, and the base's history when the merge method needs it);
+ * 1. work out the targets (the default branch is in the PR's own data);
+ * 2. read the change and every target at once (`readPort`: one comparison and one query);
  * 3. per target, the first step that applies: an existing backport PR is reported as it is; an
- *    earlier attempt's branch gets its PR; otherwise the change is cherry-picked through the
- *    git-data and merges endpoints and the PR opened, labelled, assigned and sent for review.
+ *    earlier attempt's branch gets its PR; otherwise the port engine makes one commit on the
+ *    target's head, `backport/<n>-to-<target>` is created on it, and the PR opened, labelled,
+ *    assigned and sent for review.
  * Every failure becomes an outcome with a reason (and the manual commands when they help);
  * nothing throws past this function, so the postmortem always hears about every target.
  */
@@ -92,55 +71,33 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
     return { outcomes, ignored };
   };
 
-  // 1. The change and the targets.
-  let sourceFacts: BackportSource;
-  try {
-    // The merge just announced may not be readable yet (replication lag): read again for a few seconds.
-    sourceFacts = await readThroughLag(() => fetchBackportSource(delivery.query, delivery.repo, pr.number, pr.mergeCommitSha), { delaysMs: delivery.readRetryDelaysMs });
-  } catch (error) {
-    const plan = planTargets(pr, config, request, null);
-    const targets = request.trigger === "merge" && config.backport.forward_port_to_default ? [...plan.targets, "(default branch)"] : plan.targets;
-    const reason = `The app could not read the merged change: ${describeGitHubError(error)}.`;
-    return finish(targets.map((target) => ({ target, status: "failed", reason, at })), plan.ignored);
-  }
-  const plan = planTargets(pr, config, request, sourceFacts.defaultBranch);
+  // 1. The targets.
+  const plan = request.trigger === "merge" ? mergeTargets({ config, labels: pr.labels, baseRef: pr.baseRef, defaultBranch: pr.defaultBranch }) : commandTargets(request.branches, pr.baseRef);
   if (plan.targets.length === 0) {
     log.info({ outcome: "no-targets" }, "no backport targets");
     return finish([], plan.ignored);
   }
-  const failAll = (reason: string) =>
+  const failAll = (reason: string, change?: MergedChange) =>
     finish(
-      plan.targets.map((target) => ({ target, status: "failed" as const, reason, at, branch: backportBranch(pr.number, target) })),
+      plan.targets.map((target) => ({
+        target,
+        status: "failed" as const,
+        reason,
+        at,
+        branch: backportBranch(pr.number, target),
+        ...(change ? { manualCommands: manualCommands(source, target, change) } : {}),
+      })),
       plan.ignored,
     );
-  const merge = sourceFacts.merge;
-  if (!merge) return failAll(`The merge commit ${pr.mergeCommitSha} is not in the repository any more.`);
-  let detection: ChangeDetection = detectFromMergeCommit({ merge, headSha: pr.headSha, prCommits: sourceFacts.totalPrCommits });
 
-  // 2. Every target in one read.
-  const targets = plan.targets.map((target) => ({ target, branch: backportBranch(pr.number, target) }));
-  let states: TargetState[];
-  let temporaryBranches: string[];
-  try {
-    const facts = await fetchTargetStates(delivery.query, delivery.repo, {
-      targets,
-      tempPrefix: tempBranchPrefix(pr.number),
-      mergeSha: merge.oid,
-      history: detection.kind === "needs-history" ? detection.length : 0,
-    });
-    states = facts.states;
-    temporaryBranches = facts.temporaryBranches;
-    if (detection.kind === "needs-history") {
-      detection = detectFromHistory({ merge, prCommits: sourceFacts.prCommits, totalPrCommits: sourceFacts.totalPrCommits, history: facts.history });
-    }
-  } catch (error) {
-    return failAll(`The app could not read the target branches: ${describeGitHubError(error)}.`);
-  }
-  if (detection.kind !== "known") return failAll(`The app could not tell how #${pr.number} was merged (${detection.kind === "unknown" ? detection.reason : "history missing"}): port it by hand.`);
-  const change = detection.change;
-  log.info({ outcome: "change", method: change.method, parent: change.parent, tip: change.tip, commits: change.commits }, `merged change: ${describeMethod(change)}`);
+  // 2. The change and every target in one read.
+  const read = await readPort(delivery, pr, plan.targets.map((target) => ({ target, branch: backportBranch(pr.number, target) })), tempBranchPrefix(pr.number));
+  if (read.kind === "failed") return failAll(read.reason);
+  const reading = read.reading;
+  const { change } = reading;
+  log.info({ outcome: "change", method: change.method, parent: change.parent, tip: change.tip, commits: change.commits, paths: reading.changes.length }, `merged change: ${describeMethod(change)}`);
 
-  if (!config.dry_run) await removeStaleTemporaryBranches(delivery, staleTempBranches(temporaryBranches.map((name) => name.replace(/^refs\/heads\//, "")), pr.number, now));
+  if (!config.dry_run) await removeStaleTemporaryBranches(delivery, staleTempBranches(reading.temporaryBranches.map((name) => name.replace(/^refs\/heads\//, "")), pr.number, now));
 
   // 3. Each target, one after another (GitHub spaces writes anyway).
   const context: TargetContext = {
@@ -148,42 +105,30 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
     pr,
     source,
     config,
-    change,
+    reading,
     at,
     now,
-    author: change.method === "merge" ? (sourceFacts.headAuthor ?? merge.author) : (merge.author ?? sourceFacts.headAuthor),
-    message: cherryPickMessage({ pr: source, change, mergeMessage: merge.message, commitMessages: sourceFacts.prCommits.map((commit) => commit.message) }),
+    message: cherryPickMessage({ pr: source, change, mergeMessage: reading.facts.merge?.message ?? "", commitMessages: reading.facts.prCommits.map((commit) => commit.message) }),
   };
   const outcomes: BackportOutcome[] = [];
-  for (const state of states) {
+  for (const state of reading.states) {
     try {
       outcomes.push(await portTarget(context, state));
     } catch (error) {
-      outcomes.push({
-        target: state.target,
-        status: "failed",
-        reason: `GitHub failed while porting: ${describeGitHubError(error)}.`,
-        at,
-        branch: backportBranch(pr.number, state.target),
-        manualCommands: manualCommands(source, state.target, change),
-      });
+      outcomes.push(refusedOrFailed(context, state.target, error, manualCommands(source, state.target, change)));
     }
   }
   return finish(outcomes, plan.ignored);
 };
-
-const planTargets = (pr: MergedPullRequest, config: HotfixConfig, request: PortRequest, defaultBranch: string | null) =>
-  request.trigger === "merge" ? mergeTargets({ config, labels: pr.labels, baseRef: pr.baseRef, defaultBranch }) : commandTargets(request.branches, pr.baseRef);
 
 interface TargetContext {
   delivery: Delivery;
   pr: MergedPullRequest;
   source: SourcePullRequest;
   config: HotfixConfig;
-  change: MergedChange;
+  reading: PortReading;
   at: string;
   now: Date;
-  author: GitPerson | null;
   message: string;
 }
 
@@ -195,15 +140,25 @@ const outcome = (context: TargetContext, target: string, status: BackportStatus,
   ...extra,
 });
 
-/** One target: report what exists, finish an earlier attempt, or cherry-pick. */
+const isAlreadyExists = (error: unknown): boolean => {
+  const e = error as { status?: number; message?: string };
+  return e.status === 422 && /already exists/i.test(e.message ?? "");
+};
+
+/** Why the app does not write workflow files, in the words the outcome and the PR comment use. */
+export const workflowsReason = (paths: string[]): string =>
+  `The change writes ${paths.map((path) => `\`${path}\``).join(", ")}: GitHub lets an app create or update files in \`.github/workflows/\` only with the \`workflows\` permission, which Hotfix Governance does not ask for (see the README). Port it by hand.`;
+
+/** One target: report what exists, finish an earlier attempt, or pick the change onto it. */
 const portTarget = async (context: TargetContext, state: TargetState): Promise<BackportOutcome> => {
-  const { pr, config, change } = context;
+  const { pr, config, reading, source, delivery } = context;
+  const { change } = reading;
   const { target } = state;
   const branch = backportBranch(pr.number, target);
-  const action = decideTarget(state, change.tip, config.backport.labels);
+  const action = decideTarget(state, (message) => isBackportCommitOf(message, change.tip), config.backport.labels);
   switch (action.kind) {
     case "exists":
-      if (action.missingLabels.length > 0 && !config.dry_run) await decorate(context, action.pullRequest.number);
+      if (action.missingLabels.length > 0 && !config.dry_run) await addMissingLabels(context, action.pullRequest.number, action.missingLabels);
       return outcome(context, target, "created", { pullRequest: action.pullRequest });
     case "missing_branch":
       return outcome(context, target, "missing_branch", {
@@ -216,77 +171,48 @@ const portTarget = async (context: TargetContext, state: TargetState): Promise<B
     case "open_pull_request":
       if (config.dry_run) return outcome(context, target, "planned", { reason: `Would open a pull request from the existing branch \`${branch}\`.` });
       return openPullRequest(context, target);
-    case "port":
+    case "port": {
       if (config.dry_run) {
         return outcome(context, target, "planned", { reason: `Would cherry-pick the ${describeMethod(change)} onto \`${target}\` as \`${branch}\` and open "${backportTitle(target, pr.title)}".` });
       }
-      return cherryPick(context, target, action.head).then((result) => (result.kind === "ready" ? openPullRequest(context, target) : result.outcome));
+      const picked = await pickOnto(delivery, {
+        base: reading.base,
+        change: reading.tip,
+        changeCommit: change.tip,
+        changes: reading.changes,
+        complete: !reading.truncated,
+        target: action.side,
+        message: context.message,
+        author: reading.author,
+        signed: state.requiresSignatures,
+        temporary: { branch: tempBranch(pr.number, context.now, randomBytes(4).toString("hex")), message: temporaryCommitMessage(pr.number, target) },
+      });
+      if (picked.kind !== "picked") return notPicked(context, target, picked);
+      try {
+        await createBranch(delivery.octokit, delivery.repo, branch, picked.commit);
+      } catch (error) {
+        // Another attempt made the branch first: its PR is found (or made) next, never a second one.
+        if (!isAlreadyExists(error)) return refusedOrFailed(context, target, error, manualCommands(source, target, change));
+        delivery.log.info({ outcome: "branch-exists", target, branch }, "backport branch made by a concurrent attempt");
+      }
+      return openPullRequest(context, target);
+    }
   }
 };
 
-type CherryPickResult = { kind: "ready" } | { kind: "done"; outcome: BackportOutcome };
-
-const isAlreadyExists = (error: unknown): boolean => {
-  const e = error as { status?: number; message?: string };
-  return e.status === 422 && /already exists/i.test(e.message ?? "");
-};
-
-/**
- * The cherry-pick, with only git-data and merges calls:
- * 1. a temporary commit with the target's tree on the change's parent, on a temporary branch;
- * 2. merge the change's tip into it: a 3-way merge whose base is that parent, so the result is
- *    the target plus exactly the change (409: a conflict);
- * 3. commit the merged tree on the target's head, as the original author;
- * 4. create `backport/<n>-to-<target>` on it: creating a ref is atomic, so of two concurrent
- *    attempts only one makes the branch;
- * and always delete the temporary branch.
- */
-const cherryPick = async (context: TargetContext, target: string, head: { oid: string; tree: string }): Promise<CherryPickResult> => {
-  const { delivery, pr, change, source } = context;
-  const { octokit, repo } = delivery;
-  const branch = backportBranch(pr.number, target);
-  const temporary = tempBranch(pr.number, context.now, randomBytes(4).toString("hex"));
-  const manual = () => manualCommands(source, target, change);
-  let temporaryCreated = false;
-  try {
-    const sibling = await createCommit(octokit, repo, { message: temporaryCommitMessage(pr.number, target), tree: head.tree, parents: [change.parent] });
-    try {
-      await createBranch(octokit, repo, temporary, sibling);
-    } catch (error) {
-      // The name is this attempt's own: "already exists" means a retried request had made it.
-      if (!isAlreadyExists(error)) throw error;
-    }
-    temporaryCreated = true;
-    const merged = await mergeIntoBranch(octokit, repo, temporary, change.tip, temporaryCommitMessage(pr.number, target), sibling);
-    if (merged.kind === "conflict") {
-      return {
-        kind: "done",
-        outcome: outcome(context, target, "conflict", {
-          reason: `The change does not apply cleanly to \`${target}\` (GitHub's merge reports a conflict). No branch or pull request was created.`,
-          manualCommands: manual(),
-        }),
-      };
-    }
-    if (merged.kind === "nothing-to-merge" || merged.tree === head.tree) {
-      return { kind: "done", outcome: outcome(context, target, "already_applied", { reason: `\`${target}\` already has this change: nothing to port.` }) };
-    }
-    const commit = await createCommit(octokit, repo, { message: context.message, tree: merged.tree, parents: [head.oid], author: context.author });
-    try {
-      await createBranch(octokit, repo, branch, commit);
-    } catch (error) {
-      // Another attempt made the branch first: its PR is found (or made) next, never a second one.
-      if (!isAlreadyExists(error)) throw error;
-      delivery.log.info({ outcome: "branch-exists", target, branch }, "backport branch made by a concurrent attempt");
-    }
-    return { kind: "ready" };
-  } catch (error) {
-    return { kind: "done", outcome: refusedOrFailed(context, target, error, manual()) };
-  } finally {
-    if (temporaryCreated) {
-      await deleteBranch(octokit, repo, temporary).catch((error) =>
-        delivery.log.warn({ outcome: "temporary-branch-left", branch: temporary, err: describeGitHubError(error) }, "temporary branch not deleted; the next attempt removes it"),
-      );
-    }
+/** A pick that made no commit, as the outcome people read. */
+const notPicked = (context: TargetContext, target: string, picked: Exclude<PickResult, { kind: "picked" }>): BackportOutcome => {
+  const commands = manualCommands(context.source, target, context.reading.change);
+  switch (picked.kind) {
+    case "already_applied":
+      return outcome(context, target, "already_applied", { reason: `\`${target}\` already has this change: nothing to port.` });
+    case "touches_workflows":
+      return outcome(context, target, "refused", { reason: workflowsReason(picked.paths), manualCommands: commands });
+    case "conflict":
+      return outcome(context, target, "conflict", {
+        reason: `The change does not apply cleanly to \`${target}\` (git's merge reports a conflict${picked.paths.length > 0 ? `; changed on both sides: ${picked.paths.map((path) => `\`${path}\``).join(", ")}` : ""}). No branch or pull request was created.`,
+        manualCommands: commands,
+      });
   }
 };
 
@@ -312,7 +238,8 @@ const refusedOrFailed = (context: TargetContext, target: string, error: unknown,
  * no half-made backport stays behind, unless a PR for it exists after all.
  */
 const openPullRequest = async (context: TargetContext, target: string): Promise<BackportOutcome> => {
-  const { delivery, pr, source, change } = context;
+  const { delivery, pr, source } = context;
+  const { change } = context.reading;
   const { octokit, repo } = delivery;
   const branch = backportBranch(pr.number, target);
   try {
@@ -353,6 +280,15 @@ const decorate = async (context: TargetContext, number: number): Promise<void> =
   }
 };
 
+/** An existing backport PR lacks some of `backport.labels`: they are added, its other labels kept. */
+const addMissingLabels = async (context: TargetContext, number: number, labels: string[]): Promise<void> => {
+  try {
+    await addLabels(context.delivery.octokit, context.delivery.repo, number, labels);
+  } catch (error) {
+    context.delivery.log.warn({ outcome: "labels-failed", pullRequest: number, err: describeGitHubError(error) }, "backport PR not labelled");
+  }
+};
+
 /** Temporary branches of attempts that can no longer be running (a crash mid-way). */
 const removeStaleTemporaryBranches = async (delivery: Delivery, branches: string[]): Promise<void> => {
   for (const branch of branches) {
@@ -387,106 +323,3 @@ export const reportFailures = async (delivery: Delivery, pr: MergedPullRequest, 
   }
 };
 
-/** A `/backport` command as the comment event carries it. */
-export interface BackportCommandRequest {
-  number: number;
-  commentId: number;
-  /** The command line as typed: the reply quotes it. */
-  command: string;
-  branches: string[];
-  actor: { login: string; isBot: boolean };
-}
-
-/** GitHub's PR (REST) as the flows read a merged PR. */
-export const mergedPullRequestFrom = (data: Awaited<ReturnType<typeof getPullRequest>>): MergedPullRequest | null => {
-  if (!data.merged_at || !data.merge_commit_sha) return null;
-  return {
-    number: data.number,
-    title: data.title,
-    body: data.body,
-    url: data.html_url,
-    labels: data.labels.map((label) => label.name ?? "").filter(Boolean),
-    author: data.user.login,
-    authorIsBot: data.user.type === "Bot",
-    baseRef: data.base.ref,
-    headRef: data.head.ref,
-    headSha: data.head.sha,
-    mergeCommitSha: data.merge_commit_sha,
-    mergedAt: data.merged_at,
-    mergedBy: data.merged_by?.login ?? null,
-    createdAt: data.created_at,
-    fromFork: (data.head.repo?.full_name ?? "") !== data.base.repo.full_name,
-  };
-};
-
-/**
- * `/backport <branch> [<branch> ...]` on a merged hotfix PR:
- * 1. refuse (👎 and one reply saying why) when the configuration is invalid, the commenter may
- *    not approve emergency changes, the PR is not merged, or it is not a hotfix;
- * 2. otherwise 👍, port to the named branches at once, and reply with what happened to each
- *    (the manual commands for those that need a person).
- * The reply is found again by a marker naming the comment: a redelivery posts nothing new.
- */
-export const handleBackportCommand = async (delivery: Delivery, request: BackportCommandRequest): Promise<void> => {
-  const { octokit, repo } = delivery;
-  const log = delivery.log.child({ pr: request.number, comment: request.commentId, command: "backport" });
-  const reply = async (body: string) => {
-    const marker = markers.commandReply(request.commentId);
-    const existing = await findOwnComments(delivery.query, repo, request.number, [marker]);
-    if (existing.length > 0) return log.info({ outcome: "reply-exists" }, "the command was already answered");
-    await postComment(octokit, repo, request.number, `${marker}\n${body}`);
-  };
-  const refuse = async (why: string) => {
-    log.info({ outcome: "refused", reason: why }, "backport command refused");
-    await reactToComment(octokit, repo, request.commentId, "-1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
-    await reply(`${quote(request.command)}\n\nNot done: ${why}.`);
-  };
-
-  const loaded = await delivery.config();
-  if (!loaded.ok) return refuse(`\`${loaded.path}\` is invalid; the \`Hotfix governance\` check lists what to fix`);
-  const config = loaded.config;
-  const data = await getPullRequest(octokit, repo, request.number, { delaysMs: delivery.readRetryDelaysMs });
-  const allowed = await authorizeOrder(delivery, { number: request.number, actor: request.actor, order: "backport", config });
-  if (!allowed.allowed) return refuse(allowed.why);
-  const pr = mergedPullRequestFrom(data);
-  if (!pr) return refuse(`#${request.number} is not merged; a hotfix is ported when it merges (add a label \`${config.backport.label_prefix}<branch>\` to choose more branches)`);
-  if (!isHotfix(pr.labels, config)) return refuse(`#${request.number} is not a hotfix (it has no \`${config.label}\` label)`);
-  if (request.branches.length === 0) return refuse("name at least one branch, e.g. `/backport release/1.2`");
-
-  // The reply is the last step: once it exists, the command was carried out (a redelivery).
-  const answered = await findOwnComments(delivery.query, repo, request.number, [markers.commandReply(request.commentId)]);
-  if (answered.length > 0) return log.info({ outcome: "reply-exists" }, "the command was already answered");
-  log.info({ outcome: "accepted", via: allowed.via, branches: request.branches }, "backport command accepted");
-  await reactToComment(octokit, repo, request.commentId, "+1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
-  const run = await portPullRequest(delivery, pr, config, { trigger: "command", branches: request.branches });
-  const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
-  // Before the reply, so a crash between the two repeats the note rather than losing it.
-  if (!config.dry_run) await notePostmortem(delivery, pr.number, request.commentId, run.outcomes);
-  const answer = commandReply({ command: request.command, pr: source, outcomes: run.outcomes, ignored: run.ignored, dryRun: config.dry_run });
-  await postComment(octokit, repo, request.number, `${markers.commandReply(request.commentId)}\n${answer}`);
-};
-
-/**
- * A backport ordered after the merge that fails joins the postmortem's action items (SPEC §5):
- * one comment on the postmortem issue, found through the app's link comment on the PR.
- */
-const notePostmortem = async (delivery: Delivery, number: number, commentId: number, outcomes: BackportOutcome[]): Promise<void> => {
-  const failed = outcomes.filter(isFailedBackport);
-  if (failed.length === 0) return;
-  const log = delivery.log.child({ pr: number, comment: commentId });
-  try {
-    const links = await findOwnComments(delivery.query, delivery.repo, number, [postmortemCommentPrefix(number)]);
-    const issue = links.map((body) => readPostmortemComment(body, number)?.issue).find((value): value is number => Boolean(value));
-    if (!issue) return log.info({ outcome: "no-postmortem" }, "no postmortem issue to add the failed backports to");
-    const body = [
-      `<!-- hotfix-governance:postmortem-backport comment=${commentId} -->`,
-      `### New action items: backports ordered on #${number} after the merge`,
-      "",
-      ...failed.map((outcome) => `- [ ] ${backportActionItem(number, outcome)}`),
-    ].join("\n");
-    await postComment(delivery.octokit, delivery.repo, issue, body);
-    log.info({ outcome: "postmortem-noted", issue, targets: failed.map((outcome) => outcome.target) }, "failed backports added to the postmortem");
-  } catch (error) {
-    log.warn({ outcome: "postmortem-note-failed", err: describeGitHubError(error) }, "could not add the failed backports to the postmortem");
-  }
-};

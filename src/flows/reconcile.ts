@@ -81,6 +81,8 @@ const mergedPullRequestOf = (candidate: MergedCandidate): MergedPullRequest | nu
         mergedBy: candidate.mergedBy,
         createdAt: candidate.createdAt,
         fromFork: candidate.fromFork,
+        defaultBranch: candidate.defaultBranch,
+        commitCount: candidate.commitCount,
       }
     : null;
 

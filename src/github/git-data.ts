@@ -1,9 +1,8 @@
-import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { ProbotOctokit } from "probot";
 import type { HistoryCommit, MergeCommitFacts, PullCommitFacts } from "../backport/change.js";
 import type { TargetState } from "../backport/plan.js";
-import { fitBody, fitTitle } from "./limits.js";
-import { readThroughLag, type LagOptions } from "./read-through-lag.js";
+import { octalMode, WORKFLOWS_DIR, type CommitSide, type Entry, type TreeWrite } from "../backport/port-plan.js";
+import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -11,18 +10,96 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 type GraphQL = GraphqlQuery;
 
 /**
- * The backport flow's gateway: every GraphQL query and REST call it makes. Reads are GraphQL
- * (one query for the source, one for all targets); writes are the REST git-data, merges, pulls
- * and issues endpoints. Nothing here depends on the repository's size: no tree or file is listed.
+ * Git data for the port engine: every read and write it makes. Reads are one REST comparison
+ * (the paths a change touches) and one GraphQL query (the entries at those paths on every side,
+ * plus the targets' state); writes are trees, commits, refs and, for content merges only,
+ * GitHub's merges endpoint. Nothing here lists a whole tree: the cost does not grow with the
+ * repository.
  */
 
-// ---- reads ----------------------------------------------------------------------------------------
+// Pull requests and comments live in their own modules; these names are kept for existing callers.
+export { findOwnComments, postComment, reactToComment, PULL_REQUEST_COMMENTS_QUERY } from "./comments.js";
+export { createPullRequest, findPullRequestByHead, getPullRequest, labelAndAssign, requestBackportReviews, addLabels } from "./port-pull-requests.js";
 
-/** The merged PR's commits (newest 100) and merge commit, and the default branch: one query. */
-export const BACKPORT_SOURCE_QUERY = /* GraphQL */ `
-  query BackportSource($owner: String!, $repo: String!, $number: Int!, $merge: GitObjectID!) {
+export interface GitPerson {
+  name: string;
+  email: string;
+  date: string | null;
+}
+
+type Actor = { name: string | null; email: string | null; date: string | null } | null | undefined;
+const person = (actor: Actor): GitPerson | null => (actor?.name && actor.email ? { name: actor.name, email: actor.email, date: actor.date ?? null } : null);
+
+// ---- the change's paths: one comparison -------------------------------------------------------------
+
+/** GitHub lists at most 300 files in a comparison: a longer list cannot be trusted to be complete. */
+export const COMPARE_FILE_LIMIT = 300;
+
+export interface ComparedChange {
+  /** The commit the comparison started from (what `<sha>^` or `<sha>~<n>` resolved to). */
+  base: string;
+  /** Every path the change touches: new and previous names of renames. */
+  paths: string[];
+  /** The comparison was cut at GitHub's limit. */
+  truncated: boolean;
+}
+
+/** GET /repos/{owner}/{repo}/compare/{base}...{head}: `base` may be `<sha>^` or `<sha>~<n>`, as GitHub's comparisons allow. */
+export const compareChange = async (octokit: Octokit, repo: RepoRef, base: string, head: string): Promise<ComparedChange> => {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${base}...${head}` });
+  const files = data.files ?? [];
+  const paths = files.flatMap((file) => (file.previous_filename ? [file.previous_filename, file.filename] : [file.filename]));
+  return { base: data.merge_base_commit.sha, paths, truncated: files.length >= COMPARE_FILE_LIMIT };
+};
+
+// ---- entries at those paths, and the targets: one GraphQL query ----------------------------------------
+
+type EntryNode = { oid: string; mode: number; type: string } | null;
+type CommitNode = { oid?: string; tree?: { oid: string }; workflows?: EntryNode } & Record<string, unknown>;
+
+/** The fragment every side's commit is read with: tree, workflows directory, and the entry at each path `$p<i>`. */
+export const entriesFragment = (paths: number): string =>
+  `fragment PortEntries on Commit {
+    oid
+    tree { oid }
+    workflows: file(path: "${WORKFLOWS_DIR}") { oid mode type }${Array.from({ length: paths }, (_, index) => `\n    p${index}: file(path: $p${index}) { oid mode type }`).join("")}
+  }`;
+
+const pathVariables = (paths: number): string => Array.from({ length: paths }, (_, index) => `, $p${index}: String!`).join("");
+
+const entry = (node: EntryNode | undefined): Entry | null =>
+  node && (node.type === "blob" || node.type === "tree" || node.type === "commit") ? { mode: octalMode(node.mode), sha: node.oid, type: node.type } : null;
+
+const sideOf = (node: CommitNode | null | undefined, paths: string[]): CommitSide | null => {
+  if (!node?.oid || !node.tree) return null;
+  const entries = new Map<string, Entry | null>();
+  paths.forEach((path, index) => entries.set(path, entry(node[`p${index}`] as EntryNode)));
+  return { commit: node.oid, tree: node.tree.oid, workflows: entry(node.workflows), entries };
+};
+
+/**
+ * The port's facts in one query: the merged PR's commits (newest 100), the merge commit (and the
+ * base's history when the merge method needs it), the comparison's base; and per target its head
+ * (with the entries), whether a ruleset requires signed commits there, the port branch, the PRs
+ * opened from it; plus the app's leftover temporary branches.
+ */
+export const portFactsQuery = (targets: number, paths: number): string => {
+  const variables = Array.from({ length: targets }, (_, index) => `, $target${index}: String!, $branch${index}: String!, $head${index}: String!`).join("");
+  const fields = Array.from(
+    { length: targets },
+    (_, index) => `
+      target${index}: ref(qualifiedName: $target${index}) {
+        target { ... on Commit { ...PortEntries } }
+        rules(first: 100) { nodes { type } }
+      }
+      branch${index}: ref(qualifiedName: $branch${index}) { target { oid ... on Commit { message } } }
+      pulls${index}: pullRequests(headRefName: $head${index}, states: [OPEN, CLOSED, MERGED], first: 10) {
+        nodes { number url state baseRefName isCrossRepository author { __typename login } labels(first: 100) { nodes { name } } }
+      }`,
+  ).join("");
+  return /* GraphQL */ `
+  query PortFacts($owner: String!, $repo: String!, $number: Int!, $merge: GitObjectID!, $base: GitObjectID!, $tempPrefix: String!, $history: Int!, $withHistory: Boolean!${variables}${pathVariables(paths)}) {
     repository(owner: $owner, name: $repo) {
-      defaultBranchRef { name }
       pullRequest(number: $number) {
         commits(last: 100) {
           totalCount
@@ -31,83 +108,13 @@ export const BACKPORT_SOURCE_QUERY = /* GraphQL */ `
       }
       mergeCommit: object(oid: $merge) {
         ... on Commit {
-          oid
           message
           parents(first: 2) { nodes { oid } }
           author { name email date }
+          ...PortEntries
         }
       }
-    }
-  }
-`;
-
-export interface GitPerson {
-  name: string;
-  email: string;
-  date: string | null;
-}
-
-export interface BackportSource {
-  defaultBranch: string | null;
-  prCommits: PullCommitFacts[];
-  totalPrCommits: number;
-  /** The author of the PR's newest commit: the backport commit's author. */
-  headAuthor: GitPerson | null;
-  merge: (MergeCommitFacts & { author: GitPerson | null }) | null;
-}
-
-type Actor = { name: string | null; email: string | null; date: string | null } | null | undefined;
-
-const person = (actor: Actor): GitPerson | null => (actor?.name && actor.email ? { name: actor.name, email: actor.email, date: actor.date ?? null } : null);
-
-export const fetchBackportSource = async (graphql: GraphQL, repo: RepoRef, number: number, mergeSha: string): Promise<BackportSource> => {
-  const data = await graphql<{
-    repository: {
-      defaultBranchRef: { name: string } | null;
-      pullRequest: { commits: { totalCount: number; nodes: Array<{ commit: { oid: string; message: string; authors: { nodes: Actor[] } } }> } } | null;
-      mergeCommit: { oid?: string; message?: string; parents?: { nodes: Array<{ oid: string }> }; author?: Actor } | null;
-    };
-  }>(BACKPORT_SOURCE_QUERY, { owner: repo.owner, repo: repo.repo, number, merge: mergeSha });
-  const { repository } = data;
-  const commits = repository.pullRequest?.commits;
-  const merge = repository.mergeCommit?.oid
-    ? {
-        oid: repository.mergeCommit.oid,
-        message: repository.mergeCommit.message ?? "",
-        parents: repository.mergeCommit.parents?.nodes.map((parent) => parent.oid) ?? [],
-        author: person(repository.mergeCommit.author),
-      }
-    : null;
-  const newest = commits?.nodes.at(-1);
-  return {
-    defaultBranch: repository.defaultBranchRef?.name ?? null,
-    prCommits: commits?.nodes.map((node) => ({ oid: node.commit.oid, message: node.commit.message })) ?? [],
-    totalPrCommits: commits?.totalCount ?? 0,
-    headAuthor: person(newest?.commit.authors.nodes[0]),
-    merge,
-  };
-};
-
-/**
- * One query for every target: the target branch (head and tree), the backport branch, the PRs
- * already opened from it, plus the app's leftover temporary branches and, when the merge
- * method needs it, the base's history from the merge commit.
- */
-export const backportTargetsQuery = (targets: number): string => {
-  const variables = Array.from({ length: targets }, (_, index) => `, $target${index}: String!, $branch${index}: String!, $head${index}: String!`).join("");
-  const fields = Array.from(
-    { length: targets },
-    (_, index) => `
-      target${index}: ref(qualifiedName: $target${index}) { target { oid ... on Commit { tree { oid } } } }
-      branch${index}: ref(qualifiedName: $branch${index}) { target { oid ... on Commit { message } } }
-      pulls${index}: pullRequests(headRefName: $head${index}, states: [OPEN, CLOSED, MERGED], first: 10) {
-        nodes { number url state baseRefName isCrossRepository author { __typename login } labels(first: 100) { nodes { name } } }
-      }`,
-  ).join("");
-  return /* GraphQL */ `
-  query BackportTargets($owner: String!, $repo: String!, $tempPrefix: String!, $merge: GitObjectID!, $history: Int!, $withHistory: Boolean!${variables}) {
-    repository(owner: $owner, name: $repo) {
-      temporary: refs(refPrefix: $tempPrefix, first: 100) { nodes { prefix name } }
+      base: object(oid: $base) { ... on Commit { ...PortEntries } }
       history: object(oid: $merge) @include(if: $withHistory) {
         ... on Commit {
           history(first: $history) {
@@ -115,9 +122,11 @@ export const backportTargetsQuery = (targets: number): string => {
             nodes { oid message parents(first: 2) { nodes { oid } } }
           }
         }
-      }${fields}
+      }
+      temporary: refs(refPrefix: $tempPrefix, first: 100) { nodes { prefix name } }${fields}
     }
   }
+  ${entriesFragment(paths)}
 `;
 };
 
@@ -145,23 +154,40 @@ type HistoryConnection = {
 const historyCommits = (connection: HistoryConnection | undefined): HistoryCommit[] =>
   connection?.nodes.map((node) => ({ oid: node.oid, message: node.message, parents: node.parents.nodes.map((parent) => parent.oid) })) ?? [];
 
-export interface TargetsFacts {
+export interface PortFacts {
+  prCommits: PullCommitFacts[];
+  totalPrCommits: number;
+  /** The author of the PR's newest commit. */
+  headAuthor: GitPerson | null;
+  merge: (MergeCommitFacts & { author: GitPerson | null }) | null;
+  /** The merged commit and the comparison's base, with their entries at the paths. */
+  tip: CommitSide | null;
+  base: CommitSide | null;
+  history: HistoryCommit[];
   states: TargetState[];
   /** Full ref names of the app's temporary branches for this PR. */
   temporaryBranches: string[];
-  history: HistoryCommit[];
 }
 
-export const fetchTargetStates = async (
+/**
+ * A ruleset requires signed commits on the ref. Rulesets are readable with the metadata
+ * permission; classic branch protection (`Ref.branchProtectionRule`) needs `administration`,
+ * which the app does not ask for (GitHub answers "Resource not accessible by integration").
+ */
+const signatureRequired = (ref: { rules?: { nodes: Array<{ type: string }> } | null } | null): boolean => Boolean(ref?.rules?.nodes.some((rule) => rule.type === "REQUIRED_SIGNATURES"));
+
+export const fetchPortFacts = async (
   graphql: GraphQL,
   repo: RepoRef,
-  input: { targets: Array<{ target: string; branch: string }>; tempPrefix: string; mergeSha: string; history: number },
-): Promise<TargetsFacts> => {
+  input: { number: number; mergeSha: string; baseSha: string; paths: string[]; targets: Array<{ target: string; branch: string }>; tempPrefix: string; history: number },
+): Promise<PortFacts> => {
   const variables: Record<string, unknown> = {
     owner: repo.owner,
     repo: repo.repo,
-    tempPrefix: `refs/heads/${input.tempPrefix}`,
+    number: input.number,
     merge: input.mergeSha,
+    base: input.baseSha,
+    tempPrefix: `refs/heads/${input.tempPrefix}`,
     history: Math.max(1, Math.min(input.history, 100)),
     withHistory: input.history > 0,
   };
@@ -170,100 +196,105 @@ export const fetchTargetStates = async (
     variables[`branch${index}`] = `refs/heads/${branch}`;
     variables[`head${index}`] = branch;
   });
-  type RefNode = { target: { oid: string; tree?: { oid: string }; message?: string } | null } | null;
-  const data = await graphql<{ repository: Record<string, unknown> }>(backportTargetsQuery(input.targets.length), variables);
+  input.paths.forEach((path, index) => (variables[`p${index}`] = path));
+  type RefNode = { target: (CommitNode & { message?: string }) | null; rules?: { nodes: Array<{ type: string }> } | null } | null;
+  const data = await graphql<{ repository: Record<string, unknown> }>(portFactsQuery(input.targets.length, input.paths.length), variables);
   const repository = data.repository;
+  const pull = repository.pullRequest as { commits: { totalCount: number; nodes: Array<{ commit: { oid: string; message: string; authors: { nodes: Actor[] } } }> } } | null;
+  const mergeNode = repository.mergeCommit as (CommitNode & { message?: string; parents?: { nodes: Array<{ oid: string }> }; author?: Actor }) | null;
   const states = input.targets.map(({ target }, index): TargetState => {
     const head = repository[`target${index}`] as RefNode;
     const branch = repository[`branch${index}`] as RefNode;
     const pulls = repository[`pulls${index}`] as {
       nodes: Array<{ number: number; url: string; state: "OPEN" | "CLOSED" | "MERGED"; baseRefName: string; isCrossRepository: boolean; author: { __typename: string; login: string } | null; labels: { nodes: Array<{ name: string }> } }>;
     };
+    const side = sideOf(head?.target, input.paths);
     return {
       target,
-      head: head?.target?.tree ? { oid: head.target.oid, tree: head.target.tree.oid } : null,
-      branch: branch?.target ? { oid: branch.target.oid, message: branch.target.message ?? "" } : null,
-      pullRequests: pulls.nodes.map((pull) => ({
-        number: pull.number,
-        url: pull.url,
-        state: pull.state,
-        baseRefName: pull.baseRefName,
-        isCrossRepository: pull.isCrossRepository,
-        authorIsBot: pull.author?.__typename === "Bot",
-        labels: pull.labels.nodes.map((label) => label.name),
+      head: side ? { oid: side.commit, tree: side.tree } : null,
+      side,
+      requiresSignatures: signatureRequired(head),
+      branch: branch?.target?.oid ? { oid: branch.target.oid, message: branch.target.message ?? "" } : null,
+      pullRequests: pulls.nodes.map((node) => ({
+        number: node.number,
+        url: node.url,
+        state: node.state,
+        baseRefName: node.baseRefName,
+        isCrossRepository: node.isCrossRepository,
+        authorIsBot: node.author?.__typename === "Bot",
+        labels: node.labels.nodes.map((label) => label.name),
       })),
     };
   });
-  const temporary = repository.temporary as { nodes: Array<{ prefix: string; name: string }> };
   const first = (repository.history as { history?: HistoryConnection } | undefined)?.history;
   const history = historyCommits(first);
   let page = first?.pageInfo;
   while (page?.hasNextPage && history.length < input.history) {
-    const next = await graphql<{ repository: { object: { history?: HistoryConnection } | null } }>(HISTORY_PAGE_QUERY, {
-      owner: repo.owner,
-      repo: repo.repo,
-      merge: input.mergeSha,
-      after: page.endCursor,
-    });
+    const next = await graphql<{ repository: { object: { history?: HistoryConnection } | null } }>(HISTORY_PAGE_QUERY, { owner: repo.owner, repo: repo.repo, merge: input.mergeSha, after: page.endCursor });
     history.push(...historyCommits(next.repository.object?.history));
     page = next.repository.object?.history?.pageInfo;
   }
+  const temporary = repository.temporary as { nodes: Array<{ prefix: string; name: string }> };
+  const newest = pull?.commits.nodes.at(-1);
   return {
+    prCommits: pull?.commits.nodes.map((node) => ({ oid: node.commit.oid, message: node.commit.message })) ?? [],
+    totalPrCommits: pull?.commits.totalCount ?? 0,
+    headAuthor: person(newest?.commit.authors.nodes[0]),
+    merge: mergeNode?.oid
+      ? { oid: mergeNode.oid, message: mergeNode.message ?? "", parents: mergeNode.parents?.nodes.map((parent) => parent.oid) ?? [], author: person(mergeNode.author) }
+      : null,
+    tip: sideOf(mergeNode, input.paths),
+    base: sideOf(repository.base as CommitNode | null, input.paths),
+    history,
     states,
     // A ref's full name is its prefix and its name, whatever part of it the prefix covers.
     temporaryBranches: temporary.nodes.map((node) => (node.name.startsWith("refs/") ? node.name : `${node.prefix}${node.name}`)),
-    history,
   };
 };
 
-/** The app's comments on the PR (newest first, paging back), to find its markers. */
-export const PULL_REQUEST_COMMENTS_QUERY = /* GraphQL */ `
-  query BackportComments($owner: String!, $repo: String!, $number: Int!, $before: String) {
-    repository(owner: $owner, name: $repo) {
-      pullRequest(number: $number) {
-        comments(last: 100, before: $before) {
-          pageInfo { hasPreviousPage startCursor }
-          nodes { body viewerDidAuthor }
-        }
-      }
+/** The entries at `paths` on each of `commits` (one query): when the change's base was not the comparison's first guess. */
+export const portSidesQuery = (commits: number, paths: number): string => {
+  const commitVariables = Array.from({ length: commits }, (_, index) => `, $c${index}: GitObjectID!`).join("");
+  const fields = Array.from({ length: commits }, (_, index) => `\n      c${index}: object(oid: $c${index}) { ... on Commit { ...PortEntries } }`).join("");
+  return /* GraphQL */ `
+  query PortSides($owner: String!, $repo: String!${commitVariables}${pathVariables(paths)}) {
+    repository(owner: $owner, name: $repo) {${fields}
     }
   }
+  ${entriesFragment(paths)}
 `;
-
-/** Bodies of the comments the app wrote on PR #`number` that contain any of `needles` (stops paging once all are found). */
-export const findOwnComments = async (graphql: GraphQL, repo: RepoRef, number: number, needles: string[]): Promise<string[]> => {
-  const found: string[] = [];
-  let before: string | null = null;
-  for (let page = 0; page < 30; page++) {
-    const data: { repository: { pullRequest: { comments: { pageInfo: { hasPreviousPage: boolean; startCursor: string | null }; nodes: Array<{ body: string; viewerDidAuthor: boolean }> } } | null } } =
-      await graphql(PULL_REQUEST_COMMENTS_QUERY, { owner: repo.owner, repo: repo.repo, number, before });
-    const comments = data.repository.pullRequest?.comments;
-    if (!comments) return found;
-    found.push(...comments.nodes.filter((comment) => comment.viewerDidAuthor && needles.some((needle) => comment.body.includes(needle))).map((comment) => comment.body));
-    if (needles.every((needle) => found.some((body) => body.includes(needle)))) return found;
-    if (!comments.pageInfo.hasPreviousPage) return found;
-    before = comments.pageInfo.startCursor;
-  }
-  return found;
 };
 
-/** GET /repos/{owner}/{repo}/pulls/{pull_number}: what a `/backport` command needs of its PR. */
-/** GET /repos/{owner}/{repo}/pulls/{n}, read again for a few seconds while it answers 404 (replication lag). */
-export const getPullRequest = async (octokit: Octokit, repo: RepoRef, number: number, lag: LagOptions = {}) => {
-  const { data } = await readThroughLag(() => octokit.rest.pulls.get({ ...repo, pull_number: number }), lag);
-  return data;
-};
+/** Samples of the generated documents, validated against GitHub's schema by the tests. */
+export const PORT_FACTS_QUERY = portFactsQuery(2, 3);
+export const PORT_SIDES_QUERY = portSidesQuery(3, 2);
 
-/** GET /repos/{owner}/{repo}/pulls?head=<owner>:<branch>&state=all: the PR opened from `branch` into `base`. */
-export const findPullRequestByHead = async (octokit: Octokit, repo: RepoRef, branch: string, base: string): Promise<{ number: number; url: string } | null> => {
-  const { data } = await octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, base, state: "all", per_page: 10 });
-  const pull = data.find((candidate) => candidate.head.ref === branch && candidate.base.ref === base);
-  return pull ? { number: pull.number, url: pull.html_url } : null;
+export const fetchSides = async (graphql: GraphQL, repo: RepoRef, commits: string[], paths: string[]): Promise<Map<string, CommitSide | null>> => {
+  const query = portSidesQuery(commits.length, paths.length);
+  const variables: Record<string, unknown> = { owner: repo.owner, repo: repo.repo };
+  commits.forEach((commit, index) => (variables[`c${index}`] = commit));
+  paths.forEach((path, index) => (variables[`p${index}`] = path));
+  const data = await graphql<{ repository: Record<string, CommitNode | null> }>(query, variables);
+  return new Map(commits.map((commit, index) => [commit, sideOf(data.repository[`c${index}`], paths)]));
 };
 
 // ---- writes ---------------------------------------------------------------------------------------
 
-/** POST /repos/{owner}/{repo}/git/commits. Without `author`, GitHub uses the app. */
+/** POST /repos/{owner}/{repo}/git/trees: `base` plus `writes` (a null sha removes the path, file or directory). */
+export const createTree = async (octokit: Octokit, repo: RepoRef, base: string, writes: TreeWrite[]): Promise<string> => {
+  const { data } = await octokit.rest.git.createTree({
+    ...repo,
+    base_tree: base,
+    tree: writes.map((write) => ({ path: write.path, mode: write.mode as "100644", type: write.type, sha: write.sha })),
+  });
+  return data.sha;
+};
+
+/**
+ * POST /repos/{owner}/{repo}/git/commits. Without `author`, GitHub makes the app the author and
+ * committer and signs the commit (what a target requiring signed commits accepts); with one, the
+ * commit is unsigned.
+ */
 export const createCommit = async (
   octokit: Octokit,
   repo: RepoRef,
@@ -301,14 +332,7 @@ const statusOf = (error: unknown): number | undefined => (error as { status?: nu
  * first try did merge, the retry answers 204 and the merge commit is read from the branch
  * (GET .../git/ref/{ref}, GET .../git/commits/{sha}) — `onlyMergeOf` says what it must be.
  */
-export const mergeIntoBranch = async (
-  octokit: Octokit,
-  repo: RepoRef,
-  base: string,
-  head: string,
-  message: string,
-  onlyMergeOf?: string,
-): Promise<MergeResult> => {
+export const mergeIntoBranch = async (octokit: Octokit, repo: RepoRef, base: string, head: string, message: string, onlyMergeOf?: string): Promise<MergeResult> => {
   const attempt = async (): Promise<MergeResult> => {
     const response = await octokit.rest.repos.merge({ ...repo, base, head, commit_message: message, request: { retries: 0 } });
     if ((response.status as number) === 204 || !response.data) return { kind: "nothing-to-merge" };
@@ -333,74 +357,4 @@ export const mergeIntoBranch = async (
     if (statusOf(error) === 409) return { kind: "conflict" };
     throw error;
   }
-};
-
-/** POST /repos/{owner}/{repo}/pulls */
-export const createPullRequest = async (
-  octokit: Octokit,
-  repo: RepoRef,
-  pull: { title: string; body: string; head: string; base: string },
-): Promise<{ number: number; url: string }> => {
-  const { data } = await octokit.rest.pulls.create({ ...repo, title: fitTitle(pull.title), body: fitBody(pull.body), head: pull.head, base: pull.base, maintainer_can_modify: true });
-  return { number: data.number, url: data.html_url };
-};
-
-const isAssigneeRefusal = (error: unknown): boolean => {
-  const e = error as { status?: number; response?: { data?: { errors?: Array<{ field?: string }> } } };
-  return e.status === 422 && Boolean(e.response?.data?.errors?.some((item) => item.field === "assignees" || item.field === "assignee"));
-};
-
-/**
- * PATCH /repos/{owner}/{repo}/issues/{issue_number}: labels and assignees of a new PR in one
- * write. GitHub refuses the whole update (422) when someone cannot be assigned (an author from
- * a fork who is not a collaborator): the labels are then set alone.
- */
-export const labelAndAssign = async (octokit: Octokit, repo: RepoRef, number: number, labels: string[], assignees: string[]): Promise<{ assigned: boolean }> => {
-  if (labels.length === 0 && assignees.length === 0) return { assigned: true };
-  try {
-    await octokit.rest.issues.update({ ...repo, issue_number: number, labels, ...(assignees.length > 0 ? { assignees } : {}) });
-    return { assigned: true };
-  } catch (error) {
-    if (!isAssigneeRefusal(error) || labels.length === 0) {
-      if (isAssigneeRefusal(error)) return { assigned: false };
-      throw error;
-    }
-    await octokit.rest.issues.update({ ...repo, issue_number: number, labels });
-    return { assigned: false };
-  }
-};
-
-/**
- * POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers. GitHub refuses the whole
- * request (422) when one reviewer cannot be asked; then each is asked alone and the refusals returned.
- */
-export const requestBackportReviews = async (octokit: Octokit, repo: RepoRef, number: number, users: string[], teams: string[]): Promise<string[]> => {
-  if (users.length === 0 && teams.length === 0) return [];
-  try {
-    await octokit.rest.pulls.requestReviewers({ ...repo, pull_number: number, reviewers: users, team_reviewers: teams });
-    return [];
-  } catch (error) {
-    if ((error as { status?: number }).status !== 422) throw error;
-    if (users.length + teams.length === 1) return [...users, ...teams.map((team) => `@${repo.owner}/${team}`)];
-  }
-  const refused: string[] = [];
-  for (const [reviewers, team_reviewers, name] of [...users.map((user) => [[user], [], user] as const), ...teams.map((team) => [[], [team], `@${repo.owner}/${team}`] as const)]) {
-    try {
-      await octokit.rest.pulls.requestReviewers({ ...repo, pull_number: number, reviewers: [...reviewers], team_reviewers: [...team_reviewers] });
-    } catch (error) {
-      if ((error as { status?: number }).status !== 422) throw error;
-      refused.push(name);
-    }
-  }
-  return refused;
-};
-
-/** POST /repos/{owner}/{repo}/issues/{issue_number}/comments */
-export const postComment = async (octokit: Octokit, repo: RepoRef, number: number, body: string): Promise<void> => {
-  await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: fitBody(body) });
-};
-
-/** POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions (200 instead of 201 when it already exists). */
-export const reactToComment = async (octokit: Octokit, repo: RepoRef, commentId: number, content: "+1" | "-1"): Promise<void> => {
-  await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content });
 };

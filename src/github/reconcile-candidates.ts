@@ -39,7 +39,8 @@ export const RECONCILE_CANDIDATES_QUERY = /* GraphQL */ `
           headRefName
           headRefOid
           isCrossRepository
-          repository { name owner { login } isArchived }
+          repository { name owner { login } isArchived defaultBranchRef { name } }
+          commits { totalCount }
           labels(first: 100) { nodes { name } }
           comments(last: 100) { nodes { viewerDidAuthor body } }
         }
@@ -88,6 +89,8 @@ export interface MergedCandidate {
   headRef: string;
   headSha: string;
   fromFork: boolean;
+  defaultBranch: string;
+  commitCount: number;
   labels: string[];
   /** Bodies of the app's own comments among the PR's latest 100. */
   appComments: string[];
@@ -133,6 +136,8 @@ const mergedOf = (node: any): MergedCandidate => ({
   headRef: node.headRefName,
   headSha: node.headRefOid,
   fromFork: Boolean(node.isCrossRepository),
+  defaultBranch: node.repository.defaultBranchRef?.name ?? node.baseRefName,
+  commitCount: node.commits?.totalCount ?? 1,
   labels: node.labels.nodes.map((label: any) => label.name),
   appComments: node.comments.nodes.filter((comment: any) => comment.viewerDidAuthor).map((comment: any) => comment.body ?? ""),
 });

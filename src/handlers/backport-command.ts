@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import { parseBackportCommands } from "../backport/command.js";
-import { handleBackportCommand } from "../flows/backport.js";
+import { handleBackportCommand } from "../flows/backport-command.js";
 import type { Runtime } from "../platform/runtime.js";
 import { on } from "./on.js";
 

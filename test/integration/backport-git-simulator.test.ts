@@ -137,3 +137,42 @@ test("GraphQL: refs, objects and history come from git", async () => {
   expect(data.repository.object.parents.nodes).toEqual([{ oid: git.rev("main") }]);
   expect(data.repository.object.history.nodes.map((node: { oid: string }) => node.oid)).toEqual(git.log("feature"));
 });
+
+test("a merge commit is checked against each parent, not only the first", async () => {
+  git.createBranch("ci", "main");
+  git.commitFiles("ci", { ".github/workflows/ci.yml": "on: push\n" }, "CI");
+  gitBacking(sim, "acme/shop").workflowsPermission = false;
+  const ci = git.rev("ci"); // on a branch already: not new
+  // Same workflows as its first parent (ci), not as its second (main): still refused.
+  const merge = git.commitTree(git.tree(ci), [ci, git.rev("main")], "Merge main into ci", { name: "Dev", email: "dev@example.com" });
+  await expect(octokit.rest.git.createRef({ ...REPO, ref: "refs/heads/merged", sha: merge })).rejects.toMatchObject({
+    status: 422,
+    message: expect.stringContaining("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission"),
+  });
+  // A commit whose tree equals its only parent's under .github/workflows/ is fine, whatever the tree holds.
+  const same = git.commitTree(git.tree(ci), [ci], "Same workflows", { name: "Dev", email: "dev@example.com" });
+  expect(await status(octokit.rest.git.createRef({ ...REPO, ref: "refs/heads/same", sha: same }))).toBe(201);
+});
+
+test("signed commits: GitHub signs an API commit only without a custom author; a signature rule refuses unsigned commits", async () => {
+  gitBacking(sim, "acme/shop").signatureRules.push(/^refs\/heads\//);
+  const main = git.rev("main");
+  const { data: byApp } = await octokit.rest.git.createCommit({ ...REPO, message: "By the app", tree: git.tree(main), parents: [main] });
+  expect(byApp.verification).toMatchObject({ verified: true, reason: "valid" });
+  const { data: asAnn } = await octokit.rest.git.createCommit({ ...REPO, message: "As Ann", tree: git.tree(main), parents: [main], author: { name: "Ann", email: "ann@example.com" } });
+  expect(asAnn.verification).toMatchObject({ verified: false });
+  await expect(octokit.rest.git.createRef({ ...REPO, ref: "refs/heads/ann", sha: asAnn.sha })).rejects.toMatchObject({ status: 422, message: expect.stringContaining("Commits must have verified signatures") });
+  expect(await status(octokit.rest.git.createRef({ ...REPO, ref: "refs/heads/app", sha: byApp.sha }))).toBe(201);
+  const data: any = await octokit.graphql(`query { repository(owner: "acme", name: "shop") { ref(qualifiedName: "refs/heads/main") { rules(first: 10) { nodes { type } } } } }`);
+  expect(data.repository.ref.rules.nodes).toEqual([{ type: "REQUIRED_SIGNATURES" }]);
+});
+
+test("comparisons accept ancestry suffixes; Commit.file gives the entry at a path", async () => {
+  const feature = git.rev("feature");
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...REPO, basehead: `${feature}^...${feature}` });
+  expect(data.merge_base_commit.sha).toBe(git.rev("main"));
+  expect(data.files!.map((file) => file.filename)).toEqual(["a.txt"]);
+  const query = `query { repository(owner: "acme", name: "shop") { object(oid: "${feature}") { ... on Commit { a: file(path: "a.txt") { oid mode type } none: file(path: "nope.txt") { oid } } } } }`;
+  const result: any = await octokit.graphql(query);
+  expect(result.repository.object).toEqual({ a: { oid: git.lsTree(feature).find((entry) => entry.path === "a.txt")!.sha, mode: 0o100644, type: "blob" }, none: null });
+});

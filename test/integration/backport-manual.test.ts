@@ -111,7 +111,7 @@ test("a GitHub failure mid-way: the printed commands finish the job", async () =
   s.git.createBranch("fix", "main");
   s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['late'];\n" }, "Late fix");
   const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
-  s.t.sim.fail("POST", /\/merges$/, ghError(500, "Server Error"), 2); // the try and its one retry
+  s.t.sim.fail("POST", /\/git\/commits$/, ghError(500, "Server Error"), 1); // the backport commit, at its only try
   await receiveMerge(s, pr.number);
   const commands = printedCommands(appComments(s, pr.number)[0].body, "release/1.0");
   const clone = cloneOf(s);

@@ -450,4 +450,6 @@ const payloadOf = (pr: SimPull): MergedPullRequest => ({
   mergedBy: pr.mergedBy?.login ?? null,
   createdAt: pr.createdAt,
   fromFork: false,
+  defaultBranch: "main",
+  commitCount: pr.commits.length || 1,
 });

@@ -57,18 +57,19 @@ test.each([
 
 describe("decideTarget", () => {
   const tip = "t".repeat(40);
-  const base: TargetState = { target: "release/1.0", head: { oid: "h".repeat(40), tree: "e".repeat(40) }, pullRequests: [], branch: null };
+  const side = { commit: "h".repeat(40), tree: "e".repeat(40), workflows: null, entries: new Map() };
+  const base: TargetState = { target: "release/1.0", head: { oid: "h".repeat(40), tree: "e".repeat(40) }, pullRequests: [], branch: null, requiresSignatures: false, side };
   const pull = { number: 9, url: "https://github.com/acme/shop/pull/9", state: "OPEN" as const, baseRefName: "release/1.0", isCrossRepository: false, authorIsBot: true, labels: ["backport"] };
   test.each([
-    { name: "nothing yet: port", state: base, expected: { kind: "port", head: base.head } },
+    { name: "nothing yet: port", state: base, expected: { kind: "port", head: base.head, side } },
     { name: "the target is missing", state: { ...base, head: null }, expected: { kind: "missing_branch" } },
     { name: "an existing backport PR wins, even merged with its branch deleted", state: { ...base, head: null, pullRequests: [{ ...pull, state: "MERGED" as const }] }, expected: { kind: "exists", pullRequest: { number: 9, url: pull.url }, missingLabels: [] } },
     { name: "the app's open PR without its labels gets them", state: { ...base, pullRequests: [{ ...pull, labels: [] }] }, expected: { kind: "exists", pullRequest: { number: 9, url: pull.url }, missingLabels: ["backport"] } },
-    { name: "a PR from a fork with the same branch name is not ours", state: { ...base, pullRequests: [{ ...pull, isCrossRepository: true }] }, expected: { kind: "port", head: base.head } },
+    { name: "a PR from a fork with the same branch name is not ours", state: { ...base, pullRequests: [{ ...pull, isCrossRepository: true }] }, expected: { kind: "port", head: base.head, side } },
     { name: "an earlier attempt's branch: open its PR", state: { ...base, branch: { oid: "b".repeat(40), message: `Fix\n\n(cherry picked from commit ${tip})\n` } }, expected: { kind: "open_pull_request", branchHead: "b".repeat(40) } },
     { name: "someone else's branch of that name is left alone", state: { ...base, branch: { oid: "b".repeat(40), message: "wip" } }, expected: { kind: "foreign_branch", branchHead: "b".repeat(40) } },
   ])("$name", ({ state, expected }) => {
-    expect(decideTarget(state, tip, ["backport"])).toEqual(expected);
+    expect(decideTarget(state, (message) => isBackportCommitOf(message, tip), ["backport"])).toEqual(expected);
   });
 });
 
@@ -77,7 +78,8 @@ describe("names", () => {
     expect(backportBranch(42, "release/1.2")).toBe("backport/42-to-release/1.2");
     expect(tempBranch(42, new Date(1_000), "abcd")).toBe("hotfix-governance/tmp/backport-42/1000-abcd");
     expect(isBackportCommitOf("Fix (#42)\n\n(cherry picked from commit abc)\n", "abc")).toBe(true);
-    expect(isBackportCommitOf("Fix (#42)\n\n(cherry picked from commit abc)\nmore", "abc")).toBe(false);
+    expect(isBackportCommitOf("Fix (#42)\n\n(cherry picked from commit abc)\n\nCo-authored-by: Dev <dev@example.com>\n", "abc")).toBe(true);
+    expect(isBackportCommitOf("Fix (#42)\n\nsee (cherry picked from commit abc) elsewhere", "abc")).toBe(false);
   });
 
   test("only temporary branches of attempts older than 15 minutes are stale", () => {

@@ -75,6 +75,7 @@ export class GitRepo {
   /** Objects never change: what was read about one is kept. Refs are re-read after any write. */
   private readonly commits = new Map<string, GitCommitInfo>();
   private readonly types = new Map<string, string>();
+  private readonly listings = new Map<string, Map<string, { mode: string; type: string; sha: string }>>();
   private refCache: Array<[string, string]> | null = null;
 
   private constructor(root: string) {
@@ -215,6 +216,24 @@ export class GitRepo {
         const [mode, type, sha, size] = meta.split(/\s+/);
         return { mode, type, sha, path, size: size === "-" ? null : Number(size) };
       });
+  }
+
+  /**
+   * Every entry of a tree, directories included, by path: one `git ls-tree -r -t` per tree, kept
+   * (a tree never changes), so the simulator answers path look-ups without a process each.
+   */
+  entries(tree: string): Map<string, { mode: string; type: string; sha: string }> {
+    const sha = this.objectType(tree) === "commit" ? this.tree(tree) : tree;
+    const known = this.listings.get(sha);
+    if (known) return known;
+    const listing = new Map<string, { mode: string; type: string; sha: string }>();
+    for (const line of this.git(["ls-tree", "-r", "-t", "-z", sha]).split("\u0000").filter(Boolean)) {
+      const [meta, path] = line.split("\t");
+      const [mode, type, object] = meta.split(/\s+/);
+      listing.set(path, { mode, type, sha: object });
+    }
+    this.listings.set(sha, listing);
+    return listing;
   }
 
   readBlob(sha: string): Buffer {
@@ -376,6 +395,24 @@ export class GitRepo {
       const result = run(args);
       if (result.status !== 0) {
         run(["cherry-pick", "--abort"]);
+        return null;
+      }
+      return run(["rev-parse", "HEAD^{tree}"]).stdout.trim();
+    });
+  }
+
+  /**
+   * The tree `git revert` produces on `target` for a change: one commit, a merge commit
+   * (`-m 1`) or a range (`from..to`, newest first, as git reverts a range). null on a conflict.
+   */
+  revertTree(target: string, change: { commit: string; mainline?: number } | { range: [string, string] }): string | null {
+    return this.withWorkTree(target, (_dir, run) => {
+      const args = ["-c", "merge.renames=true", "revert", "--no-edit"];
+      if ("range" in change) args.push(`${change.range[0]}..${change.range[1]}`);
+      else args.push(...(change.mainline ? ["-m", String(change.mainline)] : []), change.commit);
+      const result = run(args);
+      if (result.status !== 0) {
+        run(["revert", "--abort"]);
         return null;
       }
       return run(["rev-parse", "HEAD^{tree}"]).stdout.trim();

@@ -39,7 +39,7 @@ export const createScenario = async (config = BACKPORT_CONFIG, options: { retry?
 /** A hotfix PR from `head` into `base`, merged the way GitHub's button does with `method`. */
 export const mergeHotfix = (
   s: Scenario,
-  options: { head: string; base?: string; method: "merge" | "squash" | "rebase"; labels?: string[]; title?: string; author?: string; fromFork?: string; headRef?: string },
+  options: { head: string; base?: string; method: "merge" | "squash" | "rebase"; labels?: string[]; title?: string; body?: string; author?: string; fromFork?: string; headRef?: string },
 ): { pr: SimPull; mergeSha: string } => {
   syncBranches(s.t.sim.repo(REPO));
   const pr = openPullFromGit(s.t.sim, REPO, {
@@ -47,6 +47,7 @@ export const mergeHotfix = (
     base: options.base,
     labels: options.labels ?? ["hotfix"],
     title: options.title ?? "Fix the checkout outage",
+    body: options.body,
     author: options.author ?? "dev",
     fromFork: options.fromFork,
     headRef: options.headRef,

@@ -274,6 +274,8 @@ export const repositoryNode = (sim: GitHubSimulator, repo: SimRepo) => ({
 
 /** POST /graphql: validates against GitHub's schema, then executes on the simulator's state. */
 export const registerGraphqlRoute = (sim: GitHubSimulator): void => {
+  // Built now, not inside the first request: building it blocks the event loop for most of a second.
+  githubSchema();
   sim.route("POST", "/graphql", async ({ body }) => {
     const schema = githubSchema();
     let document;

@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { extendCommentNode, extendGraphqlRoot, type CommentKind } from "./graphql.js";
-import { restIssueComment, restPull, restUser } from "./rest-shapes.js";
+import { restPull, restUser } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import type { SimComment, SimReaction, SimRepo, SimUser } from "./state.js";
 
@@ -73,48 +73,6 @@ export const registerApprovalRoutes = (sim: GitHubSimulator): void => {
     if (!CONTENTS[body?.content]) return invalidContent(body?.content);
     const { created, reaction } = react(sim, repo, "review_comment", comment.id, body.content);
     return { status: created ? 201 : 200, body: restReaction(reaction) };
-  });
-
-  // POST /repos/{owner}/{repo}/issues/{issue_number}/comments
-  sim.route("POST", "/repos/{owner}/{repo}/issues/{number}/comments", ({ params, body }) => {
-    const repo = findRepo(sim, params);
-    const number = Number(params.number);
-    if (!repo || (!repo.pulls.has(number) && !repo.issues.has(number))) return ghError(404, "Not Found");
-    if (typeof body?.body !== "string" || body.body.length === 0) {
-      return ghError(422, "Validation Failed", { errors: [{ resource: "IssueComment", code: "missing_field", field: "body" }] });
-    }
-    if (body.body.length > 65536) {
-      return ghError(422, "Validation Failed", { errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "body is too long (maximum is 65536 characters)" }] });
-    }
-    const at = sim.now();
-    const comment: SimComment = {
-      id: sim.id(),
-      nodeId: `IC_${sim.id()}`,
-      issueNumber: number,
-      user: appBot(sim),
-      body: body.body,
-      createdAt: at,
-      updatedAt: at,
-      lastEditedAt: null,
-    };
-    repo.issueComments.push(comment);
-    return { status: 201, body: restIssueComment(repo, comment) };
-  });
-
-  // PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}: GitHub records the edit (lastEditedAt).
-  sim.route("PATCH", "/repos/{owner}/{repo}/issues/comments/{id}", ({ params, body }) => {
-    const repo = findRepo(sim, params);
-    const comment = repo?.issueComments.find((candidate) => candidate.id === Number(params.id));
-    if (!repo || !comment) return ghError(404, "Not Found");
-    if (comment.user.id !== appBot(sim).id) return ghError(403, "Resource not accessible by integration");
-    if (typeof body?.body !== "string" || body.body.length === 0) {
-      return ghError(422, "Validation Failed", { errors: [{ resource: "IssueComment", code: "missing_field", field: "body" }] });
-    }
-    const at = sim.now();
-    comment.body = body.body;
-    comment.updatedAt = at;
-    comment.lastEditedAt = at;
-    return { status: 200, body: restIssueComment(repo, comment) };
   });
 
   // POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers

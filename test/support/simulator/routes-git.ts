@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import { GitRepo, type ChangedPath, type GitCommitInfo, type Identity } from "../git/git-repo.js";
 import { connection, extendRepositoryNode, pullRequestNode, type ConnectionArgs } from "./graphql.js";
 import { fullName, restLabel, restPull, restUser } from "./rest-shapes.js";
@@ -20,6 +21,10 @@ interface GitBacking {
   workflowsPermission: boolean;
   /** Branch protection / rulesets: writes to matching refs are refused with this answer. */
   refRules: Array<{ pattern: RegExp; status: number; message: string }>;
+  /** Rulesets with "Require signed commits" on matching refs (full ref names). */
+  signatureRules: RegExp[];
+  /** Commits GitHub signed (made through the API without a custom author or committer, or by its merges). */
+  signed: Set<string>;
 }
 
 const backings = new WeakMap<SimRepo, GitBacking>();
@@ -30,7 +35,7 @@ export const isGitBacked = (repo: SimRepo): boolean => backings.has(repo);
 export const attachGit = (sim: GitHubSimulator, name: string, options: { workflowsPermission?: boolean } = {}): GitRepo => {
   const repo = sim.repo(name);
   const git = GitRepo.create(repo.defaultBranch);
-  backings.set(repo, { git, workflowsPermission: options.workflowsPermission ?? false, refRules: [] });
+  backings.set(repo, { git, workflowsPermission: options.workflowsPermission ?? false, refRules: [], signatureRules: [], signed: new Set() });
   syncBranches(repo);
   return git;
 };
@@ -150,7 +155,9 @@ const restRef = (repo: SimRepo, ref: string, sha: string, type: string) => ({
 
 const gitPerson = (person: Identity & { date: string }) => ({ name: person.name, email: person.email, date: isoDate(person.date) });
 
-const restGitCommit = (repo: SimRepo, info: GitCommitInfo) => ({
+const VERIFIED = { verified: true, reason: "valid", signature: "-----BEGIN PGP SIGNATURE-----\n(simulated)\n-----END PGP SIGNATURE-----", payload: "(simulated)", verified_at: null };
+
+const restGitCommit = (repo: SimRepo, info: GitCommitInfo, signed = false) => ({
   sha: info.sha,
   node_id: `C_${info.sha}`,
   url: `${API}/repos/${fullName(repo)}/git/commits/${info.sha}`,
@@ -160,7 +167,7 @@ const restGitCommit = (repo: SimRepo, info: GitCommitInfo) => ({
   message: info.message.replace(/\n$/, ""),
   tree: { sha: info.tree, url: `${API}/repos/${fullName(repo)}/git/trees/${info.tree}` },
   parents: info.parents.map((sha) => ({ sha, url: `${API}/repos/${fullName(repo)}/git/commits/${sha}`, html_url: `https://github.com/${fullName(repo)}/commit/${sha}` })),
-  verification: UNSIGNED,
+  verification: signed ? VERIFIED : UNSIGNED,
 });
 
 const restFile = (repo: SimRepo, commit: string, file: ChangedPath) => ({
@@ -220,18 +227,43 @@ const validationFailed = (resource: string, field: string, code: string, message
   ghError(422, "Validation Failed", { errors: [{ resource, field, code, ...(message ? { message } : {}) }] });
 
 /**
- * GitHub refuses to move a ref to commits that change `.github/workflows/` when the app lacks
- * the `workflows` permission: every commit the write would add is checked against its parent.
+ * GitHub refuses a ref write from an app without the `workflows` permission when it makes
+ * reachable a new commit whose tree differs from ANY of its parents under `.github/workflows/`
+ * (git's own answer: "refusing to allow a GitHub App to create or update workflow `<path>`
+ * without `workflows` permission"). A merge commit is compared with each parent, so a merge that
+ * brings in another branch's workflow files is refused too.
  */
 const workflowRefusal = (backing: GitBacking, sha: string): SimResponse | null => {
   if (backing.workflowsPermission) return null;
-  // Every commit the write would add, with the paths it changes against its (first) parent.
-  const out = backing.git.git(["log", "-m", "--first-parent", "-M", "--name-status", "--format=", sha, "--not", "--all"]);
-  const touched = out
-    .split("\n")
-    .flatMap((line) => line.split("\t").slice(1))
-    .find((path) => path.startsWith(".github/workflows/"));
-  return touched ? ghError(422, `refusing to allow a GitHub App to create or update workflow \`${touched}\` without \`workflows\` permission`) : null;
+  for (const commit of newCommits(backing, sha)) {
+    const info = backing.git.commit(commit);
+    const parents = info.parents.length > 0 ? info.parents : [EMPTY_TREE];
+    for (const parent of parents) {
+      const touched = backing.git
+        .git(["diff-tree", "-r", "--name-only", "--no-commit-id", "-z", parent, commit, "--", ".github/workflows/"])
+        .split("\u0000")
+        .find(Boolean);
+      if (touched) return ghError(422, `refusing to allow a GitHub App to create or update workflow \`${touched}\` without \`workflows\` permission`);
+    }
+  }
+  return null;
+};
+
+/** The commits a ref write to `sha` would make reachable (none of them is on any ref yet). */
+const newCommits = (backing: GitBacking, sha: string): string[] => {
+  const out = backing.git.git(["rev-list", sha, "--not", "--all"]);
+  return out ? out.split("\n") : [];
+};
+
+/**
+ * "Require signed commits" (a ruleset rule): a write to a matching ref is refused when a commit
+ * it adds is not verified. GitHub signs the commits it makes itself: API commits without a
+ * custom author or committer, and merge commits of its merges endpoint.
+ */
+const signatureRefusal = (backing: GitBacking, ref: string, sha: string): SimResponse | null => {
+  if (!backing.signatureRules.some((rule) => rule.test(ref))) return null;
+  const unsigned = newCommits(backing, sha).find((commit) => !backing.signed.has(commit));
+  return unsigned ? ghError(422, `Repository rule violations found\n\nCommits must have verified signatures.\n\nFound 1 violation:\n\n  ${unsigned}\n`) : null;
 };
 
 const ruleRefusal = (backing: GitBacking, ref: string): SimResponse | null => {
@@ -244,6 +276,12 @@ const isSha = (value: unknown): value is string => typeof value === "string" && 
 /** A branch name, a full ref or a sha, as GitHub resolves `head`/`ref` parameters. */
 const resolveRevision = (git: GitRepo, revision: string): string | null => {
   if (isSha(revision)) return git.objectType(revision) === "commit" ? revision : null;
+  // Ancestry suffixes GitHub's comparisons accept: `<sha or branch>^`, `^^`, `~<n>`.
+  const ancestry = /^(.+?)((?:\^|~\d+)+)$/.exec(revision);
+  if (ancestry) {
+    const start = resolveRevision(git, ancestry[1]);
+    return start ? git.resolve(`${start}${ancestry[2]}`) : null;
+  }
   for (const candidate of [revision, `refs/heads/${revision}`, `refs/tags/${revision}`]) {
     const sha = candidate.startsWith("refs/") ? git.ref(candidate) : null;
     if (sha) return git.resolve(sha);
@@ -294,7 +332,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
       if (git.ref(ref)) return ghError(422, "Reference already exists");
       const conflicting = [...git.refs("refs/")].find(([name]) => name.startsWith(`${ref}/`) || ref.startsWith(`${name}/`));
       if (conflicting) return ghError(422, "Reference update failed");
-      const refused = ruleRefusal(backing, ref) ?? workflowRefusal(backing, body.sha);
+      const refused = ruleRefusal(backing, ref) ?? signatureRefusal(backing, ref, body.sha) ?? workflowRefusal(backing, body.sha);
       if (refused) return refused;
       git.updateRef(ref, body.sha);
       syncBranches(repo);
@@ -311,7 +349,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
       if (!current) return ghError(422, "Reference does not exist");
       if (!isSha(body?.sha) || git.objectType(body.sha) !== "commit") return ghError(422, "Object does not exist");
       if (!body.force && !git.isAncestor(current, body.sha)) return ghError(422, "Update is not a fast forward");
-      const refused = ruleRefusal(backing, name) ?? workflowRefusal(backing, body.sha);
+      const refused = ruleRefusal(backing, name) ?? signatureRefusal(backing, name, body.sha) ?? workflowRefusal(backing, body.sha);
       if (refused) return refused;
       git.updateRef(name, body.sha);
       syncBranches(repo);
@@ -335,14 +373,14 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
   // ---- commits, trees, blobs --------------------------------------------------------------------
 
   sim.route("GET", "/repos/{owner}/{repo}/git/commits/{sha}", ({ params }) =>
-    withGit(params, (repo, { git }) =>
-      isSha(params.sha) && git.objectType(params.sha) === "commit" ? { status: 200, body: restGitCommit(repo, git.commit(params.sha)) } : ghError(404, "Not Found"),
+    withGit(params, (repo, { git, signed }) =>
+      isSha(params.sha) && git.objectType(params.sha) === "commit" ? { status: 200, body: restGitCommit(repo, git.commit(params.sha), signed.has(params.sha)) } : ghError(404, "Not Found"),
     ),
   );
 
   // POST /repos/{owner}/{repo}/git/commits: author defaults to the app, committer to the author.
   sim.route("POST", "/repos/{owner}/{repo}/git/commits", ({ params, body }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(params, (repo, { git, signed }) => {
       if (typeof body?.message !== "string") return validationFailed("Commit", "message", "missing_field");
       if (!isSha(body.tree) || git.objectType(body.tree) !== "tree") return ghError(422, "Tree SHA does not exist");
       const parents: unknown[] = body.parents ?? [];
@@ -355,7 +393,9 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
       const author = person(body.author, botIdentity(sim));
       const committer = person(body.committer, author);
       const sha = git.commitTree(body.tree, parents as string[], body.message, author, committer);
-      return { status: 201, body: restGitCommit(repo, git.commit(sha)) };
+      // GitHub signs an app's API commit only when it names no custom author or committer.
+      if (!body.author && !body.committer && !body.signature) signed.add(sha);
+      return { status: 201, body: restGitCommit(repo, git.commit(sha), signed.has(sha)) };
     }),
   );
 
@@ -389,11 +429,24 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
       if (!Array.isArray(body?.tree)) return validationFailed("Tree", "tree", "missing_field");
       if (body.base_tree && git.objectType(body.base_tree) !== "tree") return ghError(422, "base_tree is not a valid tree oid");
       const changes: Array<{ path: string; mode?: string; sha: string | null }> = [];
+      const base = body.base_tree ? [...git.entries(body.base_tree)].filter(([, entry]) => entry.type !== "tree").map(([path]) => ({ path })) : [];
       for (const entry of body.tree as Array<{ path: string; mode: string; type: string; sha?: string | null; content?: string }>) {
-        if (entry.type === "tree" || entry.mode === "040000") throw new Error("simulator: POST git/trees with tree entries is not simulated");
-        if (typeof entry.content === "string") changes.push({ path: entry.path, mode: entry.mode, sha: git.hashBlob(entry.content) });
-        else if (entry.sha === null) changes.push({ path: entry.path, sha: null });
-        else if (isSha(entry.sha) && git.objectType(entry.sha) === "blob") changes.push({ path: entry.path, mode: entry.mode, sha: entry.sha });
+        if (typeof entry.path !== "string" || entry.path.startsWith("/") || entry.path.endsWith("/")) return validationFailed("Tree", "path", "invalid");
+        // A path set or removed replaces whatever base_tree had there, file or directory.
+        const below = base.filter((item) => item.path.startsWith(`${entry.path}/`)).map((item) => ({ path: item.path, sha: null }));
+        if (entry.type === "tree" || entry.mode === "040000") {
+          if (entry.sha === null) {
+            changes.push(...below, { path: entry.path, sha: null });
+            continue;
+          }
+          if (!isSha(entry.sha) || git.objectType(entry.sha) !== "tree") return ghError(422, `tree.sha ${String(entry.sha)} is not a valid tree`);
+          changes.push(...below, { path: entry.path, sha: null });
+          for (const [path, item] of git.entries(entry.sha)) if (item.type !== "tree") changes.push({ path: `${entry.path}/${path}`, mode: item.mode, sha: item.sha });
+          continue;
+        }
+        if (typeof entry.content === "string") changes.push(...below, { path: entry.path, mode: entry.mode, sha: git.hashBlob(entry.content) });
+        else if (entry.sha === null) changes.push(...below, { path: entry.path, sha: null });
+        else if (isSha(entry.sha) && (git.objectType(entry.sha) === "blob" || (entry.mode === "160000" && entry.type === "commit"))) changes.push(...below, { path: entry.path, mode: entry.mode, sha: entry.sha });
         else return ghError(422, `tree.sha ${String(entry.sha)} is not a valid blob`);
       }
       const tree = git.writeTree(body.base_tree ?? null, changes);
@@ -509,7 +562,8 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
       const bot = { ...botIdentity(sim), date: sim.now() };
       const message = typeof body.commit_message === "string" && body.commit_message ? body.commit_message : `Merge ${body.head} into ${body.base}`;
       const sha = git.commitTree(merged.tree, [base, head], message, bot, bot);
-      const refused = ruleRefusal(backing, baseRef) ?? workflowRefusal(backing, sha);
+      backing.signed.add(sha);
+      const refused = ruleRefusal(backing, baseRef) ?? signatureRefusal(backing, baseRef, sha) ?? workflowRefusal(backing, sha);
       if (refused) return refused;
       git.updateRef(baseRef, sha);
       syncBranches(repo);
@@ -576,6 +630,23 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
       return { status: 201, body: restPull(sim, repo, pull) };
     }),
   );
+
+  /** POST /repos/{owner}/{repo}/issues/{issue_number}/labels: adds labels (creating missing ones), keeps the others. */
+  sim.route("POST", "/repos/{owner}/{repo}/issues/{number}/labels", ({ params, body }) => {
+    const repo = sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+    const number = Number(params.number);
+    const target = repo?.pulls.get(number) ?? repo?.issues.get(number);
+    if (!repo || !target) return ghError(404, "Not Found");
+    const given: unknown[] = Array.isArray(body) ? body : Array.isArray(body?.labels) ? body.labels : [];
+    const names = given.map((label) => (typeof label === "string" ? label : (label as { name: string }).name));
+    if (names.length === 0) return validationFailed("Label", "labels", "missing_field");
+    for (const name of names) {
+      if (!target.labels.some((label) => label.toLowerCase() === name.toLowerCase())) target.labels.push(name);
+      repo.labels.add(name);
+    }
+    target.updatedAt = sim.now();
+    return { status: 200, body: target.labels.map(restLabel) };
+  });
 
   /** PATCH /repos/{owner}/{repo}/issues/{issue_number}: labels and assignees are replaced; PRs are issues. */
   sim.route("PATCH", "/repos/{owner}/{repo}/issues/{number}", ({ params, body }) => {
@@ -667,6 +738,14 @@ const gitRepositoryFields = (sim: GitHubSimulator, repo: SimRepo): Record<string
       author: person(info, "author"),
       committer: person(info, "committer"),
       tree: () => ({ __typename: "Tree", id: `T_${info().tree}`, oid: info().tree }),
+      // Commit.file(path): the tree entry at a path (a file, a directory or a submodule), null when absent.
+      file: ({ path }: { path: string }) => {
+        const clean = path.replace(/^\/+|\/+$/g, "");
+        const found = clean ? git.entries(info().tree).get(clean) : undefined;
+        if (!found) return null;
+        return { __typename: "TreeEntry", name: clean.split("/").at(-1), path: clean, oid: found.sha, mode: parseInt(found.mode, 8), type: found.type, object: objectNode(found.sha) };
+      },
+      signature: () => (backing.signed.has(sha) ? { __typename: "GpgSignature", isValid: true, state: "VALID", wasSignedByGitHub: true } : null),
       parents: (args: ConnectionArgs) => connection(info().parents.map((oid) => ({ __typename: "Commit", id: `C_${oid}`, oid })), args),
       history: (args: ConnectionArgs) => connection(git.log(sha).map(commitNode), args),
     };
@@ -689,6 +768,13 @@ const gitRepositoryFields = (sim: GitHubSimulator, repo: SimRepo): Record<string
     name: name.slice(prefix.length),
     prefix,
     target: objectNode(sha),
+    // The active rules of the rulesets that apply to this ref (signature rules are what the simulator models).
+    rules: (args: ConnectionArgs) =>
+      connection(backing.signatureRules.filter((rule) => rule.test(name)).map((rule, index) => ({ __typename: "RepositoryRule", id: `RR_${index}_${rule.source}`, type: "REQUIRED_SIGNATURES" })), args),
+    // Classic branch protection is readable only with the `administration` permission, which the app lacks.
+    branchProtectionRule: () => {
+      throw new GraphQLError("Resource not accessible by integration", { extensions: { type: "FORBIDDEN" } });
+    },
     associatedPullRequests: (args: ConnectionArgs & { states?: string[] }) =>
       pullsOf(
         (pull) =>

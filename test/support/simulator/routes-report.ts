@@ -132,7 +132,7 @@ export const pullRequestSearchConnection = (sim: GitHubSimulator, args: Connecti
   };
 };
 
-const repositoryStub = (repo: SimRepo) => ({ name: repo.name, nameWithOwner: fullName(repo), owner: userNode(repo.owner), isArchived: false });
+const repositoryStub = (repo: SimRepo) => ({ name: repo.name, nameWithOwner: fullName(repo), owner: userNode(repo.owner), isArchived: false, defaultBranchRef: { name: repo.defaultBranch } });
 
 const personalAccounts = new WeakMap<GitHubSimulator, Set<string>>();
 

@@ -135,8 +135,12 @@ export class GitHubSimulator {
     this.clock = (this.clock ?? Date.now()) + ms;
   }
 
+  /** One route per endpoint: a second registration would never be reached, so it is an error. */
   route(method: string, path: string, handler: RouteHandler): void {
     const { pattern, keys } = compile(path);
+    if (this.routes.some((route) => route.method === method && route.pattern.source === pattern.source)) {
+      throw new Error(`simulator: ${method} ${path} is registered twice`);
+    }
     this.routes.push({ method, pattern, keys, handler });
   }
 

@@ -1,0 +1,68 @@
+/**
+ * The merged PR as the follow-ups (ports, reverts, postmortem) read it. One model and one
+ * mapping, from GitHub's pull request object: the `pull_request` of a webhook payload and the
+ * answer of `GET /repos/{owner}/{repo}/pulls/{n}` have the same shape.
+ */
+export interface MergedPullRequest {
+  number: number;
+  title: string;
+  body: string | null;
+  url: string;
+  /** Labels as they were at merge (payload) or now (REST). */
+  labels: string[];
+  author: string;
+  authorIsBot: boolean;
+  baseRef: string;
+  headRef: string;
+  headSha: string;
+  mergeCommitSha: string;
+  mergedAt: string;
+  mergedBy: string | null;
+  createdAt: string;
+  fromFork: boolean;
+  /** The repository's default branch (the forward-port target). */
+  defaultBranch: string;
+  /** How many commits the PR had: a rebase merge replays that many. */
+  commitCount: number;
+}
+
+/** The fields of GitHub's pull request object the mapping reads. */
+export interface PullRequestObject {
+  number: number;
+  title: string;
+  body: string | null;
+  html_url: string;
+  labels: Array<{ name?: string }>;
+  user: { login: string; type?: string } | null;
+  base: { ref: string; repo: { full_name: string; default_branch?: string } };
+  head: { ref: string; sha: string; repo: { full_name: string } | null };
+  merge_commit_sha: string | null;
+  merged_at: string | null;
+  merged_by?: { login: string } | null;
+  created_at: string;
+  commits?: number;
+}
+
+/** The merged PR, or null when it is not merged (no merge commit). */
+export const mergedPullRequestFrom = (pull: PullRequestObject): MergedPullRequest | null => {
+  if (!pull.merged_at || !pull.merge_commit_sha) return null;
+  return {
+    number: pull.number,
+    title: pull.title,
+    body: pull.body,
+    url: pull.html_url,
+    labels: pull.labels.map((label) => label.name ?? "").filter(Boolean),
+    author: pull.user?.login ?? "ghost",
+    authorIsBot: pull.user?.type === "Bot",
+    baseRef: pull.base.ref,
+    headRef: pull.head.ref,
+    headSha: pull.head.sha,
+    mergeCommitSha: pull.merge_commit_sha,
+    mergedAt: pull.merged_at,
+    mergedBy: pull.merged_by?.login ?? null,
+    createdAt: pull.created_at,
+    fromFork: (pull.head.repo?.full_name ?? "") !== pull.base.repo.full_name,
+    defaultBranch: pull.base.repo.default_branch ?? pull.base.ref,
+    commitCount: pull.commits ?? 1,
+  };
+};

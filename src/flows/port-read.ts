@@ -1,0 +1,99 @@
+import { detectFromHistory, detectFromMergeCommit, type MergedChange } from "../backport/change.js";
+import type { MergedPullRequest } from "../backport/merged-pull-request.js";
+import type { TargetState } from "../backport/plan.js";
+import { entryAt, pathChanges, type CommitSide, type PathChange } from "../backport/port-plan.js";
+import { compareChange, fetchPortFacts, fetchSides, type ComparedChange, type GitPerson, type PortFacts } from "../github/git-data.js";
+import type { Delivery } from "./delivery.js";
+import { describeGitHubError } from "./github-errors.js";
+
+/** Everything a port needs, read once for all its targets. */
+export interface PortReading {
+  change: MergedChange;
+  /** The change's base (the merge parent) and result (the merged commit), with their entries at `paths`. */
+  base: CommitSide;
+  tip: CommitSide;
+  paths: string[];
+  /** base → tip at every path that differs. */
+  changes: PathChange[];
+  /** GitHub listed the change's files only up to its limit: the change cannot be ported by the API. */
+  truncated: boolean;
+  states: TargetState[];
+  temporaryBranches: string[];
+  facts: PortFacts;
+  /** Who made the change: the squash or rebase commit's author, or the newest PR commit's for a merge commit. */
+  author: GitPerson | null;
+}
+
+export type PortReadResult = { kind: "read"; reading: PortReading } | { kind: "failed"; reason: string };
+
+/**
+ * The reads of a port, without a clone and whatever the repository's size:
+ * 1. one comparison of the merged commit with its (first) parent: the paths the change touches
+ *    (right for squash, merge-commit and one-commit merges; a rebase is recognised in step 2);
+ * 2. one GraphQL query: the PR's commits, the merge commit, and the entries at those paths on
+ *    the parent, the merged commit and every target head, with the targets' state;
+ * 3. only when step 2 shows a rebase of several commits: the comparison from the change's real
+ *    start, and the entries at its paths.
+ */
+export const readPort = async (
+  delivery: Delivery,
+  pr: MergedPullRequest,
+  targets: Array<{ target: string; branch: string }>,
+  tempPrefix: string,
+): Promise<PortReadResult> => {
+  const { octokit, query, repo } = delivery;
+  const tip = pr.mergeCommitSha;
+  try {
+    // GitHub's comparisons take `<sha>^` (its docs' "comparisons across commits"); should one not,
+    // the change's start is read from the history first and compared by sha (two reads more).
+    let compared: ComparedChange | null = await compareChange(octokit, repo, `${tip}^`, tip).catch((error: unknown) => {
+      if ([404, 422].includes((error as { status?: number }).status ?? 0)) return null;
+      throw error;
+    });
+    let facts = await fetchPortFacts(query, repo, {
+      number: pr.number,
+      mergeSha: tip,
+      baseSha: compared?.base ?? tip,
+      paths: compared?.paths ?? [],
+      targets,
+      tempPrefix,
+      history: pr.commitCount > 1 ? pr.commitCount : 0,
+    });
+    const merge = facts.merge;
+    if (!merge) return { kind: "failed", reason: `The merge commit ${tip} is not in the repository any more.` };
+    let detection = detectFromMergeCommit({ merge, headSha: pr.headSha, prCommits: facts.totalPrCommits });
+    if (detection.kind === "needs-history") detection = detectFromHistory({ merge, prCommits: facts.prCommits, totalPrCommits: facts.totalPrCommits, history: facts.history });
+    if (detection.kind !== "known") {
+      return { kind: "failed", reason: `The app could not tell how #${pr.number} was merged (${detection.kind === "unknown" ? detection.reason : "history missing"}): port it by hand.` };
+    }
+    const change = detection.change;
+    let base = facts.base;
+    let tipSide = facts.tip;
+    if (!compared || change.parent !== compared.base) {
+      // A rebase of several commits: the change starts further back.
+      compared = await compareChange(octokit, repo, change.parent, tip);
+      const heads = facts.states.flatMap((state) => (state.head ? [state.head.oid] : []));
+      const sides = await fetchSides(query, repo, [...new Set([change.parent, tip, ...heads])], compared.paths);
+      base = sides.get(change.parent) ?? null;
+      tipSide = sides.get(tip) ?? null;
+      facts = { ...facts, states: facts.states.map((state) => ({ ...state, side: state.head ? (sides.get(state.head.oid) ?? null) : null })) };
+    }
+    if (!base || !tipSide) return { kind: "failed", reason: `The commits of #${pr.number}'s merge could not be read.` };
+    const { paths } = compared;
+    const reading: PortReading = {
+      change,
+      base,
+      tip: tipSide,
+      paths,
+      changes: pathChanges(paths, (path) => entryAt(base, path), (path) => entryAt(tipSide, path)),
+      truncated: compared.truncated,
+      states: facts.states,
+      temporaryBranches: facts.temporaryBranches,
+      facts,
+      author: change.method === "merge" ? (facts.headAuthor ?? merge.author) : (merge.author ?? facts.headAuthor),
+    };
+    return { kind: "read", reading };
+  } catch (error) {
+    return { kind: "failed", reason: `The app could not read the merged change or the target branches: ${describeGitHubError(error)}.` };
+  }
+};
