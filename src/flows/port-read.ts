@@ -2,6 +2,7 @@ import { detectFromHistory, detectFromMergeCommit, type MergedChange } from "../
 import type { MergedPullRequest } from "../backport/merged-pull-request.js";
 import type { TargetState } from "../backport/plan.js";
 import { entryAt, pathChanges, type CommitSide, type PathChange } from "../backport/port-plan.js";
+import { readThroughLag } from "../github/read-through-lag.js";
 import { compareChange, fetchPortFacts, fetchSides, type ComparedChange, type GitPerson, type PortFacts } from "../github/git-data.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "./github-errors.js";
@@ -50,15 +51,20 @@ export const readPort = async (
       if ([404, 422].includes((error as { status?: number }).status ?? 0)) return null;
       throw error;
     });
-    let facts = await fetchPortFacts(query, repo, {
-      number: pr.number,
-      mergeSha: tip,
-      baseSha: compared?.base ?? tip,
-      paths: compared?.paths ?? [],
-      targets,
-      tempPrefix,
-      history: pr.commitCount > 1 ? pr.commitCount : 0,
-    });
+    // The merge just announced may not be readable yet (replication lag): read again for a few seconds.
+    let facts = await readThroughLag(
+      () =>
+        fetchPortFacts(query, repo, {
+          number: pr.number,
+          mergeSha: tip,
+          baseSha: compared?.base ?? tip,
+          paths: compared?.paths ?? [],
+          targets,
+          tempPrefix,
+          history: pr.commitCount > 1 ? pr.commitCount : 0,
+        }),
+      { delaysMs: delivery.readRetryDelaysMs },
+    );
     const merge = facts.merge;
     if (!merge) return { kind: "failed", reason: `The merge commit ${tip} is not in the repository any more.` };
     let detection = detectFromMergeCommit({ merge, headSha: pr.headSha, prCommits: facts.totalPrCommits });

@@ -40,7 +40,7 @@ export const RECONCILE_CANDIDATES_QUERY = /* GraphQL */ `
           headRefOid
           isCrossRepository
           repository { name owner { login } isArchived defaultBranchRef { name } }
-          commits { totalCount }
+          commits(last: 1) { totalCount }
           labels(first: 100) { nodes { name } }
           comments(last: 100) { nodes { viewerDidAuthor body } }
         }
