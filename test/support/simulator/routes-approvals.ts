@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { extendCommentNode, extendGraphqlRoot, type CommentKind } from "./graphql.js";
-import { restIssueComment, restPull, restUser } from "./rest-shapes.js";
+import { restPull, restUser } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import type { SimComment, SimReaction, SimRepo, SimUser } from "./state.js";
 
