@@ -7,6 +7,7 @@ export default {
   },
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   setupFiles: ["<rootDir>/test/support/setup.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/support/after-each.ts"],
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 30000,
 };

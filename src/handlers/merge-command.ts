@@ -4,28 +4,12 @@ import { recordReviewAfterMerge } from "../flows/review-after-merge.js";
 import { parseMergeCommand } from "../governance/merge/command.js";
 import type { Runtime } from "../platform/runtime.js";
 import { on } from "./on.js";
+import { onPullRequestCommand } from "./pull-request-command.js";
 
-/**
- * `/merge-emergency [reason]` in a new comment on a PR. Only new comments order a merge: an edit
- * never does. The PR's events are handled one at a time, so the command never races an
- * evaluation or a second copy of itself.
- */
+/** `/merge-emergency [reason]`; the PR's lock keeps it from racing an evaluation or a second copy of itself. */
 export const registerMergeCommand = (app: Probot, runtime: Runtime): void => {
-  on(
-    app,
-    runtime,
-    "issue_comment.created",
-    async (delivery, context) => {
-      const { issue, comment } = context.payload;
-      if (!issue.pull_request || !comment.user) return;
-      const command = parseMergeCommand(comment.body);
-      if (!command) return;
-      const actor = { login: comment.user.login, isBot: comment.user.type === "Bot" };
-      await delivery.withPullRequestLock(issue.number, () =>
-        handleMergeCommand(delivery, { number: issue.number, commentId: comment.id, command: command.text, reason: command.reason, actor }),
-      );
-    },
-    "merge-command",
+  onPullRequestCommand(app, runtime, "merge-command", parseMergeCommand, (delivery, { command, ...request }) =>
+    handleMergeCommand(delivery, { ...request, command: command.text, reason: command.reason }),
   );
 
   // The review after merge (SPEC §8): an approving review submitted on a merged hotfix.

@@ -78,12 +78,21 @@ const compile = (path: string): { pattern: RegExp; keys: string[] } => {
  * (`routes-*.ts`); GraphQL queries execute against GitHub's public schema (`graphql.ts`).
  * Unknown routes answer 404 and are recorded, so the tests see them.
  */
+/**
+ * The simulators of the running test, so that test/support/after-each.ts can fail a test that
+ * made a request no route handles (GitHub would have answered it; a silent 404 here would hide that).
+ * Emptied after every test.
+ */
+export const liveSimulators = new Set<GitHubSimulator>();
+
 export class GitHubSimulator {
   readonly repos = new Map<string, SimRepo>();
   readonly teams = new Map<string, SimTeam>();
   readonly users = new Map<string, SimUser>();
   readonly requests: RecordedRequest[] = [];
   readonly unhandled: string[] = [];
+  /** Every unhandled request of this simulator's life: `reset()` does not forget them. */
+  readonly unhandledEver: string[] = [];
   private readonly routes: Route[] = [];
   private faults: Fault[] = [];
   private nextId = 1000;
@@ -114,7 +123,9 @@ export class GitHubSimulator {
     return entry;
   }
 
-  constructor(readonly baseUrl: string = BASE_URL) {}
+  constructor(readonly baseUrl: string = BASE_URL) {
+    liveSimulators.add(this);
+  }
 
   id(): number {
     return ++this.nextId;
@@ -539,6 +550,7 @@ export class GitHubSimulator {
       response = await route.handler({ method, params, query: parsed.searchParams, body, headers });
     } else {
       this.unhandled.push(`${method} ${path}`);
+      this.unhandledEver.push(`${method} ${path}`);
     }
     const installation = installationOf(headers);
     const resource = path === "/graphql" ? "graphql" : "core";
