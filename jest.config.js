@@ -1,5 +1,27 @@
-/** Jest runs the TypeScript sources directly through SWC (TypeScript 7 has no ts-jest support). */
-export default {
+/**
+ * Jest runs the TypeScript sources directly through SWC (TypeScript 7 has no ts-jest support).
+ *
+ * Two projects, run one after the other by `npm test` in separate Jest processes:
+ * - `in-process`: unit tests and flows through `probot.receive` against the nock-served simulator;
+ * - `processes`: tests that open real sockets — the app started as `npm start` starts it, the
+ *   loopback simulator, real Redis servers, load and fault injection over HTTP. nock intercepts
+ *   sockets process-wide, so these never share a worker process with the nock-served suites.
+ */
+const PROCESS_TESTS = [
+  "coordination",
+  "degraded",
+  "deployment",
+  "fast-track-merge-replicas",
+  "load",
+  "logging",
+  "reconcile-process",
+  "replicas",
+  "report-cli",
+  "server",
+  "github-errors",
+].map((name) => `<rootDir>/test/(unit|integration)/${name}\\.test\\.ts$`);
+
+const common = {
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   transform: {
@@ -8,6 +30,24 @@ export default {
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   setupFiles: ["<rootDir>/test/support/setup.ts"],
   setupFilesAfterEnv: ["<rootDir>/test/support/after-each.ts"],
-  testMatch: ["<rootDir>/test/**/*.test.ts"],
+};
+
+export default {
+  // Global options (Jest ignores them inside a project).
   testTimeout: 30000,
+  // Tests run in worker processes that are replaced once they grow. Node 24's VM modules (which
+  // Jest's ESM support needs) crashed V8's GC with SIGSEGV here (8 crashed workers in one run, as
+  // in nodejs/node#62393); `npm test` passes `--no-move-object-start --single-threaded-gc` (workers
+  // inherit them), which avoided every crash (0 in the same run).
+  maxWorkers: 2,
+  workerIdleMemoryLimit: "700MB",
+  projects: [
+    { ...common, displayName: "in-process", testMatch: ["<rootDir>/test/**/*.test.ts"], testPathIgnorePatterns: PROCESS_TESTS },
+    {
+      ...common,
+      displayName: "processes",
+      testRegex: PROCESS_TESTS.map((pattern) => pattern.replace("<rootDir>/", "")),
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, "<rootDir>/test/support/retry-process-tests.ts"],
+    },
+  ],
 };
