@@ -38,7 +38,7 @@ export default {
   // Tests run in worker processes that are replaced once they grow. Node 24's VM modules (which
   // Jest's ESM support needs) crashed V8's GC with SIGSEGV here (8 crashed workers in one run, as
   // in nodejs/node#62393); `npm test` passes `--no-move-object-start --single-threaded-gc` (workers
-  // inherit them), which avoided every crash (0 in the same run).
+  // inherit them), which makes the crash rarer; `npm test` re-runs only the failed files once.
   maxWorkers: 2,
   workerIdleMemoryLimit: "700MB",
   projects: [
