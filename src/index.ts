@@ -29,7 +29,7 @@ const hotfixGovernance: ApplicationFunction = (app, options) => {
   registerBackportCommand(app, runtime);
   registerRevertCommand(app, runtime);
   registerMergeCommand(app, runtime);
-  startReminderSchedule(app, { sweep: leaderOnly(runtime.coordination, "postmortem-reminders", 2 * 3600, runReminderSweep) });
+  startReminderSchedule(app, runtime, leaderOnly(runtime.coordination, "postmortem-reminders", 2 * 3600, runReminderSweep));
   startReconcileSchedule(app, runtime);
 };
 

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from "../config/load-config.js";
 import { defaultConfig, type HotfixConfig } from "../config/schema.js";
 import type { MergedPullRequest } from "../backport/merged-pull-request.js";
-import { findOwnComments, postComment } from "../github/comments.js";
+import { createComment, findOwnComments } from "../github/comments.js";
 import { describeGitHubError } from "./github-errors.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import type { BackportOutcome } from "../backport/outcome.js";
@@ -56,7 +56,7 @@ const sayNotFollowedUp = async (delivery: Delivery, pr: MergedPullRequest, loade
   try {
     if ((await findOwnComments(delivery.query, delivery.repo, pr.number, [marker])).length > 0) return;
     const problems = loaded.problems.map((problem) => `- ${problem.path ? `\`${problem.path}\`` : "the file"}${problem.line ? ` (line ${problem.line})` : ""}: ${problem.message}`);
-    await postComment(
+    await createComment(
       delivery.octokit,
       delivery.repo,
       pr.number,

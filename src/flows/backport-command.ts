@@ -3,8 +3,9 @@ import { commandReply, quote, type SourcePullRequest } from "../backport/message
 import { markers } from "../backport/naming.js";
 import type { BackportOutcome } from "../backport/outcome.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
-import { findOwnComments, postComment, reactToComment } from "../github/comments.js";
-import { getPullRequest } from "../github/port-pull-requests.js";
+import { createComment, findOwnComments } from "../github/comments.js";
+import { addReaction } from "../github/reactions.js";
+import { getPullRequest } from "../github/pull-requests.js";
 import { backportActionItem, isFailedBackport } from "../postmortem/build-postmortem.js";
 import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
 import { authorizeOrder } from "./authorize.js";
@@ -37,11 +38,11 @@ export const handleBackportCommand = async (delivery: Delivery, request: Backpor
     const marker = markers.commandReply(request.commentId);
     const existing = await findOwnComments(delivery.query, repo, request.number, [marker]);
     if (existing.length > 0) return log.info({ outcome: "reply-exists" }, "the command was already answered");
-    await postComment(octokit, repo, request.number, `${marker}\n${body}`);
+    await createComment(octokit, repo, request.number, `${marker}\n${body}`);
   };
   const refuse = async (why: string) => {
     log.info({ outcome: "refused", reason: why }, "backport command refused");
-    await reactToComment(octokit, repo, request.commentId, "-1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
+    await addReaction(octokit, repo, { kind: "comment", id: request.commentId }, "-1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
     await reply(`${quote(request.command)}\n\nNot done: ${why}.`);
   };
 
@@ -60,13 +61,13 @@ export const handleBackportCommand = async (delivery: Delivery, request: Backpor
   const answered = await findOwnComments(delivery.query, repo, request.number, [markers.commandReply(request.commentId)]);
   if (answered.length > 0) return log.info({ outcome: "reply-exists" }, "the command was already answered");
   log.info({ outcome: "accepted", via: allowed.via, branches: request.branches }, "backport command accepted");
-  await reactToComment(octokit, repo, request.commentId, "+1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
+  await addReaction(octokit, repo, { kind: "comment", id: request.commentId }, "+1").catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
   const run = await portPullRequest(delivery, pr, config, { trigger: "command", branches: request.branches });
   const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
   // Before the reply, so a crash between the two repeats the note rather than losing it.
   if (!config.dry_run) await notePostmortem(delivery, pr.number, request.commentId, run.outcomes);
   const answer = commandReply({ command: request.command, pr: source, outcomes: run.outcomes, ignored: run.ignored, dryRun: config.dry_run });
-  await postComment(octokit, repo, request.number, `${markers.commandReply(request.commentId)}\n${answer}`);
+  await createComment(octokit, repo, request.number, `${markers.commandReply(request.commentId)}\n${answer}`);
 };
 
 /**
@@ -87,7 +88,7 @@ const notePostmortem = async (delivery: Delivery, number: number, commentId: num
       "",
       ...failed.map((outcome) => `- [ ] ${backportActionItem(number, outcome)}`),
     ].join("\n");
-    await postComment(delivery.octokit, delivery.repo, issue, body);
+    await createComment(delivery.octokit, delivery.repo, issue, body);
     log.info({ outcome: "postmortem-noted", issue, targets: failed.map((outcome) => outcome.target) }, "failed backports added to the postmortem");
   } catch (error) {
     log.warn({ outcome: "postmortem-note-failed", err: describeGitHubError(error) }, "could not add the failed backports to the postmortem");

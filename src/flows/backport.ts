@@ -17,9 +17,11 @@ import type { BackportOutcome, BackportStatus } from "../backport/outcome.js";
 import { decideTarget, type TargetState } from "../backport/plan.js";
 import { commandTargets, mergeTargets, type IgnoredTarget } from "../backport/targets.js";
 import { approverPolicy, sameLogin } from "../governance/approvals/policy.js";
-import { findOwnComments, postComment } from "../github/comments.js";
+import { createComment, findOwnComments } from "../github/comments.js";
 import { createBranch, deleteBranch } from "../github/git-data.js";
-import { addLabels, createPullRequest, findPullRequestByHead, labelAndAssign, requestBackportReviews } from "../github/port-pull-requests.js";
+import { addLabels, labelAndAssign } from "../github/issues.js";
+import { createPullRequest, findPullRequestByHead } from "../github/pull-requests.js";
+import { requestReviewers } from "../github/reviewers.js";
 import { metrics } from "../platform/metrics.js";
 import { pickOnto, type PickResult } from "./cherry-pick.js";
 import type { Delivery } from "./delivery.js";
@@ -273,8 +275,10 @@ const decorate = async (context: TargetContext, number: number): Promise<void> =
   const users = policy.users.filter((login) => config.approvals.allow_author || !sameLogin(login, pr.author));
   const teams = policy.teams.map((team) => team.slug);
   try {
-    const refused = await requestBackportReviews(octokit, repo, number, users, teams);
-    if (refused.length > 0) delivery.log.info({ outcome: "reviewers-refused", pullRequest: number, refused }, "GitHub would not ask some approvers to review");
+    const { refused } = await requestReviewers(octokit, repo, number, users, teams);
+    if (refused.length > 0) {
+      delivery.log.info({ outcome: "reviewers-refused", pullRequest: number, refused: refused.map((item) => item.reviewer) }, "GitHub would not ask some approvers to review");
+    }
   } catch (error) {
     delivery.log.warn({ outcome: "reviewers-failed", pullRequest: number, err: describeGitHubError(error) }, "approvers not asked to review the backport");
   }
@@ -316,7 +320,7 @@ export const reportFailures = async (delivery: Delivery, pr: MergedPullRequest, 
       log.info({ outcome: "already-reported" }, "backport outcomes already reported on the PR");
       return;
     }
-    await postComment(delivery.octokit, delivery.repo, pr.number, config.dry_run ? dryRunComment(source, unreported) : failureComment(source, unreported));
+    await createComment(delivery.octokit, delivery.repo, pr.number, config.dry_run ? dryRunComment(source, unreported) : failureComment(source, unreported));
     log.info({ outcome: config.dry_run ? "dry-run-reported" : "reported", targets: unreported.map((item) => item.target) }, "backport outcomes reported on the PR");
   } catch (error) {
     log.error({ outcome: "report-failed", err: describeGitHubError(error) }, "backport outcomes could not be reported on the PR");

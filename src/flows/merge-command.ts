@@ -4,7 +4,9 @@ import type { PullRequestFacts } from "../governance/facts.js";
 import { acceptedReply, mergeReplyMarker, refusedReply } from "../governance/merge/messages.js";
 import { mergeReadiness } from "../governance/merge/readiness.js";
 import { describeRefusal } from "../governance/merge/refusals.js";
-import { findOwnComments, getPullRequest, postComment, reactToComment } from "../github/git-data.js";
+import { createComment, findOwnComments } from "../github/comments.js";
+import { getPullRequest } from "../github/pull-requests.js";
+import { addReaction } from "../github/reactions.js";
 import { authorizeOrder } from "./authorize.js";
 import type { Delivery } from "./delivery.js";
 import { evaluateLockedPullRequest } from "./evaluate-pull-request.js";
@@ -38,7 +40,7 @@ export const handleMergeCommand = async (delivery: Delivery, request: MergeComma
   const log = delivery.log.child({ pr: request.number, comment: request.commentId, command: "merge-emergency" });
   const marker = mergeReplyMarker(request.commentId);
   const react = (content: "+1" | "-1") =>
-    reactToComment(octokit, repo, request.commentId, content).catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
+    addReaction(octokit, repo, { kind: "comment", id: request.commentId }, content).catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
   const refuse = async (reason: string, why: string, facts?: PullRequestFacts) => {
     log.info({ outcome: "refused", reason, orderedBy: request.actor.login }, `fast-track merge refused: ${why.split("\n")[0]}`);
     await react("-1");
@@ -46,7 +48,7 @@ export const handleMergeCommand = async (delivery: Delivery, request: MergeComma
       ? facts.comments.some((comment) => comment.viewerDidAuthor && comment.body.includes(marker))
       : (await findOwnComments(delivery.query, repo, request.number, [marker])).length > 0;
     if (replied) return log.info({ outcome: "reply-exists" }, "the command was already answered");
-    await postComment(octokit, repo, request.number, refusedReply({ commentId: request.commentId, command: request.command, login: request.actor.login, why }));
+    await createComment(octokit, repo, request.number, refusedReply({ commentId: request.commentId, command: request.command, login: request.actor.login, why }));
   };
 
   // 1. allowed at all?
@@ -119,6 +121,6 @@ export const handleMergeCommand = async (delivery: Delivery, request: MergeComma
   }
   await react("+1");
   if (config.merge.method === "rebase" && result.record.length > 0) {
-    await postComment(octokit, repo, request.number, acceptedReply({ commentId: request.commentId, command: request.command, record: result.record, mergeSha: result.sha, method: "rebase" }));
+    await createComment(octokit, repo, request.number, acceptedReply({ commentId: request.commentId, command: request.command, record: result.record, mergeSha: result.sha, method: "rebase" }));
   }
 };

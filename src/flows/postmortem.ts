@@ -1,15 +1,8 @@
 import type { BackportOutcome } from "../backport/outcome.js";
 import type { HotfixConfig } from "../config/schema.js";
-import {
-  canBeAssigned,
-  createIssue,
-  createIssueComment,
-  fetchPullRequestHistory,
-  findRecentIssue,
-  readRepositoryFile,
-  updateIssueComment,
-  type IssueRef,
-} from "../github/issues.js";
+import { createComment, updateComment } from "../github/comments.js";
+import { readRepositoryFile } from "../github/contents.js";
+import { canBeAssigned, createIssue, fetchPullRequestHistory, findRecentIssue, type IssueRef } from "../github/issues.js";
 import { readThroughLag } from "../github/read-through-lag.js";
 import { metrics } from "../platform/metrics.js";
 import { buildPostmortem, type AssigneePlan, type Postmortem } from "../postmortem/build-postmortem.js";
@@ -220,8 +213,8 @@ const openIssue = async (delivery: Delivery, log: Log, pm: Postmortem, body: str
 const ensureComment = async (delivery: Delivery, log: Log, pr: number, existing: OwnComment | null, body: string): Promise<void> => {
   try {
     if (existing && existing.body.trim() === body.trim()) return;
-    if (existing) await updateIssueComment(delivery.octokit, delivery.repo, existing.id, body);
-    else await createIssueComment(delivery.octokit, delivery.repo, pr, body);
+    if (existing) await updateComment(delivery.octokit, delivery.repo, existing.id, body);
+    else await createComment(delivery.octokit, delivery.repo, pr, body);
   } catch (error) {
     log.error({ err: describeGitHubError(error) }, "could not write the postmortem comment on the pull request");
   }

@@ -5,6 +5,7 @@ import { isHotfix } from "../governance/evaluate-hotfix.js";
 import { fetchReconcileCandidates, type MergedCandidate, type OpenCandidate } from "../github/reconcile-candidates.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import { instrumentOctokit, readOnlyGraphql } from "../platform/instrument-octokit.js";
+import { listInstallationRepositories, listInstallations, type InstallationRepository } from "../github/installations.js";
 import { leaderOnly } from "../platform/leader.js";
 import { startPeriodic, type Schedule } from "../platform/schedule.js";
 import { metrics } from "../platform/metrics.js";
@@ -104,10 +105,9 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
   const report: ReconcileReport = { installations: 0, merged: 0, followedUp: 0, open: 0, evaluated: 0, searchRequests: 0, failures: 0 };
   const since = new Date(now.getTime() - RECONCILE_WINDOW_HOURS * 3600_000);
   const appOctokit = await app.auth();
-  const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 });
-  for (const installation of installations) {
-    const account = installation.account && "login" in installation.account ? installation.account : null;
-    if (installation.suspended_at || !account) continue;
+  for (const installation of await listInstallations(appOctokit)) {
+    if (installation.suspended) continue;
+    const { account } = installation;
     report.installations += 1;
     const ilog = log.child({ installation: installation.id, account: account.login });
     try {
@@ -124,15 +124,13 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
         return delivery;
       };
       // The search covers the whole account; an installation on selected repositories reaches only those.
-      let repositories: Promise<Array<{ owner: { login: string }; name: string; archived?: boolean }>> | undefined;
-      const listRepositories = () => (repositories ??= octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 }));
+      let repositories: Promise<InstallationRepository[]> | undefined;
+      const listRepositories = () => (repositories ??= listInstallationRepositories(octokit));
       const reachable =
-        installation.repository_selection === "selected"
-          ? new Set((await listRepositories()).map((repository) => `${repository.owner.login}/${repository.name}`.toLowerCase()))
-          : null;
+        installation.repositorySelection === "selected" ? new Set((await listRepositories()).map(({ repo }) => `${repo.owner}/${repo.repo}`.toLowerCase())) : null;
       const reaches = (repo: RepoRef) => !reachable || reachable.has(`${repo.owner}/${repo.repo}`.toLowerCase());
       const sweep = async (labels: string[]) => {
-        const searches = reconcileSearches({ login: account.login, type: account.type ?? "User" }, labels, since);
+        const searches = reconcileSearches(account, labels, since);
         const query = readOnlyGraphql(octokit, installation.id, (headers) => runtime.rateBudget.record(installation.id, headers), runtime.readers);
         const all = await fetchReconcileCandidates(query, searches, runtime.appId);
         const found = { ...all, merged: all.merged.filter((item) => reaches(item.repo)), open: all.open.filter((item) => reaches(item.repo)) };
@@ -179,14 +177,13 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
  * whose config cannot be read is logged and skipped.
  */
 const scanLabels = async (
-  repositories: Array<{ owner: { login: string }; name: string; archived?: boolean }>,
+  repositories: InstallationRepository[],
   deliveryOf: (repo: RepoRef) => Delivery,
   log: Logger,
 ): Promise<string[]> => {
   const labels = new Map<string, string>();
-  for (const repository of repositories) {
-    if (repository.archived) continue;
-    const repo = { owner: repository.owner.login, repo: repository.name };
+  for (const { repo, archived } of repositories) {
+    if (archived) continue;
     try {
       const loaded = await deliveryOf(repo).config();
       if (loaded.ok && loaded.config.label.toLowerCase() !== defaultConfig().label.toLowerCase()) labels.set(loaded.config.label.toLowerCase(), loaded.config.label);

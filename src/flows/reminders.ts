@@ -1,12 +1,15 @@
+import type { Logger } from "pino";
 import type { Probot } from "probot";
-import { createIssueComment, searchOpenPostmortems } from "../github/issues.js";
+import { createComment } from "../github/comments.js";
+import { getAppSlug, listInstallations } from "../github/installations.js";
+import { searchOpenPostmortems } from "../github/issues.js";
 import { reminderComment, reminderDecision } from "../postmortem/comments.js";
 import { isReviewDone, readReviewDue, reviewReminderLine } from "../governance/merge/review-after-merge.js";
 import { postmortemPullNumber, readDueDate, readReminderDate, reminderMarker } from "../postmortem/markers.js";
 import { utcDate } from "../postmortem/time.js";
+import type { Runtime } from "../platform/runtime.js";
+import { startPeriodic, type Schedule } from "../platform/schedule.js";
 import { describeGitHubError } from "./github-errors.js";
-
-type Octokit = Awaited<ReturnType<Probot["auth"]>>;
 
 export interface SweepReport {
   installations: number;
@@ -42,16 +45,15 @@ export const runReminderSweep = async (app: Probot, now: Date): Promise<SweepRep
   const today = utcDate(now);
   const report: SweepReport = { installations: 0, postmortems: 0, reminded: 0, failures: 0 };
   const appOctokit = await app.auth();
-  const slug = await appSlug(appOctokit);
-  const installations = await appOctokit.paginate(appOctokit.rest.apps.listInstallations, { per_page: 100 });
-  for (const installation of installations) {
-    const account = installation.account && "login" in installation.account ? installation.account : null;
-    if (installation.suspended_at || !account) continue;
+  const slug = await getAppSlug(appOctokit);
+  for (const installation of await listInstallations(appOctokit)) {
+    if (installation.suspended) continue;
+    const { account } = installation;
     report.installations += 1;
     const ilog = log.child({ installation: installation.id, account: account.login });
     try {
       const octokit = await app.auth(installation.id);
-      const query = openPostmortemsQuery(slug, { login: account.login, type: account.type ?? "User" });
+      const query = openPostmortemsQuery(slug, account);
       for await (const issue of searchOpenPostmortems((q, variables) => octokit.graphql(q, variables), query)) {
         if (!issue.byApp || postmortemPullNumber(issue.body) == null || issue.archived) continue;
         report.postmortems += 1;
@@ -65,7 +67,7 @@ export const runReminderSweep = async (app: Probot, now: Date): Promise<SweepRep
         if (review && !decision.remind && !remindedToday) {
           try {
             const who = issue.assignees.length ? `${issue.assignees.map((login) => `@${login}`).join(", ")}: ` : "";
-            await createIssueComment(octokit, issue.repo, issue.number, `${reminderMarker(today)}\n⏰ ${who}${review}`);
+            await createComment(octokit, issue.repo, issue.number, `${reminderMarker(today)}\n⏰ ${who}${review}`);
             report.reminded += 1;
             ilog.info({ ...where, outcome: "reminded", reason: "review-after-merge" }, "overdue review after merge reminded");
           } catch (error) {
@@ -79,7 +81,7 @@ export const runReminderSweep = async (app: Probot, now: Date): Promise<SweepRep
           continue;
         }
         try {
-          await createIssueComment(octokit, issue.repo, issue.number, reminderComment(dueDate!, today, issue.assignees) + (review ? `\n\n${review}` : ""));
+          await createComment(octokit, issue.repo, issue.number, reminderComment(dueDate!, today, issue.assignees) + (review ? `\n\n${review}` : ""));
           report.reminded += 1;
           ilog.info({ ...where, outcome: "reminded", daysOverdue: decision.daysOverdue, assignees: issue.assignees }, "overdue postmortem reminded");
         } catch (error) {
@@ -104,54 +106,22 @@ const overdueReview = (body: string, appComments: string[], now: Date): string |
 };
 
 /** The app's slug (GET /app, app-authenticated): its issues are searched as `author:app/<slug>`. */
-const appSlug = async (appOctokit: Octokit): Promise<string | null> => {
-  const { data } = await appOctokit.rest.apps.getAuthenticated();
-  return data?.slug ?? null;
-};
-
-export interface ReminderSchedule {
-  stop: () => void;
-}
-
-export const REMINDER_INTERVAL_ENV = "POSTMORTEM_REMINDER_INTERVAL_MINUTES";
-const DEFAULT_INTERVAL_MINUTES = 60;
-
 /**
- * Runs the sweep on a timer inside the app: shortly after start, then every
- * `POSTMORTEM_REMINDER_INTERVAL_MINUTES` (default 60; 0 turns it off). Hourly runs are cheap (one
- * search per installation) and still remind once a day: the date marker makes later runs no-ops.
- * The timer is unref'd (it never keeps the process alive) and off under tests, which call
- * `runReminderSweep` directly. `sweep` lets the operations layer wrap it (leader election).
+ * Runs the sweep on a timer inside the app, on one replica (`sweep` is wrapped in leader election
+ * by the caller): shortly after start, then every `runtime.reminderIntervalMinutes`
+ * (`POSTMORTEM_REMINDER_INTERVAL_MINUTES`, default 60; 0 or absent turns it off, as in tests, which
+ * call `runReminderSweep` directly). Hourly runs are cheap (one search per installation) and still
+ * remind once a day: the date marker makes later runs no-ops.
  */
 export const startReminderSchedule = (
   app: Probot,
-  options: { intervalMinutes?: number; sweep?: (app: Probot, now: Date) => Promise<unknown>; env?: NodeJS.ProcessEnv } = {},
-): ReminderSchedule => {
-  const env = options.env ?? process.env;
-  const configured = Number.parseFloat(env[REMINDER_INTERVAL_ENV] ?? "");
-  const minutes = options.intervalMinutes ?? (Number.isFinite(configured) ? configured : DEFAULT_INTERVAL_MINUTES);
-  if (minutes <= 0 || (env.NODE_ENV === "test" && options.intervalMinutes === undefined)) return { stop: () => {} };
-  const sweep = options.sweep ?? runReminderSweep;
-  let running = false;
-  const tick = async () => {
-    if (running) return; // a slow sweep is never overlapped by the next one
-    running = true;
-    try {
-      await sweep(app, new Date());
-    } catch (error) {
-      app.log.error({ task: "postmortem-reminders", err: describeGitHubError(error) }, "postmortem reminder sweep failed");
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(tick, 60_000);
-  const every = setInterval(tick, minutes * 60_000);
-  first.unref();
-  every.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(every);
-    },
-  };
-};
+  runtime: Pick<Runtime, "reminderIntervalMinutes" | "shutdown">,
+  sweep: (app: Probot, now: Date) => Promise<unknown> = runReminderSweep,
+): Schedule =>
+  startPeriodic({
+    name: "postmortem-reminders",
+    minutes: runtime.reminderIntervalMinutes ?? 0,
+    signal: runtime.shutdown,
+    log: app.log as unknown as Logger,
+    task: (now) => sweep(app, now),
+  });

@@ -10,9 +10,11 @@ import { revertBody, revertCommitMessage, revertManualCommands, revertTemporaryM
 import type { Actor } from "../governance/approvals/eligibility.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import { incidentReference } from "../governance/rules/incident.js";
-import { findOwnComments, hasAppComment, postComment, reactToComment } from "../github/comments.js";
+import { createComment, findBotComments, findOwnComments } from "../github/comments.js";
+import { addReaction } from "../github/reactions.js";
 import { createBranch, deleteBranch } from "../github/git-data.js";
-import { createPullRequest, findPullRequestByHead, getPullRequest, labelAndAssign } from "../github/port-pull-requests.js";
+import { labelAndAssign } from "../github/issues.js";
+import { createPullRequest, findPullRequestByHead, getPullRequest } from "../github/pull-requests.js";
 import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
 import { authorizeOrder } from "./authorize.js";
 import { pickOnto } from "./cherry-pick.js";
@@ -52,8 +54,10 @@ export const handleRevertCommand = async (delivery: Delivery, request: RevertCom
   const log = delivery.log.child({ pr: request.number, comment: request.commentId, command: "revert-emergency" });
   const marker = markers.revertReply(request.commentId);
   const answered = async () => (await findOwnComments(delivery.query, repo, request.number, [marker])).length > 0;
-  const react = (content: "+1" | "-1") => reactToComment(octokit, repo, request.commentId, content).catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
-  const reply = (body: string) => postComment(octokit, repo, request.number, `${marker}\n${quote(request.command)}\n\n${body}`);
+  const react = (content: "+1" | "-1") => addReaction(octokit, repo, { kind: "comment", id: request.commentId }, content).catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
+  const reply = async (body: string): Promise<void> => {
+    await createComment(octokit, repo, request.number, `${marker}\n${quote(request.command)}\n\n${body}`);
+  };
   const refuse = async (why: string) => {
     log.info({ outcome: "refused", reason: why }, "revert command refused");
     if (await answered()) return log.info({ outcome: "reply-exists" }, "the command was already answered");
@@ -203,8 +207,8 @@ const notePostmortem = async (delivery: Delivery, pr: MergedPullRequest, revertP
     const issue = links.map((body) => readPostmortemComment(body, pr.number)?.issue).find((value): value is number => Boolean(value));
     if (!issue) return log.info({ outcome: "no-postmortem" }, "no postmortem issue: the revert is not linked");
     const marker = markers.revertPostmortem(pr.number);
-    if (await hasAppComment(delivery.octokit, delivery.repo, issue, marker)) return;
-    await postComment(
+    if ((await findBotComments(delivery.octokit, delivery.repo, issue, marker)).length > 0) return;
+    await createComment(
       delivery.octokit,
       delivery.repo,
       issue,

@@ -14,8 +14,7 @@ import {
   reviewRequestMarker,
 } from "../governance/merge/review-after-merge.js";
 import { cachedLookups, gatherAccess } from "../github/authorization.js";
-import { findOwnComments, postComment } from "../github/git-data.js";
-import { findBotComments } from "../github/issue-comments.js";
+import { createComment, findBotComments, findOwnComments } from "../github/comments.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
 import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
 import { coordinationCache } from "../platform/runtime.js";
@@ -61,7 +60,7 @@ export const ensureReviewAfterMerge = async (delivery: Delivery, pr: MergedPullR
     const marker = reviewRequestMarker(pr.number);
     if (config.dry_run || facts.comments.some((comment) => comment.viewerDidAuthor && comment.body.includes(marker))) return { dueAt: due };
     const mentions = reviewersToMention(approverPolicy(config, delivery.repo.owner), changeMakers(facts));
-    await postComment(delivery.octokit, delivery.repo, pr.number, reviewRequestComment({ number: pr.number, mergedAt: pr.mergedAt, withinHours: config.review_after_merge.within_hours, mentions }));
+    await createComment(delivery.octokit, delivery.repo, pr.number, reviewRequestComment({ number: pr.number, mergedAt: pr.mergedAt, withinHours: config.review_after_merge.within_hours, mentions }));
     log.info({ outcome: "review-requested", due, mentions }, "merged without an approving review: review after merge requested");
     return { dueAt: due };
   } catch (error) {
@@ -97,6 +96,6 @@ export const recordReviewAfterMerge = async (
   if ((await findBotComments(delivery.octokit, delivery.repo, issue, marker)).length > 0) return log.info({ outcome: "exists", issue }, "review after merge already recorded");
   const due = dueAt(review.mergedAt, config.review_after_merge.within_hours);
   const url = first.id === undefined ? null : `${facts.url}#pullrequestreview-${first.id}`;
-  await postComment(delivery.octokit, delivery.repo, issue, reviewDoneComment({ number: review.number, reviewer: first.author!.login, at: first.createdAt, url, due }));
+  await createComment(delivery.octokit, delivery.repo, issue, reviewDoneComment({ number: review.number, reviewer: first.author!.login, at: first.createdAt, url, due }));
   log.info({ outcome: "review-recorded", issue, reviewer: first.author!.login, at: first.createdAt }, "review after merge recorded on the postmortem");
 };

@@ -4,9 +4,8 @@ import { fitBody } from "./limits.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
-type GraphQL = GraphqlQuery;
 
-/** The app's own comments on issues and PRs: found again by hidden markers, written once. */
+/** Comments on issues and PRs (GitHub's issue comments): the app's own are found again by hidden markers, written once. */
 
 /** The app's comments on the PR (newest first, paging back), to find its markers. */
 export const PULL_REQUEST_COMMENTS_QUERY = /* GraphQL */ `
@@ -23,7 +22,7 @@ export const PULL_REQUEST_COMMENTS_QUERY = /* GraphQL */ `
 `;
 
 /** Bodies of the comments the app wrote on PR #`number` that contain any of `needles` (stops paging once all are found). */
-export const findOwnComments = async (graphql: GraphQL, repo: RepoRef, number: number, needles: string[]): Promise<string[]> => {
+export const findOwnComments = async (graphql: GraphqlQuery, repo: RepoRef, number: number, needles: string[]): Promise<string[]> => {
   const found: string[] = [];
   let before: string | null = null;
   for (let page = 0; page < 30; page++) {
@@ -40,24 +39,22 @@ export const findOwnComments = async (graphql: GraphQL, repo: RepoRef, number: n
 };
 
 /** POST /repos/{owner}/{repo}/issues/{issue_number}/comments */
-export const postComment = async (octokit: Octokit, repo: RepoRef, number: number, body: string): Promise<void> => {
-  await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: fitBody(body) });
+export const createComment = async (octokit: Octokit, repo: RepoRef, number: number, body: string): Promise<number> => {
+  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: fitBody(body) });
+  return data.id;
 };
 
-/** POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions (200 instead of 201 when it already exists). */
-export const reactToComment = async (octokit: Octokit, repo: RepoRef, commentId: number, content: "+1" | "-1"): Promise<void> => {
-  await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content });
+/** PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} */
+export const updateComment = async (octokit: Octokit, repo: RepoRef, commentId: number, body: string): Promise<void> => {
+  await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body: fitBody(body) });
 };
 
 /**
- * GET /repos/{owner}/{repo}/issues/{issue_number}/comments (paged): does a comment by an app
- * (a bot account) on the issue contain `marker`? Postmortem issues hold few comments.
+ * The bodies of the app's comments on an issue or PR that contain `marker`:
+ * GET /repos/{owner}/{repo}/issues/{issue_number}/comments, every page. Only comments written by
+ * a bot account count (a person can paste a marker, not post as the app).
  */
-export const hasAppComment = async (octokit: Octokit, repo: RepoRef, number: number, marker: string): Promise<boolean> => {
-  for (let page = 1; page <= 10; page++) {
-    const { data } = await octokit.rest.issues.listComments({ ...repo, issue_number: number, per_page: 100, page });
-    if (data.some((comment) => comment.user?.type === "Bot" && (comment.body ?? "").includes(marker))) return true;
-    if (data.length < 100) return false;
-  }
-  return false;
+export const findBotComments = async (octokit: Octokit, repo: RepoRef, issue: number, marker: string): Promise<string[]> => {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issue, per_page: 100 });
+  return comments.filter((comment) => comment.user?.type === "Bot" && (comment.body ?? "").includes(marker)).map((comment) => comment.body ?? "");
 };

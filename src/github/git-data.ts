@@ -18,8 +18,6 @@ type GraphQL = GraphqlQuery;
  */
 
 // Pull requests and comments live in their own modules; these names are kept for existing callers.
-export { findOwnComments, postComment, reactToComment, PULL_REQUEST_COMMENTS_QUERY } from "./comments.js";
-export { createPullRequest, findPullRequestByHead, getPullRequest, labelAndAssign, requestBackportReviews, addLabels } from "./port-pull-requests.js";
 
 export interface GitPerson {
   name: string;

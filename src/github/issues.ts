@@ -270,34 +270,35 @@ export const findRecentIssue = async (
   return null;
 };
 
-/** POST /repos/{owner}/{repo}/issues/{issue_number}/comments */
-export const createIssueComment = async (octokit: Octokit, repo: RepoRef, issueNumber: number, body: string): Promise<number> => {
-  const { data } = await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: fitBody(body) });
-  return data.id;
+const isAssigneeRefusal = (error: unknown): boolean => {
+  const e = error as { status?: number; response?: { data?: { errors?: Array<{ field?: string }> } } };
+  return e.status === 422 && Boolean(e.response?.data?.errors?.some((item) => item.field === "assignees" || item.field === "assignee"));
 };
-
-/** PATCH /repos/{owner}/{repo}/issues/comments/{comment_id} */
-export const updateIssueComment = async (octokit: Octokit, repo: RepoRef, commentId: number, body: string): Promise<void> => {
-  await octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body: fitBody(body) });
-};
-
-export type RepositoryFile = { ok: true; text: string } | { ok: false; problem: string };
 
 /**
- * A text file of the default branch (GET /repos/{owner}/{repo}/contents/{path}). A missing file,
- * a directory or a file too large for the contents API is a problem to report, not an error.
+ * PATCH /repos/{owner}/{repo}/issues/{issue_number}: labels and assignees of a new PR in one
+ * write. GitHub refuses the whole update (422) when someone cannot be assigned (an author from
+ * a fork who is not a collaborator): the labels are then set alone.
  */
-export const readRepositoryFile = async (octokit: Octokit, repo: RepoRef, path: string): Promise<RepositoryFile> => {
+export const labelAndAssign = async (octokit: Octokit, repo: RepoRef, number: number, labels: string[], assignees: string[]): Promise<{ assigned: boolean }> => {
+  if (labels.length === 0 && assignees.length === 0) return { assigned: true };
   try {
-    const { data } = await octokit.rest.repos.getContent({ ...repo, path: path.replace(/^\/+/, "") });
-    if (Array.isArray(data)) return { ok: false, problem: `\`${path}\` is a directory, not a file` };
-    if (data.type !== "file") return { ok: false, problem: `\`${path}\` is a ${data.type}, not a file` };
-    if (data.encoding !== "base64" || typeof data.content !== "string") return { ok: false, problem: `\`${path}\` is too large to read` };
-    return { ok: true, text: Buffer.from(data.content, "base64").toString("utf8") };
+    await octokit.rest.issues.update({ ...repo, issue_number: number, labels, ...(assignees.length > 0 ? { assignees } : {}) });
+    return { assigned: true };
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return { ok: false, problem: `\`${path}\` does not exist on the default branch` };
-    throw error;
+    if (!isAssigneeRefusal(error) || labels.length === 0) {
+      if (isAssigneeRefusal(error)) return { assigned: false };
+      throw error;
+    }
+    await octokit.rest.issues.update({ ...repo, issue_number: number, labels });
+    return { assigned: false };
   }
+};
+
+/** POST /repos/{owner}/{repo}/issues/{issue_number}/labels: adds labels, keeps those already there (GitHub creates missing ones). */
+export const addLabels = async (octokit: Octokit, repo: RepoRef, number: number, labels: string[]): Promise<void> => {
+  if (labels.length === 0) return;
+  await octokit.rest.issues.addLabels({ ...repo, issue_number: number, labels });
 };
 
 // ---- reminders -------------------------------------------------------------------------------

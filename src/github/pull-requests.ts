@@ -1,9 +1,13 @@
 import type { OwnCheckRun } from "../governance/facts.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { ownCheckRunsOf } from "./graphql-nodes.js";
+import type { ProbotOctokit } from "probot";
+import { fitBody, fitTitle } from "./limits.js";
+import { readThroughLag, type LagOptions } from "./read-through-lag.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
+type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /** An open PR as the first, cheap question about an event reads it. */
 export interface HeadPull {
@@ -104,4 +108,64 @@ export const fetchPullRequestHead = async (graphql: Gql, repo: RepoRef, number: 
     labels: pr.labels.nodes.map((label: any) => label.name),
     ownCheckRuns: ownCheckRunsOf(pr.headCommit.nodes[0]?.commit, appId),
   };
+};
+
+// ---- REST: the PRs the app reads, opens (backports, forward-ports, reverts) and merges ----------
+
+/** GET /repos/{owner}/{repo}/pulls/{pull_number}: what a `/backport` command needs of its PR; read again for a few seconds while it answers 404 (replication lag). */
+export const getPullRequest = async (octokit: Octokit, repo: RepoRef, number: number, lag: LagOptions = {}) => {
+  const { data } = await readThroughLag(() => octokit.rest.pulls.get({ ...repo, pull_number: number }), lag);
+  return data;
+};
+
+/** GET /repos/{owner}/{repo}/pulls?head=<owner>:<branch>&state=all: the PR opened from `branch` into `base`. */
+export const findPullRequestByHead = async (octokit: Octokit, repo: RepoRef, branch: string, base: string): Promise<{ number: number; url: string } | null> => {
+  const { data } = await octokit.rest.pulls.list({ ...repo, head: `${repo.owner}:${branch}`, base, state: "all", per_page: 10 });
+  const pull = data.find((candidate) => candidate.head.ref === branch && candidate.base.ref === base);
+  return pull ? { number: pull.number, url: pull.html_url } : null;
+};
+
+/** POST /repos/{owner}/{repo}/pulls */
+export const createPullRequest = async (
+  octokit: Octokit,
+  repo: RepoRef,
+  pull: { title: string; body: string; head: string; base: string },
+): Promise<{ number: number; url: string }> => {
+  const { data } = await octokit.rest.pulls.create({ ...repo, title: fitTitle(pull.title), body: fitBody(pull.body), head: pull.head, base: pull.base, maintainer_can_modify: true });
+  return { number: data.number, url: data.html_url };
+};
+
+export type MergeAnswer = { merged: true; sha: string } | { merged: false; status: number; message: string };
+
+/** GitHub's refusals of a merge: the PR or a rule says no (405), the head moved (409), a bad request (422). */
+const REFUSALS = new Set([405, 409, 422]);
+
+/**
+ * PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge, naming the head commit that was evaluated
+ * (`sha`): a push in between makes GitHub answer 409 instead of merging unreviewed code.
+ * Never retried: Octokit's retry plugin retries 405 and 409 by default, and a blind retry of a
+ * merge either repeats a refusal or merges what nobody re-evaluated (`request.retries: 0`).
+ * GitHub's refusals are answers, returned with its own words; other failures throw.
+ */
+export const mergePullRequest = async (
+  octokit: Octokit,
+  repo: RepoRef,
+  number: number,
+  request: { sha: string; method: "merge" | "squash" | "rebase"; commitMessage?: string },
+): Promise<MergeAnswer> => {
+  try {
+    const { data } = await octokit.rest.pulls.merge({
+      ...repo,
+      pull_number: number,
+      sha: request.sha,
+      merge_method: request.method,
+      ...(request.commitMessage !== undefined ? { commit_message: request.commitMessage } : {}),
+      request: { retries: 0 },
+    });
+    return { merged: true, sha: data.sha };
+  } catch (error) {
+    const e = error as { status?: number; message?: string; response?: { data?: { message?: string } } };
+    if (!e?.status || !REFUSALS.has(e.status)) throw error;
+    return { merged: false, status: e.status, message: e.response?.data?.message ?? e.message ?? "" };
+  }
 };

@@ -18,10 +18,14 @@ import { metrics } from "./metrics.js";
 
 export type LogFormat = "json" | "pretty";
 
-/** Probot's reading of the environment (probot/lib/bin/read-env-options.js), so nothing changes meaning. */
-export const logSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env) => ({
+/**
+ * Probot's variables (probot/lib/bin/read-env-options.js), so they keep their meaning, except the
+ * format's default: `LOG_FORMAT` unset gives pretty lines to a terminal and JSON to anything else
+ * (a container's log driver, a file, a pipe), where Probot would ask `NODE_ENV`.
+ */
+export const logSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env, toTerminal: boolean = process.stdout.isTTY === true) => ({
   level: env.LOG_LEVEL || "info",
-  format: (env.LOG_FORMAT ? (env.LOG_FORMAT === "pretty" ? "pretty" : "json") : env.NODE_ENV === "production" ? "json" : "pretty") as LogFormat,
+  format: (env.LOG_FORMAT ? (env.LOG_FORMAT === "pretty" ? "pretty" : "json") : toTerminal ? "pretty" : "json") as LogFormat,
   levelInString: env.LOG_LEVEL_IN_STRING === "true",
   messageKey: env.LOG_MESSAGE_KEY || "msg",
   sentryDsn: env.SENTRY_DSN || undefined,
@@ -83,7 +87,8 @@ export interface LoggerDeps {
 }
 
 export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: LoggerDeps = {}): Promise<Logger> => {
-  const settings = logSettingsFromEnv(env);
+  // Lines written to a destination other than stdout are never a terminal's.
+  const settings = logSettingsFromEnv(env, deps.destination ? false : process.stdout.isTTY === true);
   const now = deps.now ?? Date.now;
   const transform = await getTransformStream({ logFormat: settings.format, logLevelInString: settings.levelInString, sentryDsn: settings.sentryDsn });
   transform.pipe((deps.destination ?? pino.destination(1)) as NodeJS.WritableStream);

@@ -3,6 +3,7 @@ import { ProbotOctokit } from "probot";
 import { configFilesOf, loadConfig, type LoadedConfig } from "../config/load-config.js";
 import { ReportError } from "../github/report-queries.js";
 import type { GraphqlQuery } from "./instrument-octokit.js";
+import { getAppSlug, listInstallations, type Installation } from "../github/installations.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 type OctokitClass = new (options: object) => Octokit;
@@ -63,17 +64,16 @@ export const createReportClient = async (
   if (env.APP_ID && privateKey) {
     const app = new Octokit({ ...common, auth: { appId: Number(env.APP_ID), privateKey } });
     let slug: string;
-    let installation: { id: number; suspended_at?: string | null } | undefined;
+    let installation: Installation | undefined;
     try {
-      slug = String((await app.request("GET /app")).data?.slug ?? DEFAULT_APP_SLUG);
-      const installations = (await app.paginate("GET /app/installations", { per_page: 100 })) as Array<{ id: number; account: { login: string } | null; suspended_at?: string | null }>;
-      installation = installations.find((candidate) => candidate.account?.login?.toLowerCase() === owner.toLowerCase());
+      slug = (await getAppSlug(app)) ?? DEFAULT_APP_SLUG;
+      installation = (await listInstallations(app)).find((candidate) => candidate.account.login.toLowerCase() === owner.toLowerCase());
     } catch (error) {
       const status = (error as { status?: number }).status;
       throw new ReportError(`GitHub refused the app's credentials (APP_ID ${env.APP_ID}${status ? `, HTTP ${status}` : ""}): check APP_ID and the private key`);
     }
     if (!installation) throw new ReportError(`the app ${slug} is not installed on ${owner}: install it there, or use GITHUB_TOKEN with read access`);
-    if (installation.suspended_at) throw new ReportError(`the app ${slug}'s installation on ${owner} is suspended`);
+    if (installation.suspended) throw new ReportError(`the app ${slug}'s installation on ${owner} is suspended`);
     const octokit = new Octokit({ ...common, auth: { appId: Number(env.APP_ID), privateKey, installationId: installation.id } });
     try {
       // The installation token now: a revoked or restricted installation fails here, in plain words.

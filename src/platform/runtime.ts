@@ -13,6 +13,8 @@ export interface Runtime {
   now: () => Date;
   /** Minutes between reconciliation sweeps (SPEC §7, `RECONCILE_INTERVAL_MINUTES`); 0 or absent (a runtime handed in) = off. */
   reconcileIntervalMinutes?: number;
+  /** Minutes between postmortem reminder sweeps (`POSTMORTEM_REMINDER_INTERVAL_MINUTES`); 0 or absent = off. */
+  reminderIntervalMinutes?: number;
   /** Waits between reads of something an event just announced that GitHub does not show yet (replication lag). */
   readRetryDelaysMs?: readonly number[];
   /** Aborted when the process (or a test's app instance) shuts down: periodic work stops. */
@@ -46,11 +48,24 @@ export const reconcileIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): 
   return Math.max(0, minutes);
 };
 
+export const REMINDER_INTERVAL_ENV = "POSTMORTEM_REMINDER_INTERVAL_MINUTES";
+const DEFAULT_REMINDER_MINUTES = 60;
+
+/** `POSTMORTEM_REMINDER_INTERVAL_MINUTES`: default 60, fractions allowed, 0 (or less) turns the sweep off. */
+export const reminderIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): number => {
+  const raw = env[REMINDER_INTERVAL_ENV]?.trim();
+  if (!raw) return DEFAULT_REMINDER_MINUTES;
+  const minutes = Number(raw);
+  if (!Number.isFinite(minutes)) throw new Error(`${REMINDER_INTERVAL_ENV} must be a number of minutes (0 turns the sweep off), not "${raw}"`);
+  return Math.max(0, minutes);
+};
+
 export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env): Runtime => ({
   coordination: createCoordination(env.REDIS_URL, log),
   appId: appIdFromEnv(env),
   now: () => new Date(),
   reconcileIntervalMinutes: reconcileIntervalFromEnv(env),
+  reminderIntervalMinutes: reminderIntervalFromEnv(env),
   coalescer: new Coalescer(),
   rateBudget: new RateBudget(),
   deferred: new Map(),

@@ -1,6 +1,7 @@
 import { jest } from "@jest/globals";
 import nock from "nock";
 import { runReminderSweep, startReminderSchedule } from "../../src/flows/reminders.js";
+import { reminderIntervalFromEnv } from "../../src/platform/runtime.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { addInstallation, addIssue, appBot } from "../support/simulator/routes-issues.js";
 import type { SimIssue } from "../support/simulator/state.js";
@@ -122,19 +123,22 @@ test("suspended installations are skipped", async () => {
   expect(t.sim.requests.some((request) => request.path === "/app/installations/4444/access_tokens")).toBe(false);
 });
 
-test("the schedule is off under tests and when the interval is 0, and runs the sweep on its timer otherwise", async () => {
+test("the schedule is off when the interval is 0 or unset, and runs the sweep on its timer otherwise", async () => {
   jest.useFakeTimers();
   try {
     const runs: Date[] = [];
     const sweep = async (_app: unknown, now: Date) => {
       runs.push(now);
     };
-    expect(startReminderSchedule(t.probot, { sweep, env: { NODE_ENV: "test" } })).toBeDefined();
-    startReminderSchedule(t.probot, { sweep, env: { POSTMORTEM_REMINDER_INTERVAL_MINUTES: "0" } });
+    expect(reminderIntervalFromEnv({})).toBe(60);
+    expect(reminderIntervalFromEnv({ POSTMORTEM_REMINDER_INTERVAL_MINUTES: "0" })).toBe(0);
+    expect(() => reminderIntervalFromEnv({ POSTMORTEM_REMINDER_INTERVAL_MINUTES: "hourly" })).toThrow(/POSTMORTEM_REMINDER_INTERVAL_MINUTES must be a number/);
+    startReminderSchedule(t.probot, {}, sweep);
+    startReminderSchedule(t.probot, { reminderIntervalMinutes: reminderIntervalFromEnv({ POSTMORTEM_REMINDER_INTERVAL_MINUTES: "0" }) }, sweep);
     await jest.advanceTimersByTimeAsync(3 * 3600_000);
     expect(runs).toHaveLength(0);
 
-    const schedule = startReminderSchedule(t.probot, { sweep, env: { POSTMORTEM_REMINDER_INTERVAL_MINUTES: "60" } });
+    const schedule = startReminderSchedule(t.probot, { reminderIntervalMinutes: reminderIntervalFromEnv({ POSTMORTEM_REMINDER_INTERVAL_MINUTES: "60" }) }, sweep);
     await jest.advanceTimersByTimeAsync(60_000); // first run shortly after start
     expect(runs).toHaveLength(1);
     await jest.advanceTimersByTimeAsync(2 * 3600_000);

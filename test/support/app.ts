@@ -79,6 +79,8 @@ export const createTestApp = async (
     REDIS_URL: options.redisUrl,
     APP_ID: String(SIM_APP.id),
     RECONCILE_INTERVAL_MINUTES: String(options.reconcileIntervalMinutes ?? 0),
+    // Tests run the reminder sweep themselves.
+    POSTMORTEM_REMINDER_INTERVAL_MINUTES: "0",
   });
   runtime.shutdown = shutdown.signal;
   runtime.readRetryDelaysMs = options.readRetryDelaysMs ?? [1, 2, 4];

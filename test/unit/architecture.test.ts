@@ -52,3 +52,22 @@ test("the check catches a violation (a pure file importing the gateway)", () => 
   expect(pretend("../github/check-runs.js")).toBe(true);
   expect(pretend("./rules/scope.js")).toBe(false);
 });
+
+const codeOf = (file: string): string =>
+  readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/(^|[^:])\/\/.*$/gm, "$1");
+
+test("REST calls are written in the gateway only: flows, handlers and the platform call its functions", () => {
+  const outside = filesUnder(SRC).filter((file) => !relative(SRC, file).startsWith("github/"));
+  expect(outside.length).toBeGreaterThan(20);
+  const calls = outside.flatMap((file) =>
+    [...codeOf(file).matchAll(/\.(rest\.[a-zA-Z]+\.[a-zA-Z]+|paginate(?:\.iterator)?\(|request\(["'`](?:GET|POST|PATCH|PUT|DELETE))/g)].map((match) => `${relative(SRC, file)}: ${match[0]}`),
+  );
+  expect(calls).toEqual([]);
+});
+
+test("no code asks NODE_ENV: what differs between tests and production is handed in (the runtime, the environment read once)", () => {
+  const asks = filesUnder(SRC).filter((file) => /\bNODE_ENV\b/.test(codeOf(file))).map((file) => relative(SRC, file));
+  expect(asks).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { schema } from "@octokit/graphql-schema";
 import { buildClientSchema, parse, validate } from "graphql";
-import { HISTORY_PAGE_QUERY, PULL_REQUEST_COMMENTS_QUERY, portFactsQuery, portSidesQuery } from "../../src/github/git-data.js";
+import { PULL_REQUEST_COMMENTS_QUERY } from "../../src/github/comments.js";
+import { HISTORY_PAGE_QUERY, portFactsQuery, portSidesQuery } from "../../src/github/git-data.js";
 
 const github = buildClientSchema(schema.json as any);
 
