@@ -5,7 +5,8 @@ import { isHotfix } from "../governance/evaluate-hotfix.js";
 import { fetchReconcileCandidates, type MergedCandidate, type OpenCandidate } from "../github/reconcile-candidates.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import { instrumentOctokit, readOnlyGraphql } from "../platform/instrument-octokit.js";
-import { listInstallationRepositories, listInstallations, type InstallationRepository } from "../github/installations.js";
+import { listInstallationRepositories, type InstallationRepository } from "../github/installations.js";
+import { forEachInstallation } from "./installations.js";
 import { leaderOnly } from "../platform/leader.js";
 import { startPeriodic, type Schedule } from "../platform/schedule.js";
 import { metrics } from "../platform/metrics.js";
@@ -104,68 +105,61 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
   const log = (app.log as unknown as Logger).child({ task: "reconcile" });
   const report: ReconcileReport = { installations: 0, merged: 0, followedUp: 0, open: 0, evaluated: 0, searchRequests: 0, failures: 0 };
   const since = new Date(now.getTime() - RECONCILE_WINDOW_HOURS * 3600_000);
-  const appOctokit = await app.auth();
-  for (const installation of await listInstallations(appOctokit)) {
-    if (installation.suspended) continue;
+  const counts = await forEachInstallation(app, log, "reconciliation", async (installation, ilog) => {
     const { account } = installation;
-    report.installations += 1;
-    const ilog = log.child({ installation: installation.id, account: account.login });
-    try {
-      const octokit = instrumentOctokit((await app.auth(installation.id)) as unknown as Octokit, (headers) => runtime.rateBudget.record(installation.id, headers));
-      const deliveries = new Map<string, Delivery>();
-      const deliveryOf = (repo: RepoRef): Delivery => {
-        const key = `${repo.owner}/${repo.repo}`.toLowerCase();
-        let delivery = deliveries.get(key);
-        if (!delivery) {
-          const id = `reconcile-${now.getTime()}-${installation.id}`;
-          delivery = deliveryForRepository(runtime, { id, event: "reconcile", octokit, installationId: installation.id, repo, log: ilog });
-          deliveries.set(key, delivery);
-        }
-        return delivery;
-      };
-      // The search covers the whole account; an installation on selected repositories reaches only those.
-      let repositories: Promise<InstallationRepository[]> | undefined;
-      const listRepositories = () => (repositories ??= listInstallationRepositories(octokit));
-      const reachable =
-        installation.repositorySelection === "selected" ? new Set((await listRepositories()).map(({ repo }) => `${repo.owner}/${repo.repo}`.toLowerCase())) : null;
-      const reaches = (repo: RepoRef) => !reachable || reachable.has(`${repo.owner}/${repo.repo}`.toLowerCase());
-      const sweep = async (labels: string[]) => {
-        const searches = reconcileSearches(account, labels, since);
-        const query = readOnlyGraphql(octokit, installation.id, (headers) => runtime.rateBudget.record(installation.id, headers), runtime.readers);
-        const all = await fetchReconcileCandidates(query, searches, runtime.appId);
-        const found = { ...all, merged: all.merged.filter((item) => reaches(item.repo)), open: all.open.filter((item) => reaches(item.repo)) };
-        report.searchRequests += found.requests;
-        report.merged += found.merged.length;
-        report.open += found.open.length;
-        for (const candidate of found.merged) {
-          if (followUpsDone(candidate)) continue;
-          const done = await reconcileMerged(deliveryOf(candidate.repo), candidate);
-          if (done === "failed") report.failures += 1;
-          if (done === "followed-up") report.followedUp += 1;
-        }
-        for (const candidate of found.open) {
-          // A green check may rest on approvals that expire (SPEC §8): those are looked at again.
-          if (candidate.hasOwnRun && candidate.conclusion !== "success") continue;
-          const done = await reconcileOpen(deliveryOf(candidate.repo), candidate);
-          if (done === "failed") report.failures += 1;
-          if (done === "evaluated") report.evaluated += 1;
-        }
-      };
-      const scanned = await scannedLabels(runtime.coordination, account.login);
-      const labels = searchLabels([...(await knownLabels(runtime.coordination, account.login)), ...(scanned ?? [])]);
-      await sweep(labels);
-      if (scanned == null) {
-        // Once a day (and after a restart without Redis): the labels every repository's config names.
-        const found = await scanLabels(await listRepositories(), deliveryOf, ilog);
-        await rememberScan(runtime.coordination, account.login, found);
-        const extra = found.filter((label) => !labels.some((known) => known.toLowerCase() === label.toLowerCase()));
-        if (extra.length > 0) await sweep(extra);
+    const octokit = instrumentOctokit((await app.auth(installation.id)) as unknown as Octokit, (headers) => runtime.rateBudget.record(installation.id, headers));
+    const deliveries = new Map<string, Delivery>();
+    const deliveryOf = (repo: RepoRef): Delivery => {
+      const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+      let delivery = deliveries.get(key);
+      if (!delivery) {
+        const id = `reconcile-${now.getTime()}-${installation.id}`;
+        delivery = deliveryForRepository(runtime, { id, event: "reconcile", octokit, installationId: installation.id, repo, log: ilog });
+        deliveries.set(key, delivery);
       }
-    } catch (error) {
-      report.failures += 1;
-      ilog.error({ outcome: "failed", err: describeGitHubError(error) }, "reconciliation skipped for this installation");
+      return delivery;
+    };
+    // The search covers the whole account; an installation on selected repositories reaches only those.
+    let repositories: Promise<InstallationRepository[]> | undefined;
+    const listRepositories = () => (repositories ??= listInstallationRepositories(octokit));
+    const reachable =
+      installation.repositorySelection === "selected" ? new Set((await listRepositories()).map(({ repo }) => `${repo.owner}/${repo.repo}`.toLowerCase())) : null;
+    const reaches = (repo: RepoRef) => !reachable || reachable.has(`${repo.owner}/${repo.repo}`.toLowerCase());
+    const sweep = async (labels: string[]) => {
+      const searches = reconcileSearches(account, labels, since);
+      const query = readOnlyGraphql(octokit, installation.id, (headers) => runtime.rateBudget.record(installation.id, headers), runtime.readers);
+      const all = await fetchReconcileCandidates(query, searches, runtime.appId);
+      const found = { ...all, merged: all.merged.filter((item) => reaches(item.repo)), open: all.open.filter((item) => reaches(item.repo)) };
+      report.searchRequests += found.requests;
+      report.merged += found.merged.length;
+      report.open += found.open.length;
+      for (const candidate of found.merged) {
+        if (followUpsDone(candidate)) continue;
+        const done = await reconcileMerged(deliveryOf(candidate.repo), candidate);
+        if (done === "failed") report.failures += 1;
+        if (done === "followed-up") report.followedUp += 1;
+      }
+      for (const candidate of found.open) {
+        // A green check may rest on approvals that expire (SPEC §8): those are looked at again.
+        if (candidate.hasOwnRun && candidate.conclusion !== "success") continue;
+        const done = await reconcileOpen(deliveryOf(candidate.repo), candidate);
+        if (done === "failed") report.failures += 1;
+        if (done === "evaluated") report.evaluated += 1;
+      }
+    };
+    const scanned = await scannedLabels(runtime.coordination, account.login);
+    const labels = searchLabels([...(await knownLabels(runtime.coordination, account.login)), ...(scanned ?? [])]);
+    await sweep(labels);
+    if (scanned == null) {
+      // Once a day (and after a restart without Redis): the labels every repository's config names.
+      const found = await scanLabels(await listRepositories(), deliveryOf, ilog);
+      await rememberScan(runtime.coordination, account.login, found);
+      const extra = found.filter((label) => !labels.some((known) => known.toLowerCase() === label.toLowerCase()));
+      if (extra.length > 0) await sweep(extra);
     }
-  }
+  });
+  report.installations = counts.installations;
+  report.failures += counts.failures;
   log.info({ ...report, outcome: "done", since: since.toISOString() }, "reconciliation sweep done");
   return report;
 };

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { createComment } from "../github/comments.js";
-import { getAppSlug, listInstallations } from "../github/installations.js";
+import { getAppSlug } from "../github/installations.js";
+import { forEachInstallation } from "./installations.js";
 import { searchOpenPostmortems } from "../github/issues.js";
 import { reminderComment, reminderDecision } from "../postmortem/comments.js";
 import { isReviewDone, readReviewDue, reviewReminderLine } from "../governance/merge/review-after-merge.js";
@@ -44,56 +45,49 @@ export const runReminderSweep = async (app: Probot, now: Date): Promise<SweepRep
   const log = app.log.child({ task: "postmortem-reminders" });
   const today = utcDate(now);
   const report: SweepReport = { installations: 0, postmortems: 0, reminded: 0, failures: 0 };
-  const appOctokit = await app.auth();
-  const slug = await getAppSlug(appOctokit);
-  for (const installation of await listInstallations(appOctokit)) {
-    if (installation.suspended) continue;
+  const slug = await getAppSlug(await app.auth());
+  const counts = await forEachInstallation(app, log as unknown as Logger, "postmortem reminders", async (installation, ilog) => {
     const { account } = installation;
-    report.installations += 1;
-    const ilog = log.child({ installation: installation.id, account: account.login });
-    try {
-      const octokit = await app.auth(installation.id);
-      const query = openPostmortemsQuery(slug, account);
-      for await (const issue of searchOpenPostmortems((q, variables) => octokit.graphql(q, variables), query)) {
-        if (!issue.byApp || postmortemPullNumber(issue.body) == null || issue.archived) continue;
-        report.postmortems += 1;
-        const dueDate = readDueDate(issue.body);
-        const reminders = issue.appComments.map(readReminderDate).filter((date): date is string => Boolean(date)).sort();
-        const decision = reminderDecision(dueDate, today, reminders.at(-1) ?? null);
-        const where = { repository: `${issue.repo.owner}/${issue.repo.repo}`, issue: issue.number, due: dueDate };
-        // The review after merge (SPEC §8): past its deadline and still missing, the reminder names it.
-        const review = overdueReview(issue.body, issue.appComments, now);
-        const remindedToday = (reminders.at(-1) ?? "") >= today;
-        if (review && !decision.remind && !remindedToday) {
-          try {
-            const who = issue.assignees.length ? `${issue.assignees.map((login) => `@${login}`).join(", ")}: ` : "";
-            await createComment(octokit, issue.repo, issue.number, `${reminderMarker(today)}\n⏰ ${who}${review}`);
-            report.reminded += 1;
-            ilog.info({ ...where, outcome: "reminded", reason: "review-after-merge" }, "overdue review after merge reminded");
-          } catch (error) {
-            report.failures += 1;
-            ilog.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue review after merge");
-          }
-          continue;
-        }
-        if (!decision.remind) {
-          ilog.debug({ ...where, outcome: decision.reason }, "postmortem reminder not due");
-          continue;
-        }
+    const octokit = await app.auth(installation.id);
+    const query = openPostmortemsQuery(slug, account);
+    for await (const issue of searchOpenPostmortems((q, variables) => octokit.graphql(q, variables), query)) {
+      if (!issue.byApp || postmortemPullNumber(issue.body) == null || issue.archived) continue;
+      report.postmortems += 1;
+      const dueDate = readDueDate(issue.body);
+      const reminders = issue.appComments.map(readReminderDate).filter((date): date is string => Boolean(date)).sort();
+      const decision = reminderDecision(dueDate, today, reminders.at(-1) ?? null);
+      const where = { repository: `${issue.repo.owner}/${issue.repo.repo}`, issue: issue.number, due: dueDate };
+      // The review after merge (SPEC §8): past its deadline and still missing, the reminder names it.
+      const review = overdueReview(issue.body, issue.appComments, now);
+      const remindedToday = (reminders.at(-1) ?? "") >= today;
+      if (review && !decision.remind && !remindedToday) {
         try {
-          await createComment(octokit, issue.repo, issue.number, reminderComment(dueDate!, today, issue.assignees) + (review ? `\n\n${review}` : ""));
+          const who = issue.assignees.length ? `${issue.assignees.map((login) => `@${login}`).join(", ")}: ` : "";
+          await createComment(octokit, issue.repo, issue.number, `${reminderMarker(today)}\n⏰ ${who}${review}`);
           report.reminded += 1;
-          ilog.info({ ...where, outcome: "reminded", daysOverdue: decision.daysOverdue, assignees: issue.assignees }, "overdue postmortem reminded");
+          ilog.info({ ...where, outcome: "reminded", reason: "review-after-merge" }, "overdue review after merge reminded");
         } catch (error) {
           report.failures += 1;
-          ilog.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue postmortem");
+          ilog.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue review after merge");
         }
+        continue;
       }
-    } catch (error) {
-      report.failures += 1;
-      ilog.error({ outcome: "failed", err: describeGitHubError(error) }, "postmortem reminders skipped for this installation");
+      if (!decision.remind) {
+        ilog.debug({ ...where, outcome: decision.reason }, "postmortem reminder not due");
+        continue;
+      }
+      try {
+        await createComment(octokit, issue.repo, issue.number, reminderComment(dueDate!, today, issue.assignees) + (review ? `\n\n${review}` : ""));
+        report.reminded += 1;
+        ilog.info({ ...where, outcome: "reminded", daysOverdue: decision.daysOverdue, assignees: issue.assignees }, "overdue postmortem reminded");
+      } catch (error) {
+        report.failures += 1;
+        ilog.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue postmortem");
+      }
     }
-  }
+  });
+  report.installations = counts.installations;
+  report.failures += counts.failures;
   log.info({ ...report, date: today }, "postmortem reminder sweep done");
   return report;
 };

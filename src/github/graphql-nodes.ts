@@ -5,6 +5,19 @@ import type { Actor, HeadCheck, OwnCheckRun } from "../governance/facts.js";
 /** An `Actor` node (`__typename login`): GitHub's own account type tells a bot. */
 export const actorOf = (node: any): Actor | null => (node?.login ? { login: node.login, isBot: node.__typename === "Bot" } : null);
 
+/** A PR read with `MergedPullRequestFields` (graphql-fragments.ts). */
+export const mergedPullRequestOf = (node: any) => ({
+  number: node.number as number,
+  title: node.title as string,
+  body: (node.body ?? "") as string,
+  url: node.url as string,
+  createdAt: node.createdAt as string,
+  mergedAt: (node.mergedAt ?? null) as string | null,
+  mergeCommitSha: (node.mergeCommit?.oid ?? null) as string | null,
+  mergedBy: actorOf(node.mergedBy),
+  author: actorOf(node.author),
+});
+
 /** A `CheckRun` or `StatusContext` of a commit's status rollup. */
 export const headCheckOf = (node: any): HeadCheck => {
   if (node.__typename === "StatusContext") {

@@ -1,6 +1,7 @@
 import { readApprovalsRecord } from "../governance/approvals/evaluate-approvals.js";
 import type { ProbotOctokit } from "probot";
-import { actorOf, headCheckOf } from "./graphql-nodes.js";
+import { ACTOR_FRAGMENT, MERGED_PULL_REQUEST_FRAGMENT, OWN_CHECK_RUNS_FRAGMENT, ROLLUP_FRAGMENT } from "./graphql-fragments.js";
+import { actorOf, headCheckOf, mergedPullRequestOf, ownCheckRunsOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import type { HistoryComment, LabelEvent, PullRequestHistory, ReferencingIssue } from "../postmortem/history.js";
 import { fitBody, fitTitle } from "./limits.js";
@@ -16,10 +17,10 @@ type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
  */
 
 const TIMELINE_ITEM_FRAGMENTS = /* GraphQL */ `
-  fragment HistoryActor on Actor { __typename login }
+  ${ACTOR_FRAGMENT}
 
   fragment HistoryComment on Comment {
-    author { ...HistoryActor }
+    author { ...ActorFields }
     body
     createdAt
     lastEditedAt
@@ -55,33 +56,14 @@ export const PULL_REQUEST_HISTORY_QUERY = /* GraphQL */ `
   query PullRequestHistory($owner: String!, $repo: String!, $number: Int!, $appId: Int, $checkName: String!) {
     repository(owner: $owner, name: $repo) {
       pullRequest(number: $number) {
-        number
-        title
-        body
-        url
-        createdAt
-        mergedAt
-        mergeCommit { oid }
-        mergedBy { ...HistoryActor }
-        author { ...HistoryActor }
-        headRefOid
+        ...MergedPullRequestFields
         labels(first: 100) { nodes { name } }
         headCommit: commits(last: 1) {
           nodes {
             commit {
               oid
-              statusCheckRollup {
-                contexts(first: 100) {
-                  nodes {
-                    __typename
-                    ... on CheckRun { name status conclusion completedAt }
-                    ... on StatusContext { context state createdAt }
-                  }
-                }
-              }
-              ownRuns: checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
-                nodes { checkRuns(first: 100, filterBy: { checkName: $checkName, checkType: ALL }) { nodes { databaseId text } } }
-              }
+              statusCheckRollup { contexts(first: 100) { nodes { ...RollupFields } } }
+              ...OwnCheckRuns
             }
           }
         }
@@ -93,6 +75,9 @@ export const PULL_REQUEST_HISTORY_QUERY = /* GraphQL */ `
     }
   }
   ${TIMELINE_ITEM_FRAGMENTS}
+  ${MERGED_PULL_REQUEST_FRAGMENT}
+  ${OWN_CHECK_RUNS_FRAGMENT}
+  ${ROLLUP_FRAGMENT}
 `;
 
 export const PULL_REQUEST_HISTORY_PAGE_QUERY = /* GraphQL */ `
@@ -187,22 +172,13 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
   }
   const head = pr.headCommit.nodes[0]?.commit;
   // The newest own run that carries a record (a neutral or cannot-evaluate run carries none).
-  const ownRuns: Array<{ databaseId: number; text: string | null }> = (head?.ownRuns?.nodes ?? []).flatMap((suite: any) => suite.checkRuns.nodes);
   const approvalsRecord =
-    ownRuns
-      .sort((a, b) => b.databaseId - a.databaseId)
+    ownCheckRunsOf(head, appId)
+      .sort((a, b) => b.id - a.id)
       .map((run) => readApprovalsRecord(run.text))
       .find((record) => record !== null) ?? null;
   return {
-    number: pr.number,
-    title: pr.title,
-    body: pr.body ?? "",
-    url: pr.url,
-    createdAt: pr.createdAt,
-    mergedAt: pr.mergedAt ?? null,
-    mergeCommitSha: pr.mergeCommit?.oid ?? null,
-    mergedBy: actorOf(pr.mergedBy),
-    author: actorOf(pr.author),
+    ...mergedPullRequestOf(pr),
     labels: pr.labels.nodes.map((label: any) => label.name),
     headSha: head?.oid ?? pr.headRefOid,
     headChecks: (head?.statusCheckRollup?.contexts?.nodes ?? []).filter(Boolean).map(headCheckOf),

@@ -25,15 +25,17 @@ export interface MergeGroupFacts {
   groupRuns: OwnCheckRun[];
 }
 
+// Its own, smaller cut of the app's runs than OWN_CHECK_RUNS_FRAGMENT: it is spread for up to 51
+// PRs, and the query's points grow with every connection's size.
 const QUEUED_PULL_FRAGMENT = `fragment QueuedPull on PullRequest {
     number
     headRefOid
     labels(first: 100) { nodes { name } }
     headCommit: commits(last: 1) {
-      nodes { commit { oid ...OwnRuns } }
+      nodes { commit { oid ...QueuedOwnRuns } }
     }
   }
-  fragment OwnRuns on Commit {
+  fragment QueuedOwnRuns on Commit {
     checkSuites(first: 1, filterBy: { appId: $appId, checkName: $checkName }) {
       nodes {
         app { databaseId }
@@ -58,7 +60,7 @@ export const MERGE_GROUP_QUERY = /* GraphQL */ `
           nodes { position pullRequest { ...QueuedPull } }
         }
       }
-      object(oid: $groupSha) { ... on Commit { ...OwnRuns } }
+      object(oid: $groupSha) { ... on Commit { ...QueuedOwnRuns } }
     }
   }
   ${QUEUED_PULL_FRAGMENT}

@@ -1,9 +1,10 @@
 import type { ProbotOctokit } from "probot";
 import type { ChangedFile, CommandSource, OwnCheckRun, PullRequestFacts, PullRequestTimeline, PushHistory, PushRecord } from "../governance/facts.js";
-import { actorOf, headCheckOf, ownCheckRunsOf } from "./graphql-nodes.js";
+import { actorOf, headCheckOf, mergedPullRequestOf, ownCheckRunsOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { settleAll } from "../platform/settle-all.js";
 import type { RepoRef } from "./repo-ref.js";
+import { ACTOR_FRAGMENT, MERGED_PULL_REQUEST_FRAGMENT, OWN_CHECK_RUNS_FRAGMENT, ROLLUP_FRAGMENT } from "./graphql-fragments.js";
 
 /** Where commands are written: enough to decide them and to know what the app already answered. */
 const COMMENT_FIELDS = "id databaseId author { ...ActorFields } body createdAt lastEditedAt viewerDidAuthor reactionGroups { content viewerHasReacted }";
@@ -29,11 +30,6 @@ const TIMELINE_FIELDS = `timelineItems(last: 100, itemTypes: [BASE_REF_CHANGED_E
         }`;
 
 /** A check run or status of a commit's rollup, as the required-checks rule reads it. */
-const ROLLUP_FRAGMENT = `fragment RollupFields on StatusCheckRollupContext {
-    __typename
-    ... on CheckRun { name status conclusion startedAt completedAt checkSuite { app { databaseId } } }
-    ... on StatusContext { context state createdAt }
-  }`;
 
 /**
  * Everything the rules read about a PR, in one GraphQL query (GitHub's REST API would need a
@@ -46,20 +42,11 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
       defaultBranchRef { name }
       pullRequest(number: $number) {
         id
-        number
-        title
-        body
-        url
+        ...MergedPullRequestFields
         state
         isDraft
-        createdAt
-        mergedAt
-        mergeCommit { oid }
-        mergedBy { ...ActorFields }
-        author { ...ActorFields }
         baseRefName
         headRefName
-        headRefOid
         isCrossRepository
         headRepository { nameWithOwner }
         ${TIMELINE_FIELDS}
@@ -100,14 +87,7 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
                   nodes { ...RollupFields }
                 }
               }
-              checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
-                nodes {
-                  app { databaseId }
-                  checkRuns(first: 100, filterBy: { checkName: $checkName, checkType: ALL }) {
-                    nodes { databaseId status conclusion startedAt title summary text }
-                  }
-                }
-              }
+              ...OwnCheckRuns
             }
           }
         }
@@ -115,8 +95,9 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
     }
   }
 
-  fragment ActorFields on Actor { __typename login }
-
+  ${ACTOR_FRAGMENT}
+  ${MERGED_PULL_REQUEST_FRAGMENT}
+  ${OWN_CHECK_RUNS_FRAGMENT}
   ${ROLLUP_FRAGMENT}
 
   fragment CommitFields on PullRequestCommit { ${COMMIT_FIELDS} }
@@ -145,7 +126,6 @@ const pageQuery = (name: string, connection: string, fragments: string) => /* Gr
   }
   ${fragments}
 `;
-const ACTOR_FRAGMENT = "fragment ActorFields on Actor { __typename login }";
 
 /** Earlier pages of the lists the facts query reads newest-first (`last: 100`): only for very large PRs. */
 export const PULL_REQUEST_COMMENTS_QUERY = pageQuery(
@@ -301,18 +281,10 @@ export const fetchPullRequestFacts = async (
     owner: repo.owner,
     repo: repo.repo,
     defaultBranch: data.repository.defaultBranchRef?.name ?? "main",
-    number: pr.number,
+    ...mergedPullRequestOf(pr),
     nodeId: pr.id,
-    title: pr.title,
-    body: pr.body ?? "",
-    url: pr.url,
     state: pr.state,
     isDraft: pr.isDraft,
-    createdAt: pr.createdAt,
-    mergedAt: pr.mergedAt ?? null,
-    mergeCommitSha: pr.mergeCommit?.oid ?? null,
-    mergedBy: actorOf(pr.mergedBy),
-    author: actorOf(pr.author),
     baseRef: pr.baseRefName,
     headRef: pr.headRefName,
     headSha: pr.headRefOid,

@@ -5,6 +5,7 @@ import type { ProbotOctokit } from "probot";
 import { fitBody, fitTitle } from "./limits.js";
 import { readThroughLag, type LagOptions } from "./read-through-lag.js";
 import type { RepoRef } from "./repo-ref.js";
+import { OWN_CHECK_RUNS_FRAGMENT } from "./graphql-fragments.js";
 
 type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -79,22 +80,13 @@ export const PULL_REQUEST_HEAD_QUERY = /* GraphQL */ `
         labels(first: 100) { nodes { name } }
         headCommit: commits(last: 1) {
           nodes {
-            commit {
-              oid
-              checkSuites(first: 10, filterBy: { appId: $appId, checkName: $checkName }) {
-                nodes {
-                  app { databaseId }
-                  checkRuns(last: 100, filterBy: { checkName: $checkName, checkType: ALL }) {
-                    nodes { databaseId status conclusion startedAt title summary text }
-                  }
-                }
-              }
-            }
+            commit { oid ...OwnCheckRuns }
           }
         }
       }
     }
   }
+  ${OWN_CHECK_RUNS_FRAGMENT}
 `;
 
 export const fetchPullRequestHead = async (graphql: Gql, repo: RepoRef, number: number, appId: number | null): Promise<PullRequestHead | null> => {

@@ -1,5 +1,6 @@
 import { CHECK_NAME } from "../governance/check-output.js";
 import type { RepoRef } from "./repo-ref.js";
+import { ACTOR_FRAGMENT, MERGED_PULL_REQUEST_FRAGMENT } from "./graphql-fragments.js";
 
 type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
 
@@ -26,18 +27,9 @@ export const RECONCILE_CANDIDATES_QUERY = /* GraphQL */ `
       nodes {
         __typename
         ... on PullRequest {
-          number
-          title
-          body
-          url
-          createdAt
-          mergedAt
-          mergeCommit { oid }
-          mergedBy { login }
-          author { __typename login }
+          ...MergedPullRequestFields
           baseRefName
           headRefName
-          headRefOid
           isCrossRepository
           repository { name owner { login } isArchived defaultBranchRef { name } }
           commits(last: 1) { totalCount }
@@ -70,6 +62,8 @@ export const RECONCILE_CANDIDATES_QUERY = /* GraphQL */ `
       }
     }
   }
+  ${ACTOR_FRAGMENT}
+  ${MERGED_PULL_REQUEST_FRAGMENT}
 `;
 
 /** A merged hotfix PR as the search shows it: enough to follow it up without another read. */

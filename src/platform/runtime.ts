@@ -36,29 +36,23 @@ export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | nul
   return Number.isFinite(id) ? id : null;
 };
 
+/** A number of minutes from the environment: `fallback` when unset, fractions allowed, 0 (or less) = off. */
+const minutesFromEnv = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const minutes = Number(raw);
+  if (!Number.isFinite(minutes)) throw new Error(`${name} must be a number of minutes (0 turns the sweep off), not "${raw}"`);
+  return Math.max(0, minutes);
+};
+
 export const RECONCILE_INTERVAL_ENV = "RECONCILE_INTERVAL_MINUTES";
-const DEFAULT_RECONCILE_MINUTES = 10;
-
-/** `RECONCILE_INTERVAL_MINUTES`: default 10, fractions allowed, 0 (or less) turns the sweep off. */
-export const reconcileIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): number => {
-  const raw = env[RECONCILE_INTERVAL_ENV]?.trim();
-  if (!raw) return DEFAULT_RECONCILE_MINUTES;
-  const minutes = Number(raw);
-  if (!Number.isFinite(minutes)) throw new Error(`${RECONCILE_INTERVAL_ENV} must be a number of minutes (0 turns the sweep off), not "${raw}"`);
-  return Math.max(0, minutes);
-};
-
 export const REMINDER_INTERVAL_ENV = "POSTMORTEM_REMINDER_INTERVAL_MINUTES";
-const DEFAULT_REMINDER_MINUTES = 60;
 
-/** `POSTMORTEM_REMINDER_INTERVAL_MINUTES`: default 60, fractions allowed, 0 (or less) turns the sweep off. */
-export const reminderIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): number => {
-  const raw = env[REMINDER_INTERVAL_ENV]?.trim();
-  if (!raw) return DEFAULT_REMINDER_MINUTES;
-  const minutes = Number(raw);
-  if (!Number.isFinite(minutes)) throw new Error(`${REMINDER_INTERVAL_ENV} must be a number of minutes (0 turns the sweep off), not "${raw}"`);
-  return Math.max(0, minutes);
-};
+/** `RECONCILE_INTERVAL_MINUTES`, default 10. */
+export const reconcileIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): number => minutesFromEnv(env, RECONCILE_INTERVAL_ENV, 10);
+
+/** `POSTMORTEM_REMINDER_INTERVAL_MINUTES`, default 60. */
+export const reminderIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): number => minutesFromEnv(env, REMINDER_INTERVAL_ENV, 60);
 
 export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env): Runtime => ({
   coordination: createCoordination(env.REDIS_URL, log),
