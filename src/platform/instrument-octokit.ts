@@ -21,16 +21,22 @@ const rateLimitResource = (headers: Record<string, unknown>, url: unknown): stri
 };
 
 /** Every attempt (retries included) gets its own timer: a hanging request is aborted, then retried. */
-const fetchWithTimeout: typeof fetch = (input, init) => {
-  const timeout = AbortSignal.timeout(requestTimeoutMs());
-  return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-};
+const withTimeout =
+  (send: typeof fetch): typeof fetch =>
+  (input, init) => {
+    const timeout = AbortSignal.timeout(requestTimeoutMs());
+    return send(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
 
 /** Sees each answer's headers (the installation's rate-limit budget). */
 export type OnHeaders = (headers: Record<string, unknown>) => void;
 
-/** Request timeouts and metrics (requests by route and status, rate limit remaining) on a client. */
-export const instrumentOctokit = (octokit: Octokit, onHeaders?: OnHeaders): Octokit => {
+/**
+ * Request timeouts and metrics (requests by route and status, rate limit remaining) on a client;
+ * requests go through `send` (the runtime's keep-alive client) when given, else the global fetch.
+ */
+export const instrumentOctokit = (octokit: Octokit, onHeaders?: OnHeaders, send: typeof fetch = fetch): Octokit => {
+  const fetchWithTimeout = withTimeout(send);
   octokit.hook.before("request", (options) => {
     options.request = { ...options.request, fetch: fetchWithTimeout };
   });
@@ -65,6 +71,7 @@ export const readOnlyGraphql = (
   onHeaders?: OnHeaders,
   /** Readers kept per installation by the runtime: building an Octokit costs more CPU than a query. */
   readers?: Map<number, Octokit>,
+  send?: typeof fetch,
 ): GraphqlQuery => {
   if (installationId === undefined) return (query, variables) => octokit.graphql(query, variables);
   let reader: Octokit | undefined;
@@ -73,7 +80,7 @@ export const readOnlyGraphql = (
     reader ??= readers?.get(installationId);
     if (!reader) {
       // Its token comes from the app's token cache and is renewed there, so it may live long.
-      reader = instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }), onHeaders);
+      reader = instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }), onHeaders, send);
       if (readers && readers.size < 10_000) readers.set(installationId, reader);
     }
     return reader.graphql(query, variables);
