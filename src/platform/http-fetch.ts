@@ -146,6 +146,8 @@ export const createHttpFetch = (pools: HttpPools, fallback: Fetch = fetch, env: 
     if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array)) return undefined;
     const url = new URL(input);
     if (url.protocol !== "https:" && url.protocol !== "http:") return undefined;
+    // Octokit hands a plain object; a Headers instance or pairs go to fetch.
+    if (init.headers && (init.headers instanceof Headers || Array.isArray(init.headers))) return undefined;
     const headers: Record<string, string> = {};
     if (init.headers) for (const [name, value] of Object.entries(init.headers as Record<string, string>)) headers[name.toLowerCase()] = String(value);
     const signal = init.signal ?? undefined;
