@@ -20,6 +20,7 @@ const PROCESS_TESTS = [
   "report-cli",
   "server",
   "github-errors",
+  "http-fetch",
 ].map((name) => `<rootDir>/test/(unit|integration)/${name}\\.test\\.ts$`);
 
 const common = {

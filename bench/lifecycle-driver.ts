@@ -7,16 +7,21 @@
  * included), as a webhook from the HTTP server would.
  */
 import { createHmac, generateKeyPairSync } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import pino from "pino";
 import { Probot, ProbotOctokit } from "probot";
 
 export type DriverRequest =
   | { type: "deliver"; id: number; name: string; payload: unknown }
-  | { type: "stats"; collect?: boolean };
+  | { type: "stats"; collect?: boolean }
+  /** V8's CPU profiler around the deliveries that matter (not start-up or warm-up); `stop` writes it to `file`. */
+  | { type: "profile"; action: "start" | "stop"; file?: string };
 
 export type DriverReply =
   | { type: "ready" }
   | { type: "delivered"; id: number; ms: number; cpuMs: number; requests: Array<{ start: number; end: number }>; error?: string }
+  | { type: "profiled"; file?: string }
   | { type: "stats"; peakHeapMb: number; peakRssMb: number; maxRssMb: number; cpuMs: number; retainedHeapMb?: number };
 
 const send = (message: DriverReply) => process.send!(message);
@@ -68,7 +73,27 @@ let current: Array<{ start: number; end: number }> | undefined;
 
 const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
+let profiler: Session | undefined;
+
 process.on("message", async (message: DriverRequest) => {
+  if (message.type === "profile") {
+    if (message.action === "start") {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      // Every 100 µs (V8's default is 1 ms): a delivery of a few ms gets enough samples.
+      await profiler.post("Profiler.setSamplingInterval", { interval: 100 });
+      await profiler.post("Profiler.start");
+      send({ type: "profiled" });
+      return;
+    }
+    const { profile } = await profiler!.post("Profiler.stop");
+    profiler!.disconnect();
+    profiler = undefined;
+    if (message.file) await writeFile(message.file, JSON.stringify(profile));
+    send({ type: "profiled", file: message.file });
+    return;
+  }
   if (message.type === "stats") {
     sample();
     const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -98,7 +123,7 @@ process.on("message", async (message: DriverRequest) => {
   send({ type: "delivered", id: message.id, ms, cpuMs: cpuSpent, requests, ...(error ? { error } : {}) });
 });
 
-// A normal exit on SIGINT, so `node --cpu-prof` writes its profile (bench/org-day.ts BENCH_CPU_PROF).
+// A normal exit on SIGINT (e.g. for `node --cpu-prof` run by hand).
 process.on("SIGINT", () => process.exit(0));
 
 send({ type: "ready" });

@@ -17,6 +17,9 @@ import { createSimulator, SIM_APP, type GitHubSimulator } from "../test/support/
 import { serveSimulator } from "../test/support/simulator/server.js";
 import type { DriverReply, DriverRequest } from "./lifecycle-driver.js";
 import { mean, percentile } from "./stats.js";
+import { summarizeProfile, type CpuProfile, type ProfileSummary } from "./cpu-profile.js";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 
 const REPOS = Array.from({ length: 10 }, (_unused, index) => `acme/svc-${index}`);
 const CONFIG = "required_checks: [build, ci/deploy]\napprovals:\n  users: [lead]\n";
@@ -51,11 +54,14 @@ export interface OrgDayResult {
   samples: Sample[];
   irrelevant: Array<{ kind: string; appCpuMs: number; bareCpuMs: number }>;
   burst: { events: number; evaluations: number; failed: number; verdict: string };
+  /** BENCH_CPU_PROF: the app process's profile over the recorded hour (not start-up or warm-up). */
+  profile?: ProfileSummary & { file: string };
   problems: string[];
 }
 
 interface Driver {
   deliver: (name: string, payload: unknown) => Promise<Extract<DriverReply, { type: "delivered" }>>;
+  profile: (action: "start" | "stop", file?: string) => Promise<void>;
   close: () => void;
 }
 
@@ -63,16 +69,18 @@ const startDriver = async (variant: "app" | "bare", baseUrl: string): Promise<Dr
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_VARIANT: variant, BENCH_BASE_URL: baseUrl, APP_ID: String(SIM_APP.id), POSTMORTEM_REMINDER_INTERVAL_MINUTES: "0", RECONCILE_INTERVAL_MINUTES: "0" };
   delete env.REDIS_URL;
   const child: ChildProcess = fork(fileURLToPath(new URL("./lifecycle-driver.ts", import.meta.url)), [], {
-    execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROF && variant === "app" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: ["--import", "tsx"],
     env,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const waiting = new Map<number, (reply: DriverReply) => void>();
+  let onProfiled: (() => void) | undefined;
   await new Promise<void>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the ${variant} driver exited with ${code}`)));
     child.on("message", (reply: DriverReply) => {
       if (reply.type === "ready") resolve();
       else if (reply.type === "delivered") waiting.get(reply.id)?.(reply);
+      else if (reply.type === "profiled") onProfiled?.();
     });
   });
   let nextId = 0;
@@ -86,9 +94,13 @@ const startDriver = async (variant: "app" | "bare", baseUrl: string): Promise<Dr
         });
         child.send({ type: "deliver", id, name, payload } satisfies DriverRequest);
       }),
+    profile: (action, file) =>
+      new Promise((resolve) => {
+        onProfiled = resolve;
+        child.send({ type: "profile", action, file } satisfies DriverRequest);
+      }),
     close: () => {
-      // SIGINT lets a --cpu-prof run write its profile.
-      child.kill(process.env.BENCH_CPU_PROF ? "SIGINT" : "SIGTERM");
+      child.kill("SIGTERM");
     },
   };
 };
@@ -160,7 +172,15 @@ export const runOrgDay = async (options: { prs?: number; dayPrs?: number; latenc
 
   // Warm-up (not recorded): token, JIT, config caches.
   for (let index = 1; index <= 5; index++) await playPullRequest(index, false);
+  const profileDir = process.env.BENCH_CPU_PROF;
+  if (profileDir) await app.profile("start");
   for (let index = 0; index < prs; index++) await playPullRequest(100 + index, true);
+  let profile: OrgDayResult["profile"];
+  if (profileDir) {
+    const file = join(profileDir, `org-day-${Date.now()}.cpuprofile`);
+    await app.profile("stop", file);
+    profile = { file, ...summarizeProfile(JSON.parse(await readFile(file, "utf8")) as CpuProfile) };
+  }
 
   // Irrelevant deliveries, side by side with a bare Probot.
   const bare = await startDriver("bare", server.baseUrl);
@@ -207,9 +227,8 @@ export const runOrgDay = async (options: { prs?: number; dayPrs?: number; latenc
   if (burst.failed) problems.push(`burst: ${burst.failed} deliveries failed`);
 
   app.close();
-  if (process.env.BENCH_CPU_PROF) await new Promise((resolve) => setTimeout(resolve, 1500)); // the profile is written on exit
   await server.close();
-  return { prs, dayPrs, samples, irrelevant, burst, problems };
+  return { prs, dayPrs, samples, irrelevant, burst, ...(profile ? { profile } : {}), problems };
 };
 
 const f1 = (value: number) => value.toFixed(1);
@@ -243,6 +262,17 @@ export const renderOrgDay = (result: OrgDayResult): string => {
     `Burst: ${result.burst.events} events for one hotfix PR at once → ${result.burst.evaluations} evaluations (full facts reads), ${result.burst.failed} failed deliveries, final verdict ${result.burst.verdict}.`,
     "",
   ];
+  if (result.profile) {
+    const { profile } = result;
+    lines.push(
+      `CPU profile of the app process over the recorded hour (${profile.file}), busy ${Math.round(profile.busyMs)} ms. Top entries, inclusive (file or package) and self (function):`,
+      "",
+      "| inclusive | | self | |",
+      "| --- | --- | --- | --- |",
+      ...profile.inclusive.map((entry, index) => `| \`${entry.entry}\` | ${f1(entry.percent)} % | \`${profile.self[index]?.entry ?? ""}\` | ${profile.self[index] ? `${f1(profile.self[index].percent)} %` : ""} |`),
+      "",
+    );
+  }
   if (result.problems.length) lines.push("**Problems:**", "", ...result.problems.slice(0, 20).map((problem) => `- ${problem}`), "");
   return lines.join("\n");
 };

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:org [-- --prs 150] [-- --day 1000] [-- --latency 0] [-- --hotfix-every 50]`: the organisation day alone
  * (bench/org-day.ts); `npm run bench` runs it after the lifecycle figures.
- * With BENCH_CPU_PROF=<dir> the app's process writes a V8 CPU profile there (node --cpu-prof).
+ * With BENCH_CPU_PROF=<dir> the app's process writes a V8 CPU profile of the recorded hour there (not start-up or
+ * warm-up; sampled every 100 µs) and the report lists its top entries.
  */
 import nock from "nock";
 import { renderOrgDay, runOrgDay } from "./org-day.js";

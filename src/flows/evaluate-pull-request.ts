@@ -18,6 +18,7 @@ import { fetchPullRequestHead, type PullRequestHead } from "../github/pull-reque
 import { isNotFoundAnswer, readThroughLag } from "../github/read-through-lag.js";
 import type { HotfixConfig } from "../config/schema.js";
 import type { BudgetState } from "../platform/rate-budget.js";
+import { runHandedOver } from "../platform/handover.js";
 import { rememberCommitPullRequests } from "./commit-pull-requests.js";
 import { metrics } from "../platform/metrics.js";
 import { approvalResults, hotfixFacts, retireStatusComment } from "./approvals.js";
@@ -73,23 +74,37 @@ const mergeOptions = (a: EvaluateOptions, b: EvaluateOptions): EvaluateOptions =
  * 5. then the approvals' secondary writes (reactions, replies, status comment, review requests):
  *    best effort, after the check so they never hold the verdict back.
  * When GitHub cannot be read the check is set to a failure that says so (fail closed).
- * Events for one PR are evaluated one at a time, across replicas; those that wait together
- * share the next evaluation (it reads GitHub after all of them arrived).
+ * Events for one PR are evaluated one at a time, across replicas, and share evaluations across
+ * replicas (`platform/handover.ts`): an event that finds the PR's lock held takes a ticket and is
+ * done once an evaluation that started after it has finished, wherever it ran; the holder
+ * evaluates again before releasing while tickets came. What cannot be handed over (a Re-run's
+ * fresh run, a removed label's retiring, a push's new head) waits for the lock and runs itself.
  */
 export const evaluatePullRequest = (
   delivery: Delivery,
   number: number,
   headShaHint?: string,
   options: Omit<EvaluateOptions, "headShaHint"> = {},
-): Promise<Evaluation | null> =>
-  delivery.runtime.coalescer.run(`${delivery.repo.owner}/${delivery.repo.repo}#${number}`.toLowerCase(), { ...options, headShaHint }, mergeOptions, (started) =>
-    delivery.withPullRequestLock(number, async () => {
-      const evaluation = await evaluateNow(delivery, number, started());
+): Promise<Evaluation | null> => {
+  const key = `${delivery.repo.owner}/${delivery.repo.repo}#${number}`.toLowerCase();
+  return delivery.runtime.coalescer.run(key, { ...options, headShaHint }, mergeOptions, async (started) => {
+    // Callers that came before this point share its options; later ones take a ticket of their own.
+    const merged = started();
+    const canHandOver = !merged.rerun && !merged.labelRemoved && !merged.headIsNew;
+    const evaluation = await runHandedOver(delivery.coordination, key, { canHandOver }, async (round) => {
+      // Later rounds are for other events: no hints of this one (the full facts are read).
+      const result = await evaluateNow(delivery, number, round === 0 ? merged : {});
       // 6. `merge.auto` (SPEC §8): a verdict that turned success is merged at once, under the same lock.
-      await autoMergeIfCleared(delivery, evaluation);
-      return evaluation;
-    }),
-  );
+      await autoMergeIfCleared(delivery, result);
+      return result;
+    });
+    if (evaluation === undefined) {
+      metrics.evaluations.inc({ kind: "coalesced" });
+      return null;
+    }
+    return evaluation;
+  });
+};
 
 /**
  * The same evaluation for a caller that already holds the PR's lock (`/merge-emergency`): the

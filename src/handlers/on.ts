@@ -26,7 +26,7 @@ export const on = <E extends EmitterWebhookEventName>(
     const key = name ? `${context.id}:${name}` : context.id;
     const delivery = deliveryFrom(context as unknown as Context, runtime);
     const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
-    instrumentOctokit(context.octokit, (headers) => runtime.rateBudget.record(installationId, headers));
+    instrumentOctokit(context.octokit, (headers) => runtime.rateBudget.record(installationId, headers), runtime.fetch);
     const { coordination } = runtime;
     await coordination.withLock(`delivery:${key}`, async () => {
       if (await coordination.isHandled(key)) {

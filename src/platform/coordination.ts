@@ -13,6 +13,24 @@ export interface Coordination {
   markHandled(deliveryId: string, ttlSeconds: number): Promise<void>;
   /** Runs `fn` holding the lock `key`; waits for it. The lease expires if the holder dies. */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Work handed over between replicas (`platform/handover.ts`), on the same lock as `withLock`:
+   * takes the lock `key` if it is free (a holder's token), or else a ticket, atomically, so that
+   * whoever holds it sees the ticket before it can release.
+   */
+  claim(key: string): Promise<{ token: string } | { ticket: number }>;
+  /** The newest ticket of `key`: a round that starts now covers it and every earlier one. */
+  roundStart(key: string): Promise<number>;
+  /**
+   * The holder finished a round that covered tickets up to `covered`: tickets that came since keep
+   * the lock with it ("again"), otherwise the lock is released. A holder that lost its lease
+   * (it took longer than the lease) records what it covered and is told "released".
+   */
+  finishRound(key: string, token: string, covered: number): Promise<"again" | "released">;
+  /** Releases a claimed lock whatever its tickets (the holder failed: waiting ticket holders take over). */
+  abandon(key: string, token: string): Promise<void>;
+  /** Whether `key`'s lock is held, and the newest ticket a finished round covered. */
+  handoverStatus(key: string): Promise<{ held: boolean; served: number }>;
   /** A short-lived shared cache (team membership, repository roles). */
   cacheGet(key: string): Promise<string | null>;
   cacheSet(key: string, value: string, ttlSeconds: number): Promise<void>;
@@ -32,6 +50,9 @@ export class MemoryCoordination implements Coordination {
   private readonly locks = new Map<string, Promise<void>>();
   private readonly cache = new Map<string, { value: string; expires: number }>();
   private readonly leaders = new Map<string, { owner: string; expires: number }>();
+  /** Claimed locks (their release) and tickets, by key. */
+  private readonly claims = new Map<string, { token: string; release: () => void }>();
+  private readonly tickets = new Map<string, { requested: number; served: number }>();
 
   constructor(private readonly clock: () => number = Date.now) {}
 
@@ -63,6 +84,58 @@ export class MemoryCoordination implements Coordination {
       release();
       if (this.locks.get(key) === chained) this.locks.delete(key);
     }
+  }
+
+  async claim(key: string): Promise<{ token: string } | { ticket: number }> {
+    if (!this.locks.has(key)) {
+      // Taken as `withLock` takes it: later `withLock` callers queue behind this holder.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      this.locks.set(key, held);
+      const token = randomUUID();
+      this.claims.set(key, {
+        token,
+        release: () => {
+          release();
+          if (this.locks.get(key) === held) this.locks.delete(key);
+        },
+      });
+      return { token };
+    }
+    const counts = this.tickets.get(key) ?? { requested: 0, served: 0 };
+    counts.requested += 1;
+    this.tickets.set(key, counts);
+    return { ticket: counts.requested };
+  }
+
+  async roundStart(key: string): Promise<number> {
+    return this.tickets.get(key)?.requested ?? 0;
+  }
+
+  async finishRound(key: string, token: string, covered: number): Promise<"again" | "released"> {
+    const counts = this.tickets.get(key);
+    if (counts) counts.served = Math.max(counts.served, covered);
+    const claim = this.claims.get(key);
+    if (claim?.token !== token) return "released";
+    if (counts && counts.requested > counts.served) return "again";
+    this.release(key);
+    return "released";
+  }
+
+  async abandon(key: string, token: string): Promise<void> {
+    if (this.claims.get(key)?.token === token) this.release(key);
+  }
+
+  async handoverStatus(key: string): Promise<{ held: boolean; served: number }> {
+    return { held: this.locks.has(key), served: this.tickets.get(key)?.served ?? 0 };
+  }
+
+  private release(key: string): void {
+    this.claims.get(key)?.release();
+    this.claims.delete(key);
+    // Kept for the waiters still to look (they go by `served`); once many, settled free ones are dropped.
+    if (this.tickets.size < 10_000) return;
+    for (const [other, counts] of this.tickets) if (!this.locks.has(other) && counts.served >= counts.requested) this.tickets.delete(other);
   }
 
   async cacheGet(key: string): Promise<string | null> {

@@ -4,6 +4,7 @@ import { createCoordination } from "./redis-coordination.js";
 import type { TtlCache } from "./cache.js";
 import { Coalescer } from "./coalesce.js";
 import { RateBudget } from "./rate-budget.js";
+import { createHttpFetch, createHttpPools } from "./http-fetch.js";
 
 /** What lives as long as the process: built once by the app function, handed to every delivery. */
 export interface Runtime {
@@ -29,6 +30,8 @@ export interface Runtime {
   readers: Map<number, any>;
   /** Config files already validated, by their cached text (never mutated by readers). */
   validatedConfigs: Map<string, any>;
+  /** GitHub's requests go through this (keep-alive pools; see `createHttpFetch`); absent: the global fetch. */
+  fetch?: typeof fetch;
 }
 
 export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | null => {
@@ -65,6 +68,7 @@ export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env)
   deferred: new Map(),
   readers: new Map(),
   validatedConfigs: new Map(),
+  fetch: createHttpFetch(createHttpPools(), fetch, env),
 });
 
 

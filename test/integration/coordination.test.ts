@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { MemoryCoordination, type Coordination } from "../../src/platform/coordination.js";
 import { RedisCoordination } from "../../src/platform/redis-coordination.js";
+import { runHandedOver } from "../../src/platform/handover.js";
 import { describeWithRedis, startRedis, type TestRedis } from "../support/redis.js";
 
 const silent = pino({ level: "silent" });
@@ -35,6 +36,33 @@ describe("in-memory coordination (one process)", () => {
     expect(await memory.isHandled("d1")).toBe(false);
     expect(await memory.acquireLeadership("sweep", 60)).toBe(true);
     expect(await memory.acquireLeadership("sweep", 60)).toBe(true); // the leader renews
+  });
+
+  test("work handed over in one process: the holder's next round covers what came while it ran", async () => {
+    const memory = new MemoryCoordination();
+    const rounds: number[] = [];
+    const work = () =>
+      runHandedOver(memory, "acme/shop#1", { canHandOver: true }, async (round) => {
+        rounds.push(round);
+        await sleep(50);
+        return round;
+      });
+    const first = work();
+    await sleep(10);
+    const later = await Promise.all([work(), work(), work()]);
+    expect(await first).toBe(1);
+    expect(later).toEqual([undefined, undefined, undefined]);
+    expect(rounds).toEqual([0, 1]);
+    // withLock callers queue behind a claimed lock.
+    const trace: string[] = [];
+    const held = runHandedOver(memory, "acme/shop#2", { canHandOver: true }, async () => {
+      await sleep(30);
+      trace.push("claimed");
+    });
+    await sleep(5);
+    await memory.withLock("acme/shop#2", async () => void trace.push("locked"));
+    await held;
+    expect(trace).toEqual(["claimed", "locked"]);
   });
 
   test("a failing critical section releases the lock", async () => {
@@ -100,6 +128,74 @@ describeWithRedis("Redis coordination (several replicas)", () => {
     await expect(waiter).resolves.toBe("handled");
     expect(warnings).toEqual(["lock-wait-slow"]);
     await patient.close();
+  });
+
+  test("work handed over between replicas: callers that find the lock held are covered by one more round, none lost", async () => {
+    const rounds: number[] = [];
+    const work = (coordination: Coordination) =>
+      runHandedOver(coordination, "acme/shop#10", { canHandOver: true }, async (round) => {
+        rounds.push(round);
+        await sleep(150);
+        return "evaluated";
+      });
+    const first = work(a);
+    await sleep(30);
+    // Ten more while the first round runs, over both replicas.
+    const others = Array.from({ length: 10 }, (_unused, index) => work(index % 2 ? a : b));
+    const results = await Promise.all([first, ...others]);
+    // The holder's second round (started after every ticket) covers all ten.
+    expect(rounds).toEqual([0, 1]);
+    expect(results[0]).toBe("evaluated");
+    expect(results.slice(1)).toEqual(Array(10).fill(undefined));
+    expect(await a.handoverStatus("acme/shop#10")).toEqual({ held: false, served: 10 });
+  });
+
+  test("a holder that dies: its lease expires and a ticket holder runs the work itself (an extra run at most, never a missing one)", async () => {
+    const dying = new RedisCoordination(redis.url, silent, { leaseMs: 300 });
+    const claim = await dying.claim("acme/shop#11");
+    expect(claim).toHaveProperty("token");
+    await dying.close(); // dies holding the lock: no renewal, no release
+    let runs = 0;
+    const work = (coordination: Coordination) =>
+      runHandedOver(coordination, "acme/shop#11", { canHandOver: true }, async () => {
+        runs += 1;
+        return "evaluated";
+      });
+    const started = Date.now();
+    const results = await Promise.all([work(a), work(b), work(a), work(b)]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(runs).toBeGreaterThanOrEqual(1);
+    expect(runs).toBeLessThanOrEqual(2);
+    expect(results.filter((result) => result === "evaluated")).toHaveLength(runs);
+  });
+
+  test("a failing round releases the lock: waiting tickets take over and run", async () => {
+    let runs = 0;
+    const failing = runHandedOver(a, "acme/shop#12", { canHandOver: true }, async () => {
+      runs += 1;
+      await sleep(100);
+      throw new Error("GitHub answered 502");
+    });
+    await sleep(20);
+    const waiter = runHandedOver(b, "acme/shop#12", { canHandOver: true }, async () => {
+      runs += 1;
+      return "evaluated";
+    });
+    await expect(failing).rejects.toThrow("502");
+    await expect(waiter).resolves.toBe("evaluated");
+    expect(runs).toBe(2);
+  });
+
+  test("work that cannot be handed over waits for the lock and runs itself", async () => {
+    const order: string[] = [];
+    const holder = runHandedOver(a, "acme/shop#13", { canHandOver: true }, async () => {
+      order.push("holder");
+      await sleep(100);
+    });
+    await sleep(20);
+    await runHandedOver(b, "acme/shop#13", { canHandOver: false }, async () => void order.push("rerun"));
+    await holder;
+    expect(order).toEqual(["holder", "rerun"]);
   });
 
   test("one leader at a time; the other takes over when the lease ends", async () => {

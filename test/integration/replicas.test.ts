@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import type { TestApp } from "../support/app.js";
 import { startReplicas, type Replicas } from "../support/replicas.js";
-import { pullRequestEvent } from "../support/events.js";
+import { checkRunEvent, pullRequestEvent, statusEvent } from "../support/events.js";
 import { mergeHotfix, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
 import { describeWithRedis, startRedis, type TestRedis } from "../support/redis.js";
 import { attachGit } from "../support/simulator/routes-git.js";
@@ -81,5 +81,73 @@ describeWithRedis("several replicas on one Redis", () => {
     a.sim.reset();
     await b.receive("pull_request", event, "opened-1");
     expect(a.sim.requests).toHaveLength(0);
+  });
+  test("a burst of 50 events for one hotfix PR over both replicas, arriving while evaluations run: one correct verdict, none dropped, at most 3 evaluations", async () => {
+    const replicas = await startReplicas(redis.url);
+    const { a, b } = replicas;
+    opened.push(replicas);
+    const repo = "acme/burst";
+    a.sim.addRepo(repo, { config: "required_checks: [build, ci/deploy]\napprovals:\n  users: [lead]\n" });
+    a.sim.setPermission(repo, "lead", "maintain");
+    const pr = a.sim.addPull(repo, { labels: ["hotfix"], author: "dev" });
+    await a.receive("pull_request", pullRequestEvent(a.sim, repo, pr.number, "opened"));
+    expect(a.sim.latestCheck(repo, pr.head.sha)?.status).toBe("in_progress");
+    a.sim.addComment(repo, pr.number, "lead", "/approve-emergency rollback tested");
+    const build = a.sim.addCheckRun(repo, { headSha: pr.head.sha, name: "build", conclusion: "success", app: { id: 15368, slug: "github-actions" } });
+    const deploy = a.sim.addStatus(repo, { sha: pr.head.sha, context: "ci/deploy", state: "success" });
+    a.sim.reset();
+
+    // GitHub takes its time: the first two evaluations' facts queries are answered only when the test says so.
+    const started: number[] = [];
+    const gate = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      return { promise, resolve };
+    };
+    const gates = [gate(), gate()];
+    const handle = a.sim.handle.bind(a.sim);
+    a.sim.handle = async (method, url, body, headers) => {
+      if (method === "POST" && /query PullRequestFacts/.test((body as { query?: string })?.query ?? "")) {
+        started.push(Date.now());
+        await gates[started.length - 1]?.promise;
+      }
+      return handle(method, url, body, headers);
+    };
+    const until = async (condition: () => boolean) => {
+      for (let waited = 0; !condition(); waited += 10) {
+        if (waited > 10_000) throw new Error("timed out");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
+    const event = (index: number) =>
+      index % 3 === 0
+        ? (["check_run", checkRunEvent(a.sim, repo, build, "completed", [pr.number])] as const)
+        : index % 3 === 1
+          ? (["status", statusEvent(a.sim, repo, deploy)] as const)
+          : (["pull_request", pullRequestEvent(a.sim, repo, pr.number, "edited")] as const);
+    const send = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_unused, offset) => {
+        const [name, payload] = event(from + offset);
+        return (offset % 2 === 0 ? a : b).receive(name, payload, `burst-${from + offset}`);
+      });
+
+    // 25 events while the first evaluation reads GitHub, 25 more while the second does, spread over both replicas.
+    const first = send(0, 25);
+    await until(() => started.length === 1);
+    await settle();
+    gates[0].resolve();
+    await until(() => started.length === 2);
+    const second = send(25, 50);
+    await settle();
+    gates[1].resolve();
+    const results = await Promise.allSettled([...first, ...second]);
+
+    expect(results.filter((result) => result.status === "rejected")).toEqual([]);
+    const checkWrites = a.sim.requests.filter((request) => /\/check-runs/.test(request.path) && request.method !== "GET").length;
+    expect(a.sim.latestCheck(repo, pr.head.sha)).toMatchObject({ status: "completed", conclusion: "success" });
+    // The first evaluation, one for the events that came while it ran, one for those during the second.
+    expect(started.length).toBeLessThanOrEqual(3);
+    expect(checkWrites).toBe(1);
   });
 });
