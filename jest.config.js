@@ -4,8 +4,9 @@
  * Two projects, run one after the other by `npm test` in separate Jest processes:
  * - `in-process`: unit tests and flows through `probot.receive` against the nock-served simulator;
  * - `processes`: tests that open real sockets — the app started as `npm start` starts it, the
- *   loopback simulator, real Redis servers, load and fault injection over HTTP. nock intercepts
- *   sockets process-wide, so these never share a worker process with the nock-served suites.
+ *   loopback simulator, real Redis servers, load and fault injection over HTTP. nock patches
+ *   `net.Socket` process-wide (Redis connections included), so these never load it: the simulator's
+ *   core does not import it, only `test/support/simulator/nock-serve.ts` does.
  */
 const PROCESS_TESTS = [
   "coordination",
@@ -42,12 +43,18 @@ export default {
   maxWorkers: 2,
   workerIdleMemoryLimit: "700MB",
   projects: [
-    { ...common, displayName: "in-process", testMatch: ["<rootDir>/test/**/*.test.ts"], testPathIgnorePatterns: PROCESS_TESTS },
+    {
+      ...common,
+      displayName: "in-process",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testPathIgnorePatterns: PROCESS_TESTS,
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, "<rootDir>/test/support/nock-per-file.ts"],
+    },
     {
       ...common,
       displayName: "processes",
       testRegex: PROCESS_TESTS.map((pattern) => pattern.replace("<rootDir>/", "")),
-      setupFilesAfterEnv: [...common.setupFilesAfterEnv, "<rootDir>/test/support/retry-process-tests.ts"],
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, "<rootDir>/test/support/retry-process-tests.ts", "<rootDir>/test/support/no-nock.ts"],
     },
   ],
 };

@@ -3,6 +3,7 @@ import nock from "nock";
 import { disposeAllGitRepos, type GitRepo } from "../support/git/git-repo.js";
 import { createSimulator, type GitHubSimulator } from "../support/simulator/index.js";
 import { attachGit, gitBacking } from "../support/simulator/routes-git.js";
+import { serveThroughNock } from "../support/simulator/nock-serve.js";
 
 /** The simulator's git endpoints answer as GitHub does, computed by real git. */
 
@@ -13,7 +14,7 @@ let octokit: Octokit;
 
 beforeEach(() => {
   sim = createSimulator();
-  sim.install();
+  serveThroughNock(sim);
   sim.addRepo("acme/shop");
   git = attachGit(sim, "acme/shop");
   git.commitFiles("main", { "a.txt": "one\ntwo\nthree\n", "b.txt": "b\n" }, "Base");

@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import nock from "nock";
 import pino from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from "probot";
 import hotfixGovernance from "../../src/index.js";
@@ -10,23 +9,22 @@ import { testPrivateKey } from "../support/app.js";
 import { pullRequestEvent } from "../support/events.js";
 import { describeWithRedis, startRedis } from "../support/redis.js";
 import { createSimulator, SIM_APP } from "../support/simulator/index.js";
+import { serveSimulator } from "../support/simulator/server.js";
 
 const REPO = "acme/shop";
-
-afterAll(() => nock.restore());
 
 describeWithRedis("Redis going away while the app serves", () => {
   test("deliveries are still handled, and /readyz says the app runs degraded until Redis is back", async () => {
     const redis = await startRedis({ private: true });
     const sim = createSimulator();
-    sim.install();
-    nock.enableNetConnect("127.0.0.1");
+    const github = await serveSimulator(sim);
     sim.addRepo(REPO);
     const runtime: Runtime = { ...createRuntime(pino({ level: "silent" }), {}), coordination: new RedisCoordination(redis.url, pino({ level: "silent" })), appId: SIM_APP.id, now: () => new Date() };
     const app: ApplicationFunction = (probot, options) => hotfixGovernance(probot, { ...options, runtime });
     const probot = new Probot({
       appId: SIM_APP.id,
       privateKey: testPrivateKey(),
+      baseUrl: github.baseUrl,
       logLevel: "fatal",
       Octokit: ProbotOctokit.defaults((options: any) => ({ ...options, throttle: { enabled: false }, retry: { enabled: false } })),
     });
@@ -48,7 +46,7 @@ describeWithRedis("Redis going away while the app serves", () => {
     } finally {
       await runtime.coordination.close();
       await new Promise((resolve) => server.close(resolve));
-      nock.cleanAll();
+      await github.close();
     }
   }, 30_000);
 });

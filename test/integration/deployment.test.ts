@@ -6,7 +6,6 @@ import { builtinModules } from "node:module";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
-import nock from "nock";
 import { pullRequestEvent } from "../support/events.js";
 import { freePort } from "../support/free-port.js";
 import { duplicateKeys } from "../support/log-lines.js";
@@ -159,7 +158,6 @@ const signedHeaders = (body: string, secret: string) => ({
 });
 
 beforeAll(async () => {
-  nock.restore(); // real HTTP only: the simulator is served on loopback
   sim = createSimulator();
   github = await serveSimulator(sim);
   sim.addRepo(REPO);

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
-import nock from "nock";
-import { createTestApp, type TestApp } from "../support/app.js";
+import type { TestApp } from "../support/app.js";
+import { startReplicas, type Replicas } from "../support/replicas.js";
 import { issueCommentEvent, pullRequestEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
 import { REPO, seedHistory } from "../support/git/scenario.js";
@@ -12,22 +12,17 @@ import type { SimPull } from "../support/simulator/state.js";
 const APP = "hotfix-governance[bot]";
 const CONFIG = "approvals:\n  users: [lead]\npostmortem:\n  enabled: false\n";
 
-const opened: TestApp[] = [];
+const opened: Replicas[] = [];
 afterEach(async () => {
-  await Promise.all(opened.splice(0).map((app) => app.close()));
-  nock.cleanAll();
+  await Promise.all(opened.splice(0).map((replicas) => replicas.stop()));
 });
-afterAll(() => {
-  nock.restore();
-  disposeAllGitRepos();
-});
+afterAll(() => disposeAllGitRepos());
 
 /** Two replicas (two Probot instances, two coordinations) on one GitHub and one Redis, and a hotfix PR by `dev`. */
 const twoReplicas = async (redisUrl: string, approved: boolean): Promise<{ a: TestApp; b: TestApp; pr: SimPull }> => {
-  nock.cleanAll();
-  const a = await createTestApp({ redisUrl });
-  const b = await createTestApp({ redisUrl, sim: a.sim });
-  opened.push(a, b);
+  const replicas = await startReplicas(redisUrl);
+  const { a, b } = replicas;
+  opened.push(replicas);
   a.sim.addRepo(REPO, { config: CONFIG });
   const git = attachGit(a.sim, REPO);
   a.sim.setPermission(REPO, "dev", "write");

@@ -1,6 +1,5 @@
 import { createHmac } from "node:crypto";
 import { Writable } from "node:stream";
-import nock from "nock";
 import { Probot, ProbotOctokit, Server } from "probot";
 import hotfixGovernance from "../../src/index.js";
 import { createLogger } from "../../src/platform/logging.js";
@@ -10,6 +9,7 @@ import { pullRequestEvent } from "../support/events.js";
 import { freePort } from "../support/free-port.js";
 import { duplicateKeys } from "../support/log-lines.js";
 import { createSimulator, SIM_APP, type GitHubSimulator } from "../support/simulator/index.js";
+import { serveSimulator, type SimulatorServer } from "../support/simulator/server.js";
 
 /**
  * The log as an operator reads it: the app's logger (`npm start` builds it) inside Probot's own
@@ -23,6 +23,7 @@ let clock = Date.parse("2026-11-30T10:00:00Z");
 let server: Server;
 let base: string;
 let sim: GitHubSimulator;
+let github: SimulatorServer;
 let logger: Awaited<ReturnType<typeof createLogger>>;
 
 const records = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
@@ -31,8 +32,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 beforeAll(async () => {
   process.env.APP_ID = String(SIM_APP.id);
   sim = createSimulator();
-  sim.install();
-  nock.enableNetConnect("127.0.0.1");
+  github = await serveSimulator(sim);
   sim.addRepo(REPO);
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -50,6 +50,7 @@ beforeAll(async () => {
       appId: SIM_APP.id,
       privateKey: testPrivateKey(),
       secret: SECRET,
+      baseUrl: github.baseUrl,
       log: logger,
       Octokit: ProbotOctokit.defaults((options: any) => ({ ...options, throttle: { enabled: false }, retry: { enabled: false } })),
     }),
@@ -65,8 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.stop();
-  nock.cleanAll();
-  nock.restore();
+  await github.close();
 });
 
 beforeEach(() => {

@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import nock from "nock";
 import { startRealApp } from "../../scripts/demo/real-app.js";
 import { pullRequestEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
@@ -32,11 +31,7 @@ beforeAll(() => {
   // The processes run the built app, as `npm start` does.
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
 }, 120_000);
-afterAll(() => {
-  disposeAllGitRepos();
-  // The simulator's modules load nock, which patches the process's fetch: undo it as every file does.
-  nock.restore();
-});
+afterAll(() => disposeAllGitRepos());
 
 test("SIGKILL after the first backport PR; a fresh process's sweep finishes the follow-ups exactly once", async () => {
   const sim = createSimulator();

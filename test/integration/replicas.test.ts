@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
-import nock from "nock";
-import { createTestApp, type TestApp } from "../support/app.js";
+import type { TestApp } from "../support/app.js";
+import { startReplicas, type Replicas } from "../support/replicas.js";
 import { pullRequestEvent } from "../support/events.js";
 import { mergeHotfix, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
 import { describeWithRedis, startRedis, type TestRedis } from "../support/redis.js";
@@ -17,10 +17,9 @@ postmortem:
 
 /** Two replicas of the app (two Probot instances, two coordinations) on one GitHub and one Redis. */
 const twoReplicas = async (redisUrl: string): Promise<{ a: TestApp; b: TestApp; s: Scenario }> => {
-  nock.cleanAll();
-  const a = await createTestApp({ redisUrl });
-  const b = await createTestApp({ redisUrl, sim: a.sim });
-  opened.push(a, b);
+  const replicas = await startReplicas(redisUrl);
+  const { a, b } = replicas;
+  opened.push(replicas);
   a.sim.addRepo(REPO, { config: CONFIG });
   const git = attachGit(a.sim, REPO);
   a.sim.setPermission(REPO, "dev", "write");
@@ -35,12 +34,10 @@ const twoReplicas = async (redisUrl: string): Promise<{ a: TestApp; b: TestApp; 
 const backportPulls = (t: TestApp) => [...t.sim.repo(REPO).pulls.values()].filter((pull) => pull.head.ref.startsWith("backport/"));
 const postmortems = (t: TestApp) => [...t.sim.repo(REPO).issues.values()].filter((issue) => issue.title.startsWith("Postmortem:"));
 
-const opened: TestApp[] = [];
+const opened: Replicas[] = [];
 afterEach(async () => {
-  await Promise.all(opened.splice(0).map((app) => app.close()));
-  nock.cleanAll();
+  await Promise.all(opened.splice(0).map((replicas) => replicas.stop()));
 });
-afterAll(() => nock.restore());
 
 describeWithRedis("several replicas on one Redis", () => {
   let redis: TestRedis;

@@ -1,4 +1,3 @@
-import nock from "nock";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,15 +19,12 @@ let server: SimulatorServer;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  // Real HTTP on loopback (another test file of this worker may have left nock's net lock on).
-  nock.enableNetConnect("127.0.0.1");
   sim = buildReportHistory();
   server = await serveSimulator(sim);
   env = { APP_ID: "1", PRIVATE_KEY: testPrivateKey().replace(/\n/g, "\\n"), GHE_HOST: server.host, GHE_PROTOCOL: "http" };
 });
 afterAll(async () => {
   await server.close();
-  nock.restore();
 });
 
 const run = async (args: string[], environment: Record<string, string> = env) => {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { buildLargeHistory, HISTORY_REPO, LARGE_SINCE, LARGE_UNTIL } from "../support/report-history.js";
 import { runReportInProcess } from "../support/report-run.js";
 import { graphqlUsage } from "../support/simulator/graphql-cost.js";
+import { serveThroughNock } from "../support/simulator/nock-serve.js";
 
 /**
  * What the report costs on a busy repository: 200 hotfixes among 5,000 PRs merged in six months.
@@ -13,7 +14,7 @@ export const COST = { merged: 5000, hotfixes: 200 };
 
 test("200 hotfixes among 5,000 merged PRs: the requests and GraphQL points the README states", async () => {
   const sim = buildLargeHistory(COST);
-  sim.install();
+  serveThroughNock(sim);
   const [owner, name] = HISTORY_REPO.split("/");
   const progress: string[] = [];
   const report = await runReportInProcess({ target: { kind: "repo", owner, name }, since: LARGE_SINCE, until: LARGE_UNTIL }, { progress, now: new Date("2026-07-01T00:00:00Z") });

@@ -6,6 +6,7 @@ import { appBot, changeLabel } from "../support/simulator/routes-issues.js";
 import { markPersonalAccount } from "../support/simulator/routes-report.js";
 import { failureComment } from "../../src/backport/messages.js";
 import { defaultConfig } from "../../src/config/schema.js";
+import { serveThroughNock } from "../support/simulator/nock-serve.js";
 
 /**
  * `--org`: every repository of the organisation, each judged by its own config's label; long
@@ -17,7 +18,7 @@ const merge = (repo: string, number: number, at: string) => Object.assign(sim.pu
 
 beforeAll(() => {
   sim = createSimulator();
-  sim.install();
+  serveThroughNock(sim);
   sim.addRepo("acme/api", { config: "label: emergency\n" });
   sim.addRepo("acme/web");
   sim.addRepo("globex/other");

@@ -8,6 +8,7 @@ import { historyRequest, runReportInProcess } from "../support/report-run.js";
 import { graphqlUsage, setGraphqlBudget } from "../support/simulator/graphql-cost.js";
 import type { GitHubSimulator } from "../support/simulator/index.js";
 import { schemaErrors } from "../support/json-schema-check.js";
+import { serveThroughNock } from "../support/simulator/nock-serve.js";
 
 /**
  * The hotfix report (SPEC 9) over a month of a repository's history on the simulator: every
@@ -20,7 +21,7 @@ const progress: string[] = [];
 
 beforeAll(async () => {
   sim = buildReportHistory();
-  sim.install();
+  serveThroughNock(sim);
   report = await runReportInProcess(undefined, { progress });
 });
 afterAll(() => {

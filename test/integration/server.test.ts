@@ -1,29 +1,30 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import nock from "nock";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import hotfixGovernance from "../../src/index.js";
 import { testPrivateKey } from "../support/app.js";
 import { pullRequestEvent } from "../support/events.js";
 import { createSimulator, SIM_APP, type GitHubSimulator } from "../support/simulator/index.js";
+import { serveSimulator, type SimulatorServer } from "../support/simulator/server.js";
 
 const SECRET = "webhook-secret-for-tests";
 const REPO = "acme/shop";
 let server: Server;
 let base: string;
 let sim: GitHubSimulator;
+let github: SimulatorServer;
 
 beforeAll(async () => {
   process.env.APP_ID = String(SIM_APP.id);
   sim = createSimulator();
-  sim.install();
-  nock.enableNetConnect("127.0.0.1");
+  github = await serveSimulator(sim);
   sim.addRepo(REPO);
   const probot = new Probot({
     appId: SIM_APP.id,
     privateKey: testPrivateKey(),
     secret: SECRET,
+    baseUrl: github.baseUrl,
     logLevel: "fatal",
     Octokit: ProbotOctokit.defaults((options: any) => ({ ...options, throttle: { enabled: false }, retry: { enabled: false } })),
   });
@@ -42,8 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  nock.cleanAll();
-  nock.restore();
+  await github.close();
 });
 
 const deliver = (payload: unknown, signature?: string) => {

@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from "node:crypto";
-import nock from "nock";
 import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { rateLimitHandlers } from "../../src/platform/octokit.js";
@@ -26,7 +25,7 @@ export interface TestApp {
 let deliveries = 0;
 
 /**
- * The real app, loaded into a real Probot, talking to the simulator through nock.
+ * The real app, loaded into a real Probot, talking to the simulator through nock (or over loopback).
  * Throttling and retries are off unless a test asks for them: they only add waiting.
  */
 export const createTestApp = async (
@@ -39,6 +38,11 @@ export const createTestApp = async (
     log?: Logger;
     /** Another app instance's simulator: two replicas of the app on one GitHub. */
     sim?: GitHubSimulator;
+    /**
+     * The REST base URL (`/api/v3`) of `sim` served over loopback HTTP (`serveSimulator`): the app
+     * talks to it over real sockets and nock is never loaded (suites with Redis or real servers).
+     */
+    baseUrl?: string;
     /** REDIS_URL for this instance's coordination. */
     redisUrl?: string;
     /** RECONCILE_INTERVAL_MINUTES of this instance: off (0) unless a test runs the sweep on its timer. */
@@ -49,9 +53,14 @@ export const createTestApp = async (
 ): Promise<TestApp> => {
   process.env.APP_ID = String(SIM_APP.id);
   const sim = options.sim ?? createSimulator();
-  if (!options.sim) sim.install();
+  if (!options.sim && !options.baseUrl) {
+    // Loaded only here: nock patches the process's sockets once imported.
+    const { serveThroughNock } = await import("./simulator/nock-serve.js");
+    serveThroughNock(sim);
+  }
   const probot = new Probot({
     appId: SIM_APP.id,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     privateKey: testPrivateKey(),
     log: options.log,
     logLevel: (process.env.LOG_LEVEL as any) === "silent" ? "fatal" : ((process.env.LOG_LEVEL as any) ?? "fatal"),
@@ -87,8 +96,4 @@ export const createTestApp = async (
       await probot.receive({ id: id ?? `delivery-${deliveries}`, name: name as any, payload });
     },
   };
-};
-
-export const stopTestApp = (): void => {
-  nock.cleanAll();
 };

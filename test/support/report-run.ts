@@ -3,6 +3,7 @@ import { produceReport, type ReportRequest } from "../../src/flows/report.js";
 import { createReportClient } from "../../src/platform/report-client.js";
 import type { HotfixReport } from "../../src/report/schema.js";
 import { HISTORY_NOW, HISTORY_REPO, HISTORY_SINCE, HISTORY_UNTIL } from "./report-history.js";
+import { serveThroughNock } from "./simulator/nock-serve.js";
 
 /** Probot's client without retries (a refusal is final at once in tests). */
 export const ReportTestOctokit = ProbotOctokit.defaults({ retry: { enabled: false } }) as unknown as new (options: object) => InstanceType<typeof ProbotOctokit>;
@@ -40,7 +41,7 @@ export const sampleReportMarkdown = async (): Promise<string> => {
   const { buildReportHistory } = await import("./report-history.js");
   const { renderReport } = await import("../../src/report/render-report.js");
   const sim = buildReportHistory();
-  sim.install();
+  serveThroughNock(sim);
   try {
     return renderReport(await runReportInProcess(), "markdown");
   } finally {

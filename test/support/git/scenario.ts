@@ -1,4 +1,3 @@
-import nock from "nock";
 import type { Logger } from "pino";
 import { createTestApp, type TestApp } from "../app.js";
 import { issueCommentEvent, pullRequestEvent } from "../events.js";
@@ -26,7 +25,9 @@ review_after_merge:
 `;
 
 export const createScenario = async (config = BACKPORT_CONFIG, options: { retry?: boolean; workflowsPermission?: boolean; log?: Logger } = {}): Promise<Scenario> => {
-  nock.cleanAll(); // one simulator answers at a time, even when a test builds several scenarios
+  // One simulator answers at a time, even when a test builds several scenarios.
+  const { stopServingThroughNock } = await import("../simulator/nock-serve.js");
+  stopServingThroughNock();
   const t = await createTestApp({ retry: options.retry, log: options.log });
   t.sim.addRepo(REPO, { config });
   const git = attachGit(t.sim, REPO, { workflowsPermission: options.workflowsPermission });

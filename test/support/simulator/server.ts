@@ -66,6 +66,8 @@ export const serveSimulator = async (
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  // The URLs the simulator answers with (pagination's Link headers) must lead back here.
+  sim.baseUrl = `http://127.0.0.1:${port}/api/v3`;
   return {
     host: `127.0.0.1:${port}`,
     baseUrl: `http://127.0.0.1:${port}/api/v3`,

@@ -1,4 +1,3 @@
-import nock from "nock";
 import { COST_HEADER } from "./query-cost.js";
 import type {
   SimCheckRun,
@@ -74,7 +73,8 @@ const compile = (path: string): { pattern: RegExp; keys: string[] } => {
 };
 
 /**
- * A stateful GitHub served through nock. REST routes are registered by the route modules
+ * A stateful GitHub, served through nock (`nock-serve.ts`, in-process tests) or over loopback HTTP
+ * (`server.ts`). REST routes are registered by the route modules
  * (`routes-*.ts`); GraphQL queries execute against GitHub's public schema (`graphql.ts`).
  * Unknown routes answer 404 and are recorded, so the tests see them.
  */
@@ -123,7 +123,11 @@ export class GitHubSimulator {
     return entry;
   }
 
-  constructor(readonly baseUrl: string = BASE_URL) {
+  /** Where the app reaches this GitHub (REST): the base of the URLs it answers with (Link headers). */
+  baseUrl: string;
+
+  constructor(baseUrl: string = BASE_URL) {
+    this.baseUrl = baseUrl;
     liveSimulators.add(this);
   }
 
@@ -572,49 +576,12 @@ export class GitHubSimulator {
     this.requests.push({ method, path, query: parsed.searchParams, body, status: response.status, points, installation });
     return response;
   }
-
-  /** Serves this simulator through nock; real network stays disabled. */
-  install(): void {
-    nock.disableNetConnect();
-    const scope = nock(this.baseUrl).persist();
-    // nock has already read the body; it hands it over with its "request" event.
-    const bodies = new WeakMap<object, string>();
-    scope.on("request", (request: object, _interceptor: unknown, body: string) => bodies.set(request, body));
-    for (const method of ["GET", "POST", "PATCH", "PUT", "DELETE"]) {
-      // nock 15 hands a reply function the Fetch Request it intercepted.
-      scope.intercept(/.*/, method).reply(async (request: Request) => {
-        const text = bodies.get(request) ?? "";
-        const body = text.length > 0 ? safeJson(text) : undefined;
-        const headers = Object.fromEntries(request.headers.entries());
-        let response: SimResponse | "hang" | "reset";
-        try {
-          response = await this.handle(method, request.url, body, headers);
-        } catch (error) {
-          // A simulator bug must fail the test loudly, not hang it.
-          // eslint-disable-next-line no-console
-          console.error(`simulator crashed on ${method} ${request.url}`, error);
-          response = ghError(500, `simulator crashed: ${(error as Error).message}`);
-        }
-        if (response === "hang") return new Promise(() => {});
-        if (response === "reset") throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
-        return [response.status, response.body ?? "", { "content-type": "application/json; charset=utf-8", ...(response.headers ?? {}) }];
-      });
-    }
-  }
 }
 
 /** `token ghs_simulated<id>` → the installation id. */
 const installationOf = (headers: Record<string, string | string[] | undefined>): number | null => {
   const match = /ghs_simulated(\d+)/.exec(String(headers.authorization ?? ""));
   return match ? Number(match[1]) : null;
-};
-
-const safeJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 };
 
 /** A deterministic 40-hex "sha" for a name. */
