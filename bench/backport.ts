@@ -16,6 +16,7 @@ import { createTestApp } from "../test/support/app.js";
 import { pullRequestEvent } from "../test/support/events.js";
 import { disposeAllGitRepos, type GitRepo } from "../test/support/git/git-repo.js";
 import { attachGit, mergePullFromGit, openPullFromGit, syncBranches } from "../test/support/simulator/routes-git.js";
+import { allowMergeMethods } from "../test/support/simulator/routes-merge.js";
 import type { GitHubSimulator } from "../test/support/simulator/index.js";
 import { roundTrips, type Interval } from "./stats.js";
 
@@ -28,7 +29,8 @@ interface Shape {
   files: number;
   commits: number;
   changed: number;
-  method: "squash" | "rebase" | "merge";
+  /** `rebase-only`: a rebase where the repository allows only rebase merges (its settings say so in the PR's payload). */
+  method: "squash" | "rebase" | "rebase-only" | "merge";
   targets: number;
 }
 
@@ -66,14 +68,16 @@ const build = (sim: GitHubSimulator, shape: Shape): { git: GitRepo; number: numb
   const step = Math.floor(shape.files / shape.changed);
   if (step < 1) throw new Error("a change cannot touch more files than the repository has");
   const changed = Array.from({ length: shape.changed }, (_, index) => [all[index * step].path, `${all[index * step].content}// fixed\n`] as const);
-  const parts = shape.method === "rebase" ? 3 : 1;
+  const rebase = shape.method === "rebase" || shape.method === "rebase-only";
+  if (shape.method === "rebase-only") allowMergeMethods(sim, REPO, { merge: false, squash: false });
+  const parts = rebase ? 3 : 1;
   for (let part = 0; part < parts; part++) {
     const slice = changed.filter((_, index) => index % parts === part);
     git.commitFiles("fix", Object.fromEntries(slice), `Fix part ${part + 1}`);
   }
   syncBranches(sim.repo(REPO));
   const pr = openPullFromGit(sim, REPO, { head: "fix", labels: ["hotfix"], title: "Fix the outage", author: "dev" });
-  mergePullFromGit(sim, REPO, pr.number, shape.method);
+  mergePullFromGit(sim, REPO, pr.number, shape.method === "rebase-only" ? "rebase" : shape.method);
   return { git, number: pr.number };
 };
 
@@ -130,7 +134,7 @@ const repositories = [
 ];
 // GitHub's comparison lists at most 300 files; beyond, git's merge on whole trees does the port.
 const changes = [1, quick ? 100 : 250];
-const methods = ["squash", "rebase", "merge"] as const;
+const methods = ["squash", "rebase", "rebase-only", "merge"] as const;
 
 const rows: Array<Shape & Figures> = [];
 for (const repository of repositories) {
@@ -157,7 +161,8 @@ for (const row of rows) {
 }
 const one = rows[0];
 console.log(`\nThree targets: ${three.requests} requests (${three.reads} reads, ${three.writes} writes), i.e. ${(three.requests - one.requests) / 2} more per extra target (the reads are shared).`);
-// A rebase of several commits is recognised only once the history is read: its change is read once more (2 reads).
+// A rebase of several commits is recognised only once the history is read: its change is read once more (2 reads),
+// unless the repository allows only rebase merges (the first comparison then starts `~<n>` back).
 const budget = (row: Shape & Figures) => (row.method === "rebase" ? 10 : 8);
 const perMethod = (method: string) => new Set(rows.filter((row) => row.method === method).map((row) => row.requests));
 const constant = methods.every((method) => perMethod(method).size === 1);
@@ -165,7 +170,7 @@ const within = rows.every((row) => row.requests <= budget(row) && row.gitWrites 
 for (const method of methods) console.log(`Requests per ${method} backport: ${[...perMethod(method)].join(", ")}.`);
 console.log(
   constant && within
-    ? "The same for every repository size and change size; at most 8 requests (3 git-data writes) for squash and merge-commit merges, 10 for a rebase of several commits."
+    ? "The same for every repository size and change size; at most 8 requests (3 git-data writes) for squash and merge-commit merges and for a rebase where only rebase merges are allowed, 10 for a rebase of several commits elsewhere."
     : "NOT within the budget or NOT constant: see the table.",
 );
 disposeAllGitRepos();

@@ -1,3 +1,5 @@
+import type { MergeMethod } from "./change.js";
+
 /**
  * The merged PR as the follow-ups (ports, reverts, postmortem) read it. One model and one
  * mapping, from GitHub's pull request object: the `pull_request` of a webhook payload and the
@@ -24,6 +26,8 @@ export interface MergedPullRequest {
   defaultBranch: string;
   /** How many commits the PR had: a rebase merge replays that many. */
   commitCount: number;
+  /** The merge methods the repository's settings allowed (its `allow_*_merge` fields); absent when not said. */
+  mergeMethods?: MergeMethod[];
 }
 
 /** The fields of GitHub's pull request object the mapping reads. */
@@ -34,7 +38,7 @@ export interface PullRequestObject {
   html_url: string;
   labels: Array<{ name?: string }>;
   user: { login: string; type?: string } | null;
-  base: { ref: string; repo: { full_name: string; default_branch?: string } };
+  base: { ref: string; repo: { full_name: string; default_branch?: string; allow_merge_commit?: boolean; allow_squash_merge?: boolean; allow_rebase_merge?: boolean } };
   head: { ref: string; sha: string; repo: { full_name: string } | null };
   merge_commit_sha: string | null;
   merged_at: string | null;
@@ -64,5 +68,13 @@ export const mergedPullRequestFrom = (pull: PullRequestObject): MergedPullReques
     fromFork: (pull.head.repo?.full_name ?? "") !== pull.base.repo.full_name,
     defaultBranch: pull.base.repo.default_branch ?? pull.base.ref,
     commitCount: pull.commits ?? 1,
+    ...(mergeMethodsOf(pull.base.repo) ? { mergeMethods: mergeMethodsOf(pull.base.repo)! } : {}),
   };
+};
+
+/** The methods the repository allows, when its object says all three. */
+const mergeMethodsOf = (repo: PullRequestObject["base"]["repo"]): MergeMethod[] | null => {
+  const { allow_merge_commit: merge, allow_squash_merge: squash, allow_rebase_merge: rebase } = repo;
+  if (typeof merge !== "boolean" || typeof squash !== "boolean" || typeof rebase !== "boolean") return null;
+  return [...(merge ? ["merge" as const] : []), ...(squash ? ["squash" as const] : []), ...(rebase ? ["rebase" as const] : [])];
 };

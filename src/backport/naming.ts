@@ -3,8 +3,11 @@
 /** The backport branch of PR #`number` to `target`: its existence is the idempotency key. */
 export const backportBranch = (number: number, target: string): string => `backport/${number}-to-${target}`;
 
+/** Where every temporary branch of the app lives (backports' and reverts'). */
+export const TEMP_BRANCH_ROOT = "hotfix-governance/tmp/";
+
 /** Temporary branches live apart from `backport/…`, so a half-made commit is never mistaken for a backport. */
-export const tempBranchPrefix = (number: number): string => `hotfix-governance/tmp/backport-${number}/`;
+export const tempBranchPrefix = (number: number): string => `${TEMP_BRANCH_ROOT}backport-${number}/`;
 
 /** One attempt's temporary branch: the time makes a crashed attempt's leftover recognisable as stale. */
 export const tempBranch = (number: number, now: Date, nonce: string): string => `${tempBranchPrefix(number)}${now.getTime()}-${nonce}`;
@@ -21,7 +24,36 @@ export const staleTempBranches = (names: string[], number: number, now: Date, pr
   });
 
 /** The revert's temporary branches, apart from the backports'. */
-export const revertTempPrefix = (number: number): string => `hotfix-governance/tmp/revert-${number}/`;
+export const revertTempPrefix = (number: number): string => `${TEMP_BRANCH_ROOT}revert-${number}/`;
+
+/** A branch under `TEMP_BRANCH_ROOT` as GitHub lists it: its head commit's date and message. */
+export interface TemporaryBranch {
+  /** Without `refs/heads/`. */
+  name: string;
+  committedAt: string | null;
+  message: string;
+}
+
+/** The app's temporary commits (and the merges into them) say so, and never run CI. */
+const isTemporaryMessage = (message: string): boolean => /: temporary commit \[skip ci\]/.test(message) && /^skip-checks: true$/m.test(message);
+
+/**
+ * Temporary branches any attempt of the app left behind (a crash mid content-merge), for the
+ * reconciliation sweep: under `TEMP_BRANCH_ROOT`, its head one of the app's temporary commits, and
+ * both its name's start time and its commit's date older than `STALE_TEMP_MS` — an attempt in
+ * progress made its commit moments ago, so it never loses its branch. A branch whose age cannot be
+ * told from both is left alone.
+ */
+export const leftoverTemporaryBranches = (branches: TemporaryBranch[], now: Date): string[] =>
+  branches
+    .filter((branch) => {
+      if (!branch.name.startsWith(TEMP_BRANCH_ROOT) || !isTemporaryMessage(branch.message)) return false;
+      const started = Number(/^[^/]+\/(\d+)-/.exec(branch.name.slice(TEMP_BRANCH_ROOT.length))?.[1]);
+      const committed = branch.committedAt ? Date.parse(branch.committedAt) : Number.NaN;
+      if (!Number.isFinite(started) || !Number.isFinite(committed)) return false;
+      return now.getTime() - Math.max(started, committed) > STALE_TEMP_MS;
+    })
+    .map((branch) => branch.name);
 
 export const revertTempBranch = (number: number, now: Date, nonce: string): string => `${revertTempPrefix(number)}${now.getTime()}-${nonce}`;
 

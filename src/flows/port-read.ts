@@ -27,10 +27,14 @@ export interface PortReading {
 
 export type PortReadResult = { kind: "read"; reading: PortReading } | { kind: "failed"; reason: string };
 
+/** The repository allows only rebase merges (the PR's own `base.repo` says so) and the PR had several commits. */
+const expectsRebase = (pr: MergedPullRequest): boolean => pr.commitCount > 1 && pr.mergeMethods?.length === 1 && pr.mergeMethods[0] === "rebase";
+
 /**
  * The reads of a port, without a clone and whatever the repository's size:
  * 1. one comparison of the merged commit with its (first) parent: the paths the change touches
- *    (right for squash, merge-commit and one-commit merges; a rebase is recognised in step 2);
+ *    (right for squash, merge-commit and one-commit merges; where only rebase merges are allowed,
+ *    with the commit as many commits back as the PR had: right for its rebase; step 2 tells);
  * 2. one GraphQL query: the PR's commits, the merge commit, and the entries at those paths on
  *    the parent, the merged commit and every target head, with the targets' state;
  * 3. only when step 2 shows a rebase of several commits: the comparison from the change's real
@@ -45,9 +49,13 @@ export const readPort = async (
   const { octokit, query, repo } = delivery;
   const tip = pr.mergeCommitSha;
   try {
-    // GitHub's comparisons take `<sha>^` (its docs' "comparisons across commits"); should one not,
-    // the change's start is read from the history first and compared by sha (two reads more).
-    let compared: ComparedChange | null = await compareChange(octokit, repo, `${tip}^`, tip).catch((error: unknown) => {
+    // GitHub's comparisons take `<sha>^` and `<sha>~<n>` (its docs' "comparisons across commits").
+    // The change starts at the merged commit's parent, unless the repository allows only rebase
+    // merges: then a PR of n commits is n commits on the base, and the change starts `~<n>` back.
+    // Step 2 confirms it from the history; a wrong guess (a push, settings changed since) costs the
+    // two reads of step 3, as does a start GitHub does not resolve.
+    const start = expectsRebase(pr) ? `${tip}~${pr.commitCount}` : `${tip}^`;
+    let compared: ComparedChange | null = await compareChange(octokit, repo, start, tip).catch((error: unknown) => {
       if ([404, 422].includes((error as { status?: number }).status ?? 0)) return null;
       throw error;
     });

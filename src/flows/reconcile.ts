@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
+import { leftoverTemporaryBranches, type TemporaryBranch } from "../backport/naming.js";
 import { defaultConfig } from "../config/schema.js";
+import { deleteBranch } from "../github/git-data.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import { fetchReconcileCandidates, type MergedCandidate, type OpenCandidate } from "../github/reconcile-candidates.js";
 import type { RepoRef } from "../github/repo-ref.js";
@@ -33,6 +35,8 @@ export interface ReconcileReport {
   searchRequests: number;
   /** Installations or PRs that GitHub errors kept from being handled (logged). */
   failures: number;
+  /** Temporary branches that crashed attempts left, deleted. */
+  temporaryBranchesDeleted: number;
 }
 
 /**
@@ -98,12 +102,14 @@ const mergedPullRequestOf = (candidate: MergedCandidate): MergedPullRequest | nu
  *    idempotent code under the same per-PR lock: what exists is found again, what is missing made;
  * 3. an open one whose head commit has no `Hotfix governance` run is evaluated, and so is a green
  *    one in a repository whose approvals expire (`approvals.expire_after_hours`).
+ * 4. the app's temporary branches a crashed content merge left in those repositories (the same
+ *    search lists them) are deleted once stale (`leftoverTemporaryBranches`).
  * When nothing is missing that is the whole cost. One failure is logged and counted, never stops
  * the others.
  */
 export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date): Promise<ReconcileReport> => {
   const log = (app.log as unknown as Logger).child({ task: "reconcile" });
-  const report: ReconcileReport = { installations: 0, merged: 0, followedUp: 0, open: 0, evaluated: 0, searchRequests: 0, failures: 0 };
+  const report: ReconcileReport = { installations: 0, merged: 0, followedUp: 0, open: 0, evaluated: 0, searchRequests: 0, failures: 0, temporaryBranchesDeleted: 0 };
   const since = new Date(now.getTime() - RECONCILE_WINDOW_HOURS * 3600_000);
   const counts = await forEachInstallation(app, log, "reconciliation", async (installation, ilog) => {
     const { account } = installation;
@@ -125,12 +131,15 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
     const reachable =
       installation.repositorySelection === "selected" ? new Set((await listRepositories()).map(({ repo }) => `${repo.owner}/${repo.repo}`.toLowerCase())) : null;
     const reaches = (repo: RepoRef) => !reachable || reachable.has(`${repo.owner}/${repo.repo}`.toLowerCase());
+    // The app's temporary branches in the repositories of merged hotfixes, as the search listed them.
+    const temporary = new Map<string, { repo: RepoRef; branches: TemporaryBranch[] }>();
     const sweep = async (labels: string[]) => {
       const searches = reconcileSearches(account, labels, since);
       const query = readOnlyGraphql(octokit, installation.id, (headers) => runtime.rateBudget.record(installation.id, headers), runtime.readers);
       const all = await fetchReconcileCandidates(query, searches, runtime.appId);
       const found = { ...all, merged: all.merged.filter((item) => reaches(item.repo)), open: all.open.filter((item) => reaches(item.repo)) };
       report.searchRequests += found.requests;
+      for (const candidate of found.merged) temporary.set(`${candidate.repo.owner}/${candidate.repo.repo}`.toLowerCase(), { repo: candidate.repo, branches: candidate.temporaryBranches });
       report.merged += found.merged.length;
       report.open += found.open.length;
       for (const candidate of found.merged) {
@@ -157,11 +166,35 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
       const extra = found.filter((label) => !labels.some((known) => known.toLowerCase() === label.toLowerCase()));
       if (extra.length > 0) await sweep(extra);
     }
+    // After the follow-ups (a port they re-ran may have cleaned up already: that is a 422 here).
+    report.temporaryBranchesDeleted += await removeLeftoverBranches([...temporary.values()], deliveryOf, now);
   });
   report.installations = counts.installations;
   report.failures += counts.failures;
   log.info({ ...report, outcome: "done", since: since.toISOString() }, "reconciliation sweep done");
   return report;
+};
+
+/**
+ * Deletes what attempts that crashed mid content-merge left: the app's temporary branches whose
+ * name and commit are both older than an attempt can last (`leftoverTemporaryBranches`), so a
+ * port in progress keeps its branch. They were listed by the sweep's own search (no read more);
+ * one write each. A failure is logged and the next sweep tries again.
+ */
+const removeLeftoverBranches = async (repositories: Array<{ repo: RepoRef; branches: TemporaryBranch[] }>, deliveryOf: (repo: RepoRef) => Delivery, now: Date): Promise<number> => {
+  let deleted = 0;
+  for (const { repo, branches } of repositories) {
+    for (const branch of leftoverTemporaryBranches(branches, now)) {
+      const delivery = deliveryOf(repo);
+      try {
+        if (await deleteBranch(delivery.octokit, repo, branch)) deleted += 1;
+        delivery.log.info({ outcome: "leftover-temporary-branch-deleted", repository: `${repo.owner}/${repo.repo}`, branch }, "reconciliation: a crashed attempt's temporary branch deleted");
+      } catch (error) {
+        delivery.log.warn({ outcome: "leftover-temporary-branch-left", repository: `${repo.owner}/${repo.repo}`, branch, err: describeGitHubError(error) }, "reconciliation: a temporary branch could not be deleted; the next sweep tries again");
+      }
+    }
+  }
+  return deleted;
 };
 
 /**

@@ -3,7 +3,7 @@ import type { ProbotOctokit } from "probot";
 import { ACTOR_FRAGMENT, MERGED_PULL_REQUEST_FRAGMENT, OWN_CHECK_RUNS_FRAGMENT, ROLLUP_FRAGMENT } from "./graphql-fragments.js";
 import { actorOf, headCheckOf, mergedPullRequestOf, ownCheckRunsOf } from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
-import type { HistoryComment, LabelEvent, PullRequestHistory, ReferencingIssue } from "../postmortem/history.js";
+import type { HistoryComment, LabelEvent, PullRequestHistory, ReferencingIssue, ReferencingPullRequest } from "../postmortem/history.js";
 import { fitBody, fitTitle } from "./limits.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -44,7 +44,11 @@ const TIMELINE_ITEM_FRAGMENTS = /* GraphQL */ `
     }
     ... on CrossReferencedEvent {
       isCrossRepository
-      source { __typename ... on Issue { number url title body state viewerDidAuthor } }
+      source {
+        __typename
+        ... on Issue { number url title body state viewerDidAuthor }
+        ... on PullRequest { number url body headRefName createdAt mergedAt viewerDidAuthor }
+      }
     }
   }
 `;
@@ -112,7 +116,7 @@ const comment = (kind: HistoryComment["kind"], node: any): HistoryComment => ({
   appReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),
 });
 
-const readItems = (nodes: any[], into: { labelEvents: LabelEvent[]; comments: HistoryComment[]; referencingIssues: ReferencingIssue[] }) => {
+const readItems = (nodes: any[], into: { labelEvents: LabelEvent[]; comments: HistoryComment[]; referencingIssues: ReferencingIssue[]; referencingPullRequests: ReferencingPullRequest[] }) => {
   for (const node of nodes) {
     if (!node) continue;
     switch (node.__typename) {
@@ -139,6 +143,11 @@ const readItems = (nodes: any[], into: { labelEvents: LabelEvent[]; comments: Hi
           const source = node.source;
           into.referencingIssues.push({ number: source.number, url: source.url, title: source.title, body: source.body ?? "", state: source.state, byApp: Boolean(source.viewerDidAuthor) });
         }
+        // A revert or backport the app opened says `Reverts #n` / `Backport of #n`: the postmortem's timeline shows it.
+        if (!node.isCrossRepository && node.source?.__typename === "PullRequest") {
+          const source = node.source;
+          into.referencingPullRequests.push({ number: source.number, url: source.url, body: source.body ?? "", headRefName: source.headRefName, createdAt: source.createdAt, mergedAt: source.mergedAt ?? null, byApp: Boolean(source.viewerDidAuthor) });
+        }
         break;
     }
   }
@@ -161,7 +170,7 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
   }
   const pr = data?.repository?.pullRequest;
   if (!pr) return null;
-  const items = { labelEvents: [] as LabelEvent[], comments: [] as HistoryComment[], referencingIssues: [] as ReferencingIssue[] };
+  const items = { labelEvents: [] as LabelEvent[], comments: [] as HistoryComment[], referencingIssues: [] as ReferencingIssue[], referencingPullRequests: [] as ReferencingPullRequest[] };
   readItems(pr.timelineItems.nodes, items);
   let page = pr.timelineItems.pageInfo;
   for (let pages = 1; page.hasNextPage && pages < MAX_TIMELINE_PAGES; pages++) {

@@ -1,3 +1,4 @@
+import { TEMP_BRANCH_ROOT, type TemporaryBranch } from "../backport/naming.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import type { RepoRef } from "./repo-ref.js";
 import { ACTOR_FRAGMENT, MERGED_PULL_REQUEST_FRAGMENT } from "./graphql-fragments.js";
@@ -31,7 +32,12 @@ export const RECONCILE_CANDIDATES_QUERY = /* GraphQL */ `
           baseRefName
           headRefName
           isCrossRepository
-          repository { name owner { login } isArchived defaultBranchRef { name } }
+          repository {
+            name owner { login } isArchived defaultBranchRef { name }
+            temporaryBranches: refs(refPrefix: "refs/heads/${TEMP_BRANCH_ROOT}", first: 20) {
+              nodes { prefix name target { ... on Commit { committedDate message } } }
+            }
+          }
           commits(last: 1) { totalCount }
           labels(first: 100) { nodes { name } }
           comments(last: 100) { nodes { viewerDidAuthor body } }
@@ -88,6 +94,8 @@ export interface MergedCandidate {
   labels: string[];
   /** Bodies of the app's own comments among the PR's latest 100. */
   appComments: string[];
+  /** The repository's branches under the app's temporary root (20 at most: the sweep deletes the stale ones). */
+  temporaryBranches: TemporaryBranch[];
 }
 
 export interface OpenCandidate {
@@ -134,6 +142,11 @@ const mergedOf = (node: any): MergedCandidate => ({
   commitCount: node.commits?.totalCount ?? 1,
   labels: node.labels.nodes.map((label: any) => label.name),
   appComments: node.comments.nodes.filter((comment: any) => comment.viewerDidAuthor).map((comment: any) => comment.body ?? ""),
+  temporaryBranches: (node.repository.temporaryBranches?.nodes ?? []).map((ref: any) => {
+    // A ref's full name is its prefix and its name, whatever part of it the prefix covers.
+    const full: string = ref.name.startsWith("refs/") ? ref.name : `${ref.prefix}${ref.name}`;
+    return { name: full.replace(/^refs\/heads\//, ""), committedAt: ref.target?.committedDate ?? null, message: ref.target?.message ?? "" };
+  }),
 });
 
 const openOf = (node: any): OpenCandidate => {

@@ -6,6 +6,8 @@ import { incidentReference } from "../governance/rules/incident.js";
 import { requiredCheckState } from "../governance/rules/required-checks.js";
 import { parseMergeCommand } from "../governance/merge/command.js";
 import { reviewActionItem } from "../governance/merge/review-after-merge.js";
+import { markers, revertBranch } from "../backport/naming.js";
+import { parseRevertCommands } from "../backport/revert-command.js";
 import { lastEmergencyCommand } from "./emergency-commands.js";
 import type { HistoryComment, LabelEvent, PullRequestHistory } from "./history.js";
 import { escapeMarkdown, postmortemTitle } from "./markdown-text.js";
@@ -39,7 +41,9 @@ export type TimelineKind =
   | "checks_green"
   | "merged"
   | "backport"
-  | "backport_failed";
+  | "backport_failed"
+  | "revert_opened"
+  | "revert_merged";
 
 export interface TimelineEntry {
   at: string;
@@ -296,6 +300,32 @@ export const fastTrackText = (history: PullRequestHistory, mergedAt: string, con
   return config.merge.auto ? "Fast-track merged by the app (`merge.auto`)" : null;
 };
 
+/**
+ * The revert of the hotfix, as GitHub holds it: the app's PR from `revert/<n>` carrying the
+ * revert marker (it says `Reverts #<n>`, so it is on the PR's timeline), and the order it came
+ * from — the earliest `/revert-emergency` on the PR the app accepted (its 👍) before the revert
+ * PR was opened: who, when, and the reason typed. A revert PR someone else opened is not the app's
+ * revert; no accepted order found (a deleted comment) leaves the line without who.
+ */
+export const revertEntries = (history: PullRequestHistory): TimelineEntry[] => {
+  const revert = (history.referencingPullRequests ?? []).find(
+    (pull) => pull.byApp && pull.headRefName === revertBranch(history.number) && pull.body.includes(markers.revertPullRequest(history.number)),
+  );
+  if (!revert) return [];
+  const order = byTime(
+    history.comments
+      .filter((comment) => !comment.byApp && comment.author && comment.appReactions.includes("THUMBS_UP") && Date.parse(comment.createdAt) <= Date.parse(revert.createdAt))
+      .flatMap((comment) => parseRevertCommands(comment.body).slice(0, 1).map((command) => ({ comment, command, at: comment.createdAt }))),
+  )[0];
+  const orderedBy = order
+    ? ` on the order of @${order.comment.author!.login} at ${formatUtc(order.at)}${order.comment.url ? ` ([command](${order.comment.url}))` : ""}${order.command.reason ? `; reason: ${escapeMarkdown(order.command.reason)}` : "; no reason given"}`
+    : "";
+  return [
+    { at: revert.createdAt, kind: "revert_opened", text: `Revert #${revert.number} opened by the app${orderedBy}` },
+    ...(revert.mergedAt ? [{ at: revert.mergedAt, kind: "revert_merged" as const, text: `Revert #${revert.number} merged: #${history.number} is reverted` }] : []),
+  ];
+};
+
 /** Decides what the postmortem of a merged hotfix says, from the facts GitHub holds. Pure. */
 export const buildPostmortem = (input: PostmortemInput): Postmortem => {
   const { history, config } = input;
@@ -352,6 +382,7 @@ export const buildPostmortem = (input: PostmortemInput): Postmortem => {
       kind: isFailedBackport(outcome) ? "backport_failed" : "backport",
       text: describeBackport(outcome),
     })),
+    ...revertEntries(history),
   ];
 
   const severity = severityLabels(input.labelsAtMerge);

@@ -43,6 +43,18 @@ export interface ReferencingIssue {
   byApp: boolean;
 }
 
+/** A pull request whose body mentions the PR (a `CrossReferencedEvent` on the PR): backports and reverts. */
+export interface ReferencingPullRequest {
+  number: number;
+  url: string;
+  body: string;
+  headRefName: string;
+  createdAt: string;
+  mergedAt: string | null;
+  /** Opened by this app (GraphQL `viewerDidAuthor`). */
+  byApp: boolean;
+}
+
 export interface PullRequestHistory {
   number: number;
   title: string;
@@ -62,4 +74,6 @@ export interface PullRequestHistory {
   labelEvents: LabelEvent[];
   comments: HistoryComment[];
   referencingIssues: ReferencingIssue[];
+  /** Pull requests that mention it (absent: not read). */
+  referencingPullRequests?: ReferencingPullRequest[];
 }

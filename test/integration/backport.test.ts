@@ -14,6 +14,7 @@ import {
 } from "../support/git/scenario.js";
 import { ghError } from "../support/simulator/index.js";
 import { gitBacking } from "../support/simulator/routes-git.js";
+import { allowMergeMethods } from "../support/simulator/routes-merge.js";
 
 afterEach(() => nock.cleanAll());
 afterAll(() => {
@@ -73,8 +74,12 @@ describe("cherry-picks through the REST API give what git cherry-pick gives", ()
     ]);
   });
 
-  test("rebase merge of 3 commits: the whole range in one commit, like cherry-picking each", async () => {
+  test.each([
+    ["every merge method allowed", false],
+    ["only rebase merges allowed (the PR's base.repo says so: the first comparison already starts three back)", true],
+  ])("rebase merge of 3 commits, %s: the whole range in one commit, like cherry-picking each", async (_name, rebaseOnly) => {
     const s = await createScenario();
+    if (rebaseOnly) allowMergeMethods(s.t.sim, REPO, { merge: false, squash: false });
     seedHistory(s.git);
     s.git.createBranch("fix", "main");
     s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("main", "src/checkout.ts")!.toString().replace("'EUR'", "'USD'") }, "Dollars");
@@ -95,6 +100,27 @@ describe("cherry-picks through the REST API give what git cherry-pick gives", ()
     expect(commit.message).toContain("* Dollars\n* Freeze the cart\n* Constant currency");
     expect(commit.message.trimEnd().endsWith(`(cherry picked from commit ${mergeSha})`)).toBe(true);
     expect(backportPulls(s)).toHaveLength(1);
+  });
+
+  test("a repository that allows only rebase merges now, a hotfix squashed before: the history corrects the guess, the result is git's", async () => {
+    const s = await createScenario();
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("main", "src/checkout.ts")!.toString().replace("'EUR'", "'USD'") }, "Dollars");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = [] as const;\n" }, "Freeze the cart");
+    // main moved on while the fix was open: a comparison from three back would take main's own commit in too.
+    s.git.commitFiles("main", { "src/search.ts": "export const search = () => ['broken'];\n" }, "Break search");
+    s.git.commitFiles("fix", { "src/search.ts": s.git.readFile("main", "src/search.ts")!.toString() }, "Keep search");
+    const { pr, mergeSha } = mergeHotfix(s, { head: "fix", method: "squash" });
+    allowMergeMethods(s.t.sim, REPO, { merge: false, squash: false });
+    const releaseHead = s.git.rev("release/1.0");
+    await receiveMerge(s, pr.number);
+    const commit = backportCommit(s, pr.number);
+    expect(commit.tree).toBe(s.git.cherryPickTree(releaseHead, { commit: mergeSha }));
+    expect(backportRequests(s).filter((request) => /\/compare\//.test(request.path)).map((request) => request.path.replaceAll(mergeSha, "<tip>").replace(/[0-9a-f]{40}\.\.\./, "<parent>..."))).toEqual([
+      "/repos/acme/shop/compare/<tip>~3...<tip>",
+      "/repos/acme/shop/compare/<parent>...<tip>",
+    ]);
   });
 
   test("merge commit: the change against the first parent, like `git cherry-pick -m 1`", async () => {
@@ -706,8 +732,9 @@ test("dry run: reads, then one comment saying what would have been created; no b
 });
 
 describe("cost: GitHub requests per target do not depend on the repository or the change", () => {
-  const measure = async (files: number, changed: number, method: "squash" | "rebase" | "merge") => {
+  const measure = async (files: number, changed: number, method: "squash" | "rebase" | "merge", options: { rebaseOnly?: boolean } = {}) => {
     const s = await createScenario();
+    if (options.rebaseOnly) allowMergeMethods(s.t.sim, REPO, { merge: false, squash: false });
     s.git.bulkCommit("main", Array.from({ length: files }, (_, index) => ({ path: `src/module${index % 50}/file${index}.ts`, content: `export const value${index} = ${index};\n` })), "A big repository");
     s.git.createBranch("release/1.0", "main");
     s.git.commitFiles("release/1.0", { "CHANGELOG.md": "## 1.0\n" }, "Release 1.0");
@@ -724,7 +751,7 @@ describe("cost: GitHub requests per target do not depend on the repository or th
     expect(backportPulls(s)).toHaveLength(1);
     const tip = s.git.rev("main");
     return backportRequests(s).map((request) =>
-      `${request.method} ${request.path.replace(/\/\d{13}-[0-9a-f]+$/, "/<temp>").replaceAll(tip, "<tip>").replace(/[0-9a-f]{40}\.\.\./, "<parent>...")}`,
+      `${request.method} ${request.path.replace(/\/\d{13}-[0-9a-f]+$/, "/<temp>").replaceAll(tip, "<tip>").replace(/[0-9a-f]{40}\.\.\./, "<parent>...").replace(/~\d+\.\.\./, "~<n>...")}`,
     );
   };
 
@@ -749,6 +776,11 @@ describe("cost: GitHub requests per target do not depend on the repository or th
   test("a merge commit costs the same; a rebase of several commits reads its change once more (its start is found in the history)", async () => {
     expect(await measure(20, 4, "merge")).toEqual(CLEAN);
     expect(await measure(20, 4, "rebase")).toEqual([...CLEAN.slice(0, 2), "GET /repos/acme/shop/compare/<parent>...<tip>", "POST /graphql", ...CLEAN.slice(2)]);
+  });
+
+  test("where the repository allows only rebase merges, a rebase of several commits costs the same 8: the comparison starts `~<n>` back", async () => {
+    expect(await measure(20, 4, "rebase", { rebaseOnly: true })).toEqual(["GET /repos/acme/shop/compare/<tip>~<n>...<tip>", ...CLEAN.slice(1)]);
+    expect(await measure(1500, 150, "rebase", { rebaseOnly: true })).toEqual(["GET /repos/acme/shop/compare/<tip>~<n>...<tip>", ...CLEAN.slice(1)]);
   });
 });
 

@@ -109,6 +109,45 @@ test("a process killed after the first backport PR: a fresh process's sweep comp
   await fresh.close();
 }, 60_000);
 
+test("a crash mid content-merge leaves a temporary branch: a sweep keeps it while an attempt could still be running, deletes it once stale", async () => {
+  const s = await scenario();
+  // release/1.0 changed the file the hotfix changes (elsewhere in it): its port needs git's merge on a temporary branch.
+  s.git.commitFiles("release/1.0", { "src/checkout.ts": s.git.readFile("release/1.0", "src/checkout.ts")!.toString().replace("'EUR'", "'GBP'") }, "Pounds on 1.0");
+  const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+  // The process dies right after GitHub made the temporary branch (before the merge into it, and before deleting it).
+  const sim = s.t.sim;
+  const handle = sim.handle.bind(sim);
+  let dead = false;
+  sim.handle = async (method, url, body, headers) => {
+    if (dead) return "reset";
+    const response = await handle(method, url, body, headers);
+    if (method === "POST" && new URL(url, sim.baseUrl).pathname === "/repos/acme/shop/git/refs" && String((body as { ref?: string })?.ref).startsWith("refs/heads/hotfix-governance/tmp/")) dead = true;
+    return response;
+  };
+  await receiveMerge(s, pr.number).catch(() => {});
+  expect(dead).toBe(true);
+  sim.handle = handle;
+  const temporary = () => [...s.git.refs("refs/heads/hotfix-governance/tmp/").keys()];
+  const [leftover] = temporary();
+  expect(leftover).toMatch(new RegExp(`^refs/heads/hotfix-governance/tmp/backport-${pr.number}/\\d+-[0-9a-f]+$`));
+
+  // A sweep right away completes the follow-ups; the branch is minutes old — it could be a port in progress: it stays.
+  const first = await runReconcileSweep(s.t.probot, s.t.runtime, new Date());
+  expect(first).toMatchObject({ followedUp: 1, temporaryBranchesDeleted: 0, failures: 0 });
+  expect(backportPulls(s).map((pull) => pull.base.ref).sort()).toEqual(["release/1.0", "release/2.0"]);
+  expect(temporary()).toEqual([leftover]);
+
+  // Twenty minutes on, nothing else is missing: the sweep's own search listed the branch, and one write deletes it.
+  s.t.sim.reset();
+  const later = await runReconcileSweep(s.t.probot, s.t.runtime, new Date(Date.now() + 20 * 60_000));
+  expect(later).toMatchObject({ followedUp: 0, temporaryBranchesDeleted: 1, failures: 0 });
+  expect(temporary()).toEqual([]);
+  expect(s.t.sim.writes().map((write) => `${write.method} ${write.path}`)).toEqual([`DELETE /repos/acme/shop/git/refs/${leftover.replace(/^refs\//, "")}`]);
+  expect(s.t.sim.requests.filter((request) => request.path === "/graphql")).toHaveLength(1);
+  // The backports' own branches are untouched.
+  expect([...s.git.refs("refs/heads/backport/").keys()]).toHaveLength(2);
+}, 60_000);
+
 test("once nothing is missing, a sweep is one GraphQL request per installation and writes nothing", async () => {
   const s = await scenario();
   const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });

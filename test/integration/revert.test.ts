@@ -1,7 +1,7 @@
 import nock from "nock";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
 import { appComments, comment, createScenario, mergeHotfix, receiveMerge, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
-import { gitBacking } from "../support/simulator/routes-git.js";
+import { gitBacking, mergePullFromGit, openPullFromGit, syncBranches } from "../support/simulator/routes-git.js";
 
 afterEach(() => nock.cleanAll());
 afterAll(() => {
@@ -162,4 +162,36 @@ test("the postmortem issue gets one comment linking the revert", async () => {
   expect(notes).toHaveLength(1);
   expect(notes[0].body).toContain(`#${revertPulls(s)[0].number} reverts #${pr.number}`);
   expect(gitBacking(s.t.sim, REPO).workflowsPermission).toBe(false);
+});
+
+test("a postmortem built after the revert has it in its timeline: who ordered it, when, why, and its merge", async () => {
+  const s = await createScenario(CONFIG.replace("postmortem:\n  enabled: false", "postmortem:\n  enabled: true"));
+  seedHistory(s.git);
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Cart");
+  // The merge's delivery is not handled now (the app was down): the sweep or a redelivery builds the postmortem later.
+  const { pr } = mergeHotfix(s, { head: "fix", method: "squash", body: BODY });
+  s.t.sim.advance(60_000);
+  const order = await comment(s, pr.number, "lead", "/revert-emergency checkout still | broken");
+  const [revertPull] = revertPulls(s);
+  expect(revertPull).toBeDefined();
+  s.t.sim.advance(120_000);
+  mergePullFromGit(s.t.sim, REPO, revertPull.number, "squash", "ops");
+  // A PR someone else opened saying `Reverts #n` is no revert of the app's.
+  s.git.createBranch("undo", "main");
+  s.git.commitFiles("undo", { "src/cart.ts": "export const cart = [];\n" }, "Undo by hand");
+  syncBranches(s.t.sim.repo(REPO));
+  openPullFromGit(s.t.sim, REPO, { head: "undo", title: "Undo", body: `Reverts #${pr.number}`, author: "dev", labels: [] });
+  s.t.sim.advance(60_000);
+  await receiveMerge(s, pr.number);
+
+  const [postmortem] = [...s.t.sim.repo(REPO).issues.values()];
+  expect(postmortem.title).toBe(`Postmortem: Fix the checkout outage (#${pr.number})`);
+  const rows = postmortem.body!.split("\n").filter((line) => line.includes("Revert #"));
+  const at = (iso: string) => iso.slice(0, 16).replace("T", " ");
+  // The reason is the commander's text: escaped as Markdown, then as a table cell (GitHub shows `still | broken`).
+  expect(rows).toEqual([
+    `| ${at(revertPull.createdAt)} | Revert #${revertPull.number} opened by the app on the order of @lead at ${at(order.createdAt)} UTC ([command](https://github.com/${REPO}/pull/${pr.number}#issuecomment-${order.id})); reason: checkout still \\\\| broken |`,
+    `| ${at(revertPull.mergedAt!)} | Revert #${revertPull.number} merged: #${pr.number} is reverted |`,
+  ]);
 });

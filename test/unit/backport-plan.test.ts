@@ -1,6 +1,7 @@
 import { parseBackportCommands } from "../../src/backport/command.js";
-import { backportBody, backportTitle, cherryPickMessage, manualCommands, shellQuote } from "../../src/backport/messages.js";
-import { backportBranch, isBackportCommitOf, staleTempBranches, tempBranch, tempBranchPrefix } from "../../src/backport/naming.js";
+import { backportBody, backportTitle, cherryPickMessage, manualCommands, shellQuote, temporaryCommitMessage } from "../../src/backport/messages.js";
+import { backportBranch, isBackportCommitOf, leftoverTemporaryBranches, revertTempBranch, staleTempBranches, tempBranch, tempBranchPrefix } from "../../src/backport/naming.js";
+import { revertTemporaryMessage } from "../../src/backport/revert-messages.js";
 import { decideTarget, type TargetState } from "../../src/backport/plan.js";
 import { commandTargets, isValidBranchName, mergeTargets } from "../../src/backport/targets.js";
 import { HotfixConfig } from "../../src/config/schema.js";
@@ -88,6 +89,25 @@ describe("names", () => {
     const old = tempBranch(7, new Date(now.getTime() - 16 * 60_000), "b2");
     const otherPr = tempBranch(70, new Date(0), "c3");
     expect(staleTempBranches([fresh, old, otherPr, `${tempBranchPrefix(7)}garbage`], 7, now)).toEqual([old, `${tempBranchPrefix(7)}garbage`]);
+  });
+});
+
+describe("leftoverTemporaryBranches: what the sweep deletes", () => {
+  const now = new Date("2026-12-01T12:00:00Z");
+  const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+  const ours = temporaryCommitMessage(7, "release/1.0");
+  test.each<[string, { name: string; committedAt: string | null; message: string }, boolean]>([
+    ["a backport's, name and commit 20 minutes old", { name: tempBranch(7, ago(20), "a1"), committedAt: ago(20).toISOString(), message: ours }, true],
+    ["a revert's, as old", { name: revertTempBranch(7, ago(20), "a1"), committedAt: ago(20).toISOString(), message: revertTemporaryMessage(7) }, true],
+    ["a port in progress: both 1 minute old", { name: tempBranch(7, ago(1), "a1"), committedAt: ago(1).toISOString(), message: ours }, false],
+    ["an old name on a fresh commit (a clock behind): kept", { name: tempBranch(7, ago(60), "a1"), committedAt: ago(2).toISOString(), message: ours }, false],
+    ["a fresh name on an old commit (a clock ahead): kept", { name: tempBranch(7, ago(2), "a1"), committedAt: ago(60).toISOString(), message: ours }, false],
+    ["no start time in the name: kept", { name: `${tempBranchPrefix(7)}garbage`, committedAt: ago(60).toISOString(), message: ours }, false],
+    ["no commit date: kept", { name: tempBranch(7, ago(60), "a1"), committedAt: null, message: ours }, false],
+    ["someone else's commit under the prefix: kept", { name: tempBranch(7, ago(60), "a1"), committedAt: ago(60).toISOString(), message: "wip" }, false],
+    ["outside the app's root: kept", { name: `backport/7-to-release/1.0`, committedAt: ago(60).toISOString(), message: ours }, false],
+  ])("%s", (_name, branch, deleted) => {
+    expect(leftoverTemporaryBranches([branch], now)).toEqual(deleted ? [branch.name] : []);
   });
 });
 

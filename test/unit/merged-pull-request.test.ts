@@ -44,3 +44,11 @@ test("not merged: null; a deleted head repository counts as a fork; a bot author
   expect(mergedPullRequestFrom({ ...pull, head: { ...pull.head, repo: null } })!.fromFork).toBe(true);
   expect(mergedPullRequestFrom({ ...pull, user: { login: "renovate[bot]", type: "Bot" } })!.authorIsBot).toBe(true);
 });
+
+test("the merge methods the repository allows, when its object says all three", () => {
+  const repo = (allow: Record<string, boolean>) => ({ ...pull, base: { ...pull.base, repo: { ...pull.base.repo, ...allow } } });
+  expect(mergedPullRequestFrom(repo({ allow_merge_commit: false, allow_squash_merge: false, allow_rebase_merge: true }))!.mergeMethods).toEqual(["rebase"]);
+  expect(mergedPullRequestFrom(repo({ allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: true }))!.mergeMethods).toEqual(["merge", "squash", "rebase"]);
+  // A partial object tells nothing: no guess.
+  expect(mergedPullRequestFrom(repo({ allow_rebase_merge: true }))!.mergeMethods).toBeUndefined();
+});

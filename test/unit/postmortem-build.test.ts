@@ -6,6 +6,7 @@ import {
   hotfixLabeledAt,
   quorumAt,
   requiredChecksGreen,
+  revertEntries,
 } from "../../src/postmortem/build-postmortem.js";
 import type { HistoryComment, LabelEvent } from "../../src/postmortem/history.js";
 import { isSeverityLabel } from "../../src/postmortem/severity-labels.js";
@@ -205,5 +206,42 @@ describe("buildPostmortem", () => {
     expect(actorName({ login: "github-merge-queue", isBot: true })).toBe("github-merge-queue[bot]");
     expect(actorName({ login: "renovate[bot]", isBot: true })).toBe("renovate[bot]");
     expect(actorName(null)).toBe("a deleted account");
+  });
+});
+
+describe("revertEntries: the app's revert of the hotfix, from the PRs that mention it", () => {
+  const OPENED = "2024-05-02T09:01:00Z";
+  const revertPull = (extra: Record<string, unknown> = {}) => ({
+    number: 20,
+    url: "https://github.com/acme/shop/pull/20",
+    body: "Reverts #12\n\nReason: broken\n\n<!-- hotfix-governance:revert:12 -->",
+    headRefName: "revert/12",
+    createdAt: OPENED,
+    mergedAt: null as string | null,
+    byApp: true,
+    ...extra,
+  });
+  const order = command("ops", "/revert-emergency still broken", "2024-05-02T09:00:00Z");
+  test.each<[string, Parameters<typeof history>[0], string[]]>([
+    ["opened and merged, on an accepted order", { referencingPullRequests: [revertPull({ mergedAt: "2024-05-02T09:30:00Z" })], comments: [order] }, [
+      "Revert #20 opened by the app on the order of @ops at 2024-05-02 09:00 UTC ([command](https://github.com/acme/shop/pull/1#issuecomment-2024-05-02T09:00:00Z)); reason: still broken",
+      "Revert #20 merged: #12 is reverted",
+    ]],
+    ["a refused order (no 👍) is not who ordered it", { referencingPullRequests: [revertPull()], comments: [{ ...order, appReactions: ["THUMBS_DOWN"] }] }, ["Revert #20 opened by the app"]],
+    ["an order after the revert was opened is a repeat", { referencingPullRequests: [revertPull()], comments: [{ ...order, createdAt: "2024-05-02T10:00:00Z" }] }, ["Revert #20 opened by the app"]],
+    ["without a reason", { referencingPullRequests: [revertPull()], comments: [{ ...order, body: "/revert-emergency" }] }, [
+      "Revert #20 opened by the app on the order of @ops at 2024-05-02 09:00 UTC ([command](https://github.com/acme/shop/pull/1#issuecomment-2024-05-02T09:00:00Z)); no reason given",
+    ]],
+    ["a PR someone else opened", { referencingPullRequests: [revertPull({ byApp: false })], comments: [order] }, []],
+    ["the app's PR of another branch (a backport)", { referencingPullRequests: [revertPull({ headRefName: "backport/12-to-release/1.0" })], comments: [order] }, []],
+    ["the revert of another PR", { referencingPullRequests: [revertPull({ headRefName: "revert/13", body: "Reverts #13 <!-- hotfix-governance:revert:13 -->" })], comments: [order] }, []],
+    ["history read without the PRs that mention it", { comments: [order] }, []],
+  ])("%s", (_name, extra, texts) => {
+    expect(revertEntries(history(extra)).map((entry) => entry.text)).toEqual(texts);
+  });
+
+  test("the timeline has them in time order, after the merge", () => {
+    const pm = buildPostmortem(input({ history: history({ referencingPullRequests: [revertPull({ mergedAt: "2024-05-02T09:30:00Z" })], comments: [command("lead", "/approve-emergency", "2024-05-01T10:20:00Z"), order] }) }));
+    expect(pm.timeline.slice(-2).map((entry) => [entry.at, entry.kind])).toEqual([[OPENED, "revert_opened"], ["2024-05-02T09:30:00Z", "revert_merged"]]);
   });
 });

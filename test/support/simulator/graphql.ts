@@ -199,6 +199,8 @@ export const pullRequestNode = (sim: GitHubSimulator, repo: SimRepo, pull: SimPu
     mergeCommit: pull.mergeCommitSha ? commitNode(sim, repo, { sha: pull.mergeCommitSha, authorLogins: [], committerLogin: null }) : null,
     mergedBy: pull.mergedBy ? userNode(pull.mergedBy) : null,
     author: userNode(pull.user),
+    // The app reads GitHub's answer for its own token: did the app open it.
+    viewerDidAuthor: pull.user.login === `${SIM_APP.slug}[bot]`,
     baseRefName: pull.base.ref,
     headRefName: pull.head.ref,
     headRefOid: pull.head.sha,

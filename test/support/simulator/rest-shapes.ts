@@ -14,6 +14,12 @@ export const restUser = (user: SimUser) => ({
 
 export const fullName = (repo: SimRepo): string => `${repo.owner.login}/${repo.name}`;
 
+/** Fields other modules add to a full repository object (the merge settings of routes-merge.ts). */
+const repoFields: Array<(repo: SimRepo) => Record<string, unknown>> = [];
+export const extendRestRepo = (fields: (repo: SimRepo) => Record<string, unknown>): void => {
+  if (!repoFields.includes(fields)) repoFields.push(fields);
+};
+
 export const restRepo = (repo: SimRepo) => ({
   id: repo.id,
   node_id: repo.nodeId,
@@ -25,6 +31,7 @@ export const restRepo = (repo: SimRepo) => ({
   default_branch: repo.defaultBranch,
   has_issues: repo.hasIssues,
   url: `https://api.github.com/repos/${fullName(repo)}`,
+  ...Object.assign({}, ...repoFields.map((fields) => fields(repo))),
 });
 
 export const restLabel = (name: string) => ({

@@ -1,5 +1,5 @@
 import { gitBacking, syncBranches } from "./routes-git.js";
-import { fullName } from "./rest-shapes.js";
+import { extendRestRepo, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, sha as fakeSha, type GitHubSimulator, type SimResponse } from "./simulator.js";
 import type { SimPull, SimRepo } from "./state.js";
 
@@ -80,6 +80,12 @@ export const addRuleset = (sim: GitHubSimulator, name: string, ruleset: Partial<
 
 /** The app as a ruleset bypass actor (Settings → Rules → Rulesets → Bypass list → Add bypass → the app, "Always allow"). */
 export const appBypass = (bypassMode: "always" | "pull_request" = "always"): Ruleset["bypassActors"][number] => ({ actorType: "Integration", actorId: SIM_APP.id, bypassMode });
+
+// A repository object (a pull request's `base.repo`, in its webhook payloads too) carries these settings.
+extendRestRepo((repo) => {
+  const { allowed } = settingsOf(repo);
+  return { allow_merge_commit: allowed.merge, allow_squash_merge: allowed.squash, allow_rebase_merge: allowed.rebase };
+});
 
 export const allowMergeMethods = (sim: GitHubSimulator, name: string, allowed: Partial<Record<MergeMethod, boolean>>): void => {
   Object.assign(settingsOf(sim.repo(name)).allowed, allowed);

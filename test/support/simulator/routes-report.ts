@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { commitNode, connection, extendGraphqlRoot, extendPullRequestNode, pullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
+import { commitNode, connection, extendGraphqlRoot, extendPullRequestNode, pullRequestNode, repositoryNode, userNode, type ConnectionArgs } from "./graphql.js";
 import { fullName } from "./rest-shapes.js";
 import { commitMessage } from "./routes-merge.js";
 import type { GitHubSimulator } from "./simulator.js";
@@ -118,7 +118,8 @@ export const pullRequestSearchConnection = (sim: GitHubSimulator, args: Connecti
   const found = searchPullRequests(sim, args.query);
   // Nodes are rendered for the page only: a search may match thousands of PRs.
   const page = connection(found.slice(0, SEARCH_RESULT_CAP), args);
-  const node = ({ repo, pull }: { repo: SimRepo; pull: SimPull }) => ({ ...pullRequestNode(sim, repo, pull), repository: repositoryStub(repo) });
+  // A search hit's repository is a whole Repository on GitHub (its refs included).
+  const node = ({ repo, pull }: { repo: SimRepo; pull: SimPull }) => ({ ...pullRequestNode(sim, repo, pull), repository: { ...repositoryNode(sim, repo), ...repositoryStub(repo) } });
   return {
     ...page,
     nodes: () => page.nodes.map(node),
