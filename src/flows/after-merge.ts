@@ -2,7 +2,7 @@ import type { LoadedConfig } from "../config/load-config.js";
 import { defaultConfig, type HotfixConfig } from "../config/schema.js";
 import type { MergedPullRequest } from "../backport/merged-pull-request.js";
 import { createComment, findOwnComments } from "../github/comments.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import type { BackportOutcome } from "../backport/outcome.js";
 import { portMergedPullRequest } from "./backport.js";

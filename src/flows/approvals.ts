@@ -24,7 +24,7 @@ import { requestReviewers } from "../github/reviewers.js";
 import { metrics } from "../platform/metrics.js";
 import { coordinationCache } from "../platform/runtime.js";
 import type { Delivery } from "./delivery.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 /** The pushes to the PR's head branch read into its facts (the one activity request; see `github/activity.ts`). */
 export const withPushes = async (delivery: Pick<Delivery, "octokit">, facts: PullRequestFacts): Promise<PullRequestFacts> =>

@@ -11,7 +11,7 @@ import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/ma
 import { authorizeOrder } from "./authorize.js";
 import { portPullRequest } from "./backport.js";
 import type { Delivery } from "./delivery.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 /** A `/backport` command as the comment event carries it. */
 export interface BackportCommandRequest {

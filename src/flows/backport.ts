@@ -25,7 +25,7 @@ import { requestReviewers } from "../github/reviewers.js";
 import { metrics } from "../platform/metrics.js";
 import { pickOnto, type PickResult } from "./cherry-pick.js";
 import type { Delivery } from "./delivery.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 import { readPort, type PortReading } from "./port-read.js";
 
 /** What started a port: the merge itself, or a `/backport` command naming branches. */

@@ -2,7 +2,7 @@ import { entryAt, planPort, sameEntry, WORKFLOWS_DIR, type CommitSide, type Entr
 import { coAuthoredBy } from "../backport/messages.js";
 import { createBranch, createCommit, createTree, deleteBranch, mergeIntoBranch, type GitPerson } from "../github/git-data.js";
 import type { Delivery } from "./delivery.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 /**
  * The port engine's one input: a change — from the tree of `base` to the tree of `change`, at

@@ -24,7 +24,7 @@ import { metrics } from "../platform/metrics.js";
 import { approvalResults, hotfixFacts, retireStatusComment } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 import { autoMergeIfCleared } from "./fast-track-merge.js";
-import { describeGitHubError, isLostAccess } from "./github-errors.js";
+import { describeGitHubError, isLostAccess } from "../github/errors.js";
 
 export interface Evaluation {
   facts: PullRequestFacts | null;

@@ -7,7 +7,7 @@ import { createComment } from "../github/comments.js";
 import { mergePullRequest } from "../github/pull-requests.js";
 import type { Delivery } from "./delivery.js";
 import type { Evaluation } from "./evaluate-pull-request.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 export type FastTrackResult =
   | { merged: true; sha: string; record: string[] }

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { listInstallations, type Installation } from "../github/installations.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 /**
  * The sweeps' outer loop: `task` for each installation of the app that is not suspended, one

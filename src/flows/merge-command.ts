@@ -11,7 +11,7 @@ import { authorizeOrder } from "./authorize.js";
 import type { Delivery } from "./delivery.js";
 import { evaluateLockedPullRequest } from "./evaluate-pull-request.js";
 import { fastTrackMerge } from "./fast-track-merge.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 export interface MergeCommandRequest {
   number: number;

@@ -5,7 +5,7 @@ import { entryAt, pathChanges, type CommitSide, type PathChange } from "../backp
 import { readThroughLag } from "../github/read-through-lag.js";
 import { compareChange, fetchPortFacts, fetchSides, type ComparedChange, type GitPerson, type PortFacts } from "../github/git-data.js";
 import type { Delivery } from "./delivery.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 /** Everything a port needs, read once for all its targets. */
 export interface PortReading {

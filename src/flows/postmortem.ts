@@ -14,7 +14,7 @@ import { fillTemplate } from "../postmortem/template.js";
 import type { MergedPullRequest } from "./after-merge.js";
 import type { Delivery } from "./delivery.js";
 import type { ReviewAfterMerge } from "./review-after-merge.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 type Log = Delivery["log"];
 

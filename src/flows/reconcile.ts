@@ -17,7 +17,7 @@ import { postmortemCommentPrefix } from "../postmortem/markers.js";
 import { afterMerge, notFollowedUpMarker, type MergedPullRequest } from "./after-merge.js";
 import { deliveryForRepository, type Delivery, type Octokit } from "./delivery.js";
 import { evaluatePullRequest } from "./evaluate-pull-request.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 import { approvalsExpire, knownLabels, rememberScan, scannedLabels } from "./search-labels.js";
 
 /** How far back the sweep looks for merged hotfixes (SPEC §7). */

@@ -10,7 +10,7 @@ import { postmortemPullNumber, readDueDate, readReminderDate, reminderMarker } f
 import { utcDate } from "../postmortem/time.js";
 import type { Runtime } from "../platform/runtime.js";
 import { startPeriodic, type Schedule } from "../platform/schedule.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 export interface SweepReport {
   installations: number;

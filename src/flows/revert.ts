@@ -19,7 +19,7 @@ import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/ma
 import { authorizeOrder } from "./authorize.js";
 import { pickOnto } from "./cherry-pick.js";
 import type { Delivery } from "./delivery.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 import { readPort } from "./port-read.js";
 
 /** A `/revert-emergency [reason]` command as the comment event carries it. */

@@ -20,7 +20,7 @@ import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/ma
 import { coordinationCache } from "../platform/runtime.js";
 import type { MergedPullRequest } from "./after-merge.js";
 import type { Delivery } from "./delivery.js";
-import { describeGitHubError } from "./github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 
 /** What the postmortem needs to know: the review after merge is due by `dueAt`. */
 export interface ReviewAfterMerge {

@@ -1,7 +1,7 @@
 import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context, Probot } from "probot";
 import { deliveryFrom, type Delivery } from "../flows/delivery.js";
-import { describeGitHubError } from "../flows/github-errors.js";
+import { describeGitHubError } from "../github/errors.js";
 import { isNotFoundAnswer } from "../github/read-through-lag.js";
 import { instrumentOctokit } from "../platform/instrument-octokit.js";
 import { metrics } from "../platform/metrics.js";

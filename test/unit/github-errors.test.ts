@@ -1,7 +1,7 @@
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/rest";
-import { describeGitHubError } from "../../src/flows/github-errors.js";
+import { describeGitHubError } from "../../src/github/errors.js";
 
 /**
  * What users read when GitHub fails: errors as Octokit really throws them (a network failure is

@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { Octokit } from "@octokit/rest";
-import { describeGitHubError } from "../../src/flows/github-errors.js";
+import { describeGitHubError } from "../../src/github/errors.js";
 import { createHttpFetch, createHttpPools } from "../../src/platform/http-fetch.js";
 import { instrumentOctokit } from "../../src/platform/instrument-octokit.js";
 
