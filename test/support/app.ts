@@ -82,6 +82,13 @@ export const createTestApp = async (
     // Tests run the reminder sweep themselves.
     POSTMORTEM_REMINDER_INTERVAL_MINUTES: "0",
   });
+  if (!options.baseUrl) {
+    // Through nock, GitHub is reached with fetch (nock answers it in place). The runtime's own
+    // HTTP client would go through nock's socket-level mock, whose fake TLS sockets, when a test
+    // resets a connection, left a stale OpenSSL error that broke the next JWT signature; the
+    // suites on real sockets (`baseUrl`, the app as a process) use that client for real.
+    runtime.fetch = undefined;
+  }
   runtime.shutdown = shutdown.signal;
   runtime.readRetryDelaysMs = options.readRetryDelaysMs ?? [1, 2, 4];
   await probot.load(hotfixGovernance, { cwd: process.cwd(), addHandler: () => {}, runtime });
