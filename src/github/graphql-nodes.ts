@@ -1,51 +1,89 @@
+import type { Actor as ActorNode, CheckRun, CheckSuite, Commit, PullRequest, StatusContext } from "@octokit/graphql-schema";
 import type { Actor, HeadCheck, OwnCheckRun } from "../governance/facts.js";
 
-/** GraphQL nodes as the rules read them: one conversion for every query of the app. */
+/**
+ * GraphQL nodes as the rules read them: one conversion for every query of the app. The nodes'
+ * types are selections of GitHub's published schema types (@octokit/graphql-schema), so a field
+ * read here that GitHub does not have, or whose nullability differs, fails the typecheck.
+ */
+
+/** Fields `K` of the schema's type `T`, as a query selects them. */
+type Selected<T, K extends keyof T> = Pick<T, K>;
+
+/** `ActorFields` (graphql-fragments.ts). */
+export type ActorSelection = Selected<ActorNode, "login"> & { __typename?: string };
+
+/** A `CheckRun` or `StatusContext` of `RollupFields`. */
+export type RollupSelection =
+  | (Selected<CheckRun, "name" | "status" | "conclusion" | "completedAt"> & Partial<Selected<CheckRun, "startedAt">> & { __typename: "CheckRun" })
+  | (Selected<StatusContext, "context" | "state" | "createdAt"> & { __typename: "StatusContext" });
+
+/** A run of `OwnCheckRuns`. */
+type OwnRunSelection = Selected<CheckRun, "databaseId" | "status" | "conclusion" | "startedAt" | "title" | "summary" | "text">;
+
+/** A commit with `OwnCheckRuns` spread. */
+export type OwnRunsSelection = {
+  checkSuites?: { nodes?: Array<{ app?: { databaseId?: NonNullable<CheckSuite["app"]>["databaseId"] } | null; checkRuns?: { nodes?: Array<OwnRunSelection | null> | null } | null } | null> | null } | null;
+} | null | undefined;
+
+/** `MergedPullRequestFields`. */
+export type MergedPullRequestSelection = Selected<PullRequest, "number" | "title" | "body" | "url" | "createdAt" | "mergedAt" | "headRefOid"> & {
+  mergeCommit?: Selected<Commit, "oid"> | null;
+  mergedBy?: ActorSelection | null;
+  author?: ActorSelection | null;
+};
 
 /** An `Actor` node (`__typename login`): GitHub's own account type tells a bot. */
-export const actorOf = (node: any): Actor | null => (node?.login ? { login: node.login, isBot: node.__typename === "Bot" } : null);
+export const actorOf = (node: ActorSelection | null | undefined): Actor | null => (node?.login ? { login: node.login, isBot: node.__typename === "Bot" } : null);
 
-/** A PR read with `MergedPullRequestFields` (graphql-fragments.ts). */
-export const mergedPullRequestOf = (node: any) => ({
-  number: node.number as number,
-  title: node.title as string,
-  body: (node.body ?? "") as string,
-  url: node.url as string,
-  createdAt: node.createdAt as string,
-  mergedAt: (node.mergedAt ?? null) as string | null,
-  mergeCommitSha: (node.mergeCommit?.oid ?? null) as string | null,
+/** A PR read with `MergedPullRequestFields`. */
+export const mergedPullRequestOf = (node: MergedPullRequestSelection) => ({
+  number: node.number,
+  title: node.title,
+  body: node.body ?? "",
+  url: String(node.url),
+  createdAt: String(node.createdAt),
+  mergedAt: node.mergedAt == null ? null : String(node.mergedAt),
+  mergeCommitSha: node.mergeCommit?.oid == null ? null : String(node.mergeCommit.oid),
   mergedBy: actorOf(node.mergedBy),
   author: actorOf(node.author),
 });
 
 /** A `CheckRun` or `StatusContext` of a commit's status rollup. */
-export const headCheckOf = (node: any): HeadCheck => {
+export const headCheckOf = (node: RollupSelection): HeadCheck => {
   if (node.__typename === "StatusContext") {
     const state = String(node.state).toLowerCase();
     const pending = state === "pending" || state === "expected";
-    return { name: node.context, kind: "status", status: pending ? "pending" : "completed", conclusion: pending ? null : state, completedAt: node.createdAt ?? null, startedAt: node.createdAt ?? null };
+    const at = node.createdAt == null ? null : String(node.createdAt);
+    return { name: node.context, kind: "status", status: pending ? "pending" : "completed", conclusion: pending ? null : state, completedAt: at, startedAt: at };
   }
   return {
     name: node.name,
     kind: "check_run",
     status: node.status === "COMPLETED" ? "completed" : "pending",
     conclusion: node.conclusion ? String(node.conclusion).toLowerCase() : null,
-    completedAt: node.completedAt ?? null,
-    startedAt: node.startedAt ?? null,
+    completedAt: node.completedAt == null ? null : String(node.completedAt),
+    startedAt: node.startedAt == null ? null : String(node.startedAt),
   };
 };
 
 /** This app's `Hotfix governance` runs among a commit's `checkSuites { app checkRuns }`. */
-export const ownCheckRunsOf = (commit: any, appId: number | null): OwnCheckRun[] =>
+export const ownCheckRunsOf = (commit: OwnRunsSelection, appId: number | null): OwnCheckRun[] =>
   (commit?.checkSuites?.nodes ?? [])
-    .filter((suite: any) => appId == null || suite.app?.databaseId === appId)
-    .flatMap((suite: any) => suite.checkRuns.nodes)
-    .map((run: any) => ({
-      id: run.databaseId,
-      status: String(run.status).toLowerCase(),
-      conclusion: run.conclusion ? String(run.conclusion).toLowerCase() : null,
-      startedAt: run.startedAt ?? null,
-      title: run.title ?? null,
-      summary: run.summary ?? null,
-      text: run.text ?? null,
-    }));
+    .filter((suite) => suite && (appId == null || suite.app?.databaseId === appId))
+    .flatMap((suite) => suite?.checkRuns?.nodes ?? [])
+    .flatMap((run) =>
+      run
+        ? [
+            {
+              id: Number(run.databaseId),
+              status: String(run.status).toLowerCase(),
+              conclusion: run.conclusion ? String(run.conclusion).toLowerCase() : null,
+              startedAt: run.startedAt == null ? null : String(run.startedAt),
+              title: run.title ?? null,
+              summary: run.summary ?? null,
+              text: run.text ?? null,
+            },
+          ]
+        : [],
+    );
