@@ -1,8 +1,7 @@
-import nock from "nock";
-import { createTestApp, type TestApp } from "../support/app.js";
+import { approvalsHarness, REPO } from "../support/approvals-harness.js";
+import type { TestApp } from "../support/app.js";
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewCommentEvent, pullRequestReviewEvent } from "../support/events.js";
-import type { SimComment, SimPull } from "../support/simulator/simulator.js";
-import { clockAt, fakeDateOnly } from "../support/clock.js";
+import type { SimPull } from "../support/simulator/simulator.js";
 
 /**
  * Issue 11, attacked: each test is a way a person with write access could get code merged that no
@@ -11,47 +10,13 @@ import { clockAt, fakeDateOnly } from "../support/clock.js";
  * deletions, dismissals, renames) is recorded by the simulator as GitHub records it.
  */
 
-const REPO = "acme/shop";
-const APP = "hotfix-governance[bot]";
-const T0 = Date.parse("2024-05-01T10:00:00.000Z");
+const { t, at, start: startWith, comment, check, replies, calls } = approvalsHarness();
 
-let t: TestApp;
-const at = clockAt(T0, () => t.sim);
-
-fakeDateOnly();
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.restore();
-});
-
-beforeEach(async () => {
-  t = await createTestApp();
-  at(0);
-});
-
-const start = async (options: { config?: string; pull?: Parameters<TestApp["sim"]["addPull"]>[1] } = {}): Promise<SimPull> => {
-  t.sim.addRepo(REPO, { config: options.config ?? "approvals:\n  users: [lead]\n" });
-  t.sim.setPermission(REPO, "alice", "maintain");
-  t.sim.setPermission(REPO, "mallory", "maintain");
-  t.sim.setPermission(REPO, "dev", "write");
-  const pr = t.sim.addPull(REPO, { labels: ["hotfix"], ...options.pull });
-  await t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "labeled", { label: "hotfix" }));
-  at(5);
-  t.sim.reset();
-  return pr;
-};
-
-const comment = async (pr: SimPull, login: string, body: string): Promise<SimComment> => {
-  const created = t.sim.addComment(REPO, pr.number, login, body);
-  await t.receive("issue_comment", issueCommentEvent(t.sim, REPO, created, "created"));
-  return created;
-};
+const start = (options: { config?: string; pull?: Parameters<TestApp["sim"]["addPull"]>[1] } = {}): Promise<SimPull> =>
+  startWith({ config: options.config ?? "approvals:\n  users: [lead]\n", roles: { alice: "maintain", mallory: "maintain", dev: "write" }, pull: options.pull });
 const synchronize = (pr: SimPull, before: string) => t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "synchronize", { before }));
 const head = (pr: SimPull) => t.sim.pull(REPO, pr.number).head.sha;
-const check = (pr: SimPull) => t.sim.latestCheck(REPO, head(pr))!;
 const text = (pr: SimPull) => check(pr).output.text!;
-const replies = () => t.sim.repo(REPO).issueComments.filter((item) => item.user.login === APP && item.body.includes("hotfix-governance:reply"));
-const calls = () => t.sim.requests.map((request) => `${request.method} ${request.path}`);
 
 describe("1. an approval is bound to the head as it became the PR's head", () => {
   test("a commit checked before, replaced, approved in its replacement and force-pushed back does not inherit the approval", async () => {

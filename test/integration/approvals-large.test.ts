@@ -1,26 +1,11 @@
-import nock from "nock";
-import { createTestApp, type TestApp } from "../support/app.js";
-import { issueCommentEvent, pullRequestEvent } from "../support/events.js";
-import { sha, type SimComment, type SimPull } from "../support/simulator/simulator.js";
-import { clockAt, fakeDateOnly } from "../support/clock.js";
+import { APP, approvalsHarness, REPO } from "../support/approvals-harness.js";
+import { pullRequestEvent } from "../support/events.js";
+import { sha, type SimPull } from "../support/simulator/simulator.js";
 
 /** Very large PRs: the facts query reads the newest 100 of each list; older pages are fetched too. */
-const REPO = "acme/shop";
-const APP = "hotfix-governance[bot]";
-const T0 = Date.parse("2024-05-01T10:00:00.000Z");
-let t: TestApp;
+const { t, at, comment } = approvalsHarness();
 
-const at = clockAt(T0, () => t.sim);
-
-fakeDateOnly();
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.restore();
-});
-
-beforeEach(async () => {
-  t = await createTestApp();
-  at(0);
+beforeEach(() => {
   t.sim.addRepo(REPO, { config: "approvals:\n  users: [lead]\n" });
   t.sim.setPermission(REPO, "alice", "maintain");
   t.sim.setPermission(REPO, "carol", "admin");
@@ -30,11 +15,6 @@ beforeEach(async () => {
 const label = async (pr: SimPull) => {
   await t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "labeled", { label: "hotfix" }));
   at(5);
-};
-const comment = async (pr: SimPull, login: string, body: string): Promise<SimComment> => {
-  const created = t.sim.addComment(REPO, pr.number, login, body);
-  await t.receive("issue_comment", issueCommentEvent(t.sim, REPO, created, "created"));
-  return created;
 };
 const graphqlOperations = () =>
   t.sim.requests.filter((request) => request.path === "/graphql").map((request) => /query (\w+)/.exec(String(request.body.query))?.[1]);

@@ -1,63 +1,32 @@
 import { jest } from "@jest/globals";
-import nock from "nock";
 import { metrics } from "../../src/platform/metrics.js";
-import { createTestApp, type TestApp } from "../support/app.js";
+import { APP, approvalsHarness, REPO, T0 } from "../support/approvals-harness.js";
+import type { TestApp } from "../support/app.js";
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewCommentEvent, pullRequestReviewEvent } from "../support/events.js";
 import { ghError, type SimComment, type SimPull } from "../support/simulator/simulator.js";
-import { clockAt, fakeDateOnly } from "../support/clock.js";
 
-const REPO = "acme/shop";
-const APP = "hotfix-governance[bot]";
 const CONFIG = "approvals:\n  users: [lead]\n  teams: [sre]\n";
-const T0 = Date.parse("2024-05-01T10:00:00.000Z");
 
-let t: TestApp;
-
-const at = clockAt(T0, () => t.sim);
-
-fakeDateOnly();
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.restore();
-});
-
-beforeEach(async () => {
-  t = await createTestApp();
-  at(0);
-});
+const { t, at, start: startWith, comment, check, replies, calls } = approvalsHarness();
 
 /** A repository with approvers of every kind, and a hotfix PR by `dev` the app has seen labelled. */
-const start = async (options: { config?: string; pull?: Parameters<TestApp["sim"]["addPull"]>[1] } = {}): Promise<SimPull> => {
-  t.sim.addRepo(REPO, { config: options.config ?? CONFIG });
-  t.sim.setPermission(REPO, "alice", "maintain");
-  t.sim.setPermission(REPO, "erin", "admin");
-  t.sim.setPermission(REPO, "bob", "write");
-  t.sim.setPermission(REPO, "lead", "read");
-  t.sim.setPermission(REPO, "dev", "write");
-  t.sim.addTeam("acme", "sre", { sre1: "active", sre2: "pending" });
-  t.sim.addTeam("acme", "dba", { dba1: "active" });
-  t.sim.addTeam("other-org", "sre", { mallory: "active" });
-  const pr = t.sim.addPull(REPO, { labels: ["hotfix"], ...options.pull });
-  await t.receive("pull_request", pullRequestEvent(t.sim, REPO, pr.number, "labeled", { label: "hotfix" }));
-  at(5);
-  t.sim.reset();
-  return pr;
-};
+const start = (options: { config?: string; pull?: Parameters<TestApp["sim"]["addPull"]>[1] } = {}): Promise<SimPull> =>
+  startWith({
+    config: options.config ?? CONFIG,
+    roles: { alice: "maintain", erin: "admin", bob: "write", lead: "read", dev: "write" },
+    setup: () => {
+      t.sim.addTeam("acme", "sre", { sre1: "active", sre2: "pending" });
+      t.sim.addTeam("acme", "dba", { dba1: "active" });
+      t.sim.addTeam("other-org", "sre", { mallory: "active" });
+    },
+    pull: options.pull,
+  });
 
-const comment = async (pr: SimPull, login: string, body: string): Promise<SimComment> => {
-  const created = t.sim.addComment(REPO, pr.number, login, body);
-  await t.receive("issue_comment", issueCommentEvent(t.sim, REPO, created, "created"));
-  return created;
-};
-
-const check = (pr: SimPull) => t.sim.latestCheck(REPO, t.sim.pull(REPO, pr.number).head.sha)!;
 const approvalsRow = (pr: SimPull) => check(pr).output.text!.split("\n").find((line) => line.includes("**Emergency approvals**"))!;
 const reactions = (subjectId: number) =>
   t.sim.repo(REPO).reactions.filter((reaction) => reaction.subjectId === subjectId).map((reaction) => `${reaction.user.login} ${reaction.content}`);
 const appComments = () => t.sim.repo(REPO).issueComments.filter((item) => item.user.login === APP);
-const replies = () => appComments().filter((item) => item.body.includes("hotfix-governance:reply"));
 const statusComment = () => appComments().find((item) => item.body.includes("<!-- hotfix-governance:status -->"));
-const calls = () => t.sim.requests.map((request) => `${request.method} ${request.path}`);
 const lookups = () => calls().filter((call) => call.includes("/permission") || call.includes("/memberships/"));
 
 /** The approval was refused: 👎 on it, one reply (quoting it) that says `why`, and the check still waits. */
