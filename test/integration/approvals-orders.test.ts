@@ -1,6 +1,6 @@
 import nock from "nock";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
-import { appComments, backportPulls, comment, createScenario, mergeHotfix, receiveMerge, REPO, seedHistory } from "../support/git/scenario.js";
+import { appComments, backportPulls, comment, createScenario, cartFix, mergeHotfix, receiveMerge, REPO } from "../support/git/scenario.js";
 
 /**
  * Pushers are makers for orders too: `/backport` asks the same eligibility decision as the
@@ -15,10 +15,8 @@ afterAll(() => {
 
 test("a listed approver who pushed to the PR cannot order its backport; another approver can", async () => {
   const s = await createScenario();
-  seedHistory(s.git);
+  cartFix(s);
   s.git.createBranch("release/0.9", "release/1.0~1");
-  s.git.createBranch("fix", "main");
-  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
   const merged = mergeHotfix(s, { head: "fix", method: "squash" });
   // Git says `dev` wrote and committed everything; GitHub's activity says `lead` pushed the branch.
   const pull = s.t.sim.pull(REPO, merged.pr.number);

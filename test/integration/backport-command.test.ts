@@ -1,7 +1,7 @@
 import nock from "nock";
 import { issueCommentEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
-import { appComments, BACKPORT_CONFIG, backportPulls, comment, createScenario, mergeHotfix, receiveMerge, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
+import { appComments, BACKPORT_CONFIG, backportPulls, cartFix, comment, createScenario, mergeHotfix, receiveMerge, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
 import { openPullFromGit, syncBranches } from "../support/simulator/routes-git.js";
 
 afterEach(() => nock.cleanAll());
@@ -16,10 +16,8 @@ const reactions = (s: Scenario, commentId: number) =>
 /** A merged hotfix, already backported to release/1.0 at merge; release/0.9 exists too. */
 const mergedHotfix = async (config = BACKPORT_CONFIG) => {
   const s = await createScenario(config);
-  seedHistory(s.git);
+  cartFix(s);
   s.git.createBranch("release/0.9", "release/1.0~1");
-  s.git.createBranch("fix", "main");
-  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
   const merged = mergeHotfix(s, { head: "fix", method: "squash" });
   await receiveMerge(s, merged.pr.number);
   return { s, ...merged };
@@ -67,10 +65,8 @@ test.each([
 
 test("a co-committer who may approve others' changes cannot order a backport of this one (the approvals' own decision)", async () => {
   const s = await createScenario();
-  seedHistory(s.git);
+  cartFix(s);
   s.git.createBranch("release/0.9", "release/1.0~1");
-  s.git.createBranch("fix", "main");
-  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
   // `lead` is a listed approver, but wrote the second commit of this PR.
   s.git.commitFiles("fix", { "src/cart.test.ts": "test('cart', () => {});\n" }, "Test the cart", { author: { name: "Lead", email: "lead@example.com" } });
   const merged = mergeHotfix(s, { head: "fix", method: "squash" });

@@ -2,8 +2,7 @@ import nock from "nock";
 import { clockAt, fakeDateOnly } from "../support/clock.js";
 import { issueCommentEvent, pullRequestEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
-import { createScenario, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
-import { openPullFromGit, syncBranches } from "../support/simulator/routes-git.js";
+import { cartFix, createScenario, openLabelledHotfix, REPO, type Scenario } from "../support/git/scenario.js";
 import { addRuleset, allowMergeMethods, appBypass, commitMessage, protectBranch } from "../support/simulator/routes-merge.js";
 import type { SimComment, SimPull } from "../support/simulator/state.js";
 
@@ -32,13 +31,8 @@ afterAll(() => {
 const hotfix = async (options: { config?: string; draft?: boolean; retry?: boolean } = {}): Promise<SimPull> => {
   s = await createScenario(options.config ?? CONFIG(), { retry: options.retry });
   at(0);
-  seedHistory(s.git);
-  s.git.createBranch("fix", "main");
-  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
-  syncBranches(s.t.sim.repo(REPO));
-  const pr = openPullFromGit(s.t.sim, REPO, { head: "fix", labels: ["hotfix"], title: "Fix the checkout outage", author: "dev" });
-  pr.draft = options.draft ?? false;
-  await s.t.receive("pull_request", pullRequestEvent(s.t.sim, REPO, pr.number, "labeled", { label: "hotfix" }));
+  cartFix(s);
+  const pr = await openLabelledHotfix(s, { draft: options.draft });
   at(5);
   return pr;
 };

@@ -1,10 +1,9 @@
 import nock from "nock";
 import { clockAt, fakeDateOnly } from "../support/clock.js";
-import { issueCommentEvent, pullRequestEvent } from "../support/events.js";
+import { issueCommentEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
-import { createScenario, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
+import { cartFix, createScenario, openLabelledHotfix, REPO, type Scenario } from "../support/git/scenario.js";
 import { runReportInProcess } from "../support/report-run.js";
-import { openPullFromGit, syncBranches } from "../support/simulator/routes-git.js";
 import { addRuleset, appBypass } from "../support/simulator/routes-merge.js";
 
 /**
@@ -34,12 +33,8 @@ afterAll(() => {
 test("a hotfix approved and fast-tracked by the app: the report shows the app's verdict, the counted approval and who ordered the merge", async () => {
   s = await createScenario(CONFIG);
   at(0);
-  seedHistory(s.git);
-  s.git.createBranch("fix", "main");
-  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
-  syncBranches(s.t.sim.repo(REPO));
-  const pr = openPullFromGit(s.t.sim, REPO, { head: "fix", labels: ["hotfix"], title: "Fix the checkout outage", author: "dev" });
-  await s.t.receive("pull_request", pullRequestEvent(s.t.sim, REPO, pr.number, "labeled", { label: "hotfix" }));
+  cartFix(s);
+  const pr = await openLabelledHotfix(s);
   addRuleset(s.t.sim, REPO, { name: "main", branches: ["~DEFAULT_BRANCH"], requiredApprovingReviewCount: 1, bypassActors: [appBypass("always")] });
   at(5);
   const approval = s.t.sim.addComment(REPO, pr.number, "lead", "/approve-emergency rollback checked");

@@ -4,9 +4,8 @@ import { runReminderSweep } from "../../src/flows/reminders.js";
 import { clockAt, fakeDateOnly } from "../support/clock.js";
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
-import { createScenario, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
+import { cartFix, createScenario, openLabelledHotfix, REPO, type Scenario } from "../support/git/scenario.js";
 import { addInstallation } from "../support/simulator/routes-issues.js";
-import { openPullFromGit, syncBranches } from "../support/simulator/routes-git.js";
 import { addRuleset, appBypass } from "../support/simulator/routes-merge.js";
 import type { SimComment, SimPull } from "../support/simulator/state.js";
 
@@ -46,13 +45,9 @@ const fastTracked = async (options: { reviewBeforeMerge?: string } = {}): Promis
   s = await createScenario(CONFIG, { log: pino({ level: "info" }, { write: (line: string) => lines.push(line) }) });
   at(0);
   addInstallation(s.t.sim, { id: 4242, account: { login: "acme", type: "Organization" } });
-  seedHistory(s.git);
-  s.git.createBranch("fix", "main");
-  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
-  syncBranches(s.t.sim.repo(REPO));
+  cartFix(s);
   addRuleset(s.t.sim, REPO, { name: "main", requiredApprovingReviewCount: 1, bypassActors: [appBypass("always")] });
-  const pr = openPullFromGit(s.t.sim, REPO, { head: "fix", labels: ["hotfix"], title: "Fix the checkout outage", author: "dev" });
-  await s.t.receive("pull_request", pullRequestEvent(s.t.sim, REPO, pr.number, "labeled", { label: "hotfix" }));
+  const pr = await openLabelledHotfix(s);
   at(5);
   await comment(pr, "lead", "/approve-emergency rollback checked");
   if (options.reviewBeforeMerge) s.t.sim.addReview(REPO, pr.number, options.reviewBeforeMerge, "Looks right", { state: "APPROVED" });

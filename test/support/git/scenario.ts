@@ -57,6 +57,22 @@ export const mergeHotfix = (
   return { pr, mergeSha };
 };
 
+/** The history, and a branch `fix` off main with one commit that fixes the cart: the hotfix most tests port or merge. */
+export const cartFix = (s: Scenario): void => {
+  seedHistory(s.git);
+  s.git.createBranch("fix", "main");
+  s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['fixed'];\n" }, "Fix the cart");
+};
+
+/** The hotfix PR from `fix` by `dev`, opened and labelled `hotfix`, and the app has seen the label. */
+export const openLabelledHotfix = async (s: Scenario, options: { draft?: boolean } = {}): Promise<SimPull> => {
+  syncBranches(s.t.sim.repo(REPO));
+  const pr = openPullFromGit(s.t.sim, REPO, { head: "fix", labels: ["hotfix"], title: "Fix the checkout outage", author: "dev" });
+  pr.draft = options.draft ?? false;
+  await s.t.receive("pull_request", pullRequestEvent(s.t.sim, REPO, pr.number, "labeled", { label: "hotfix" }));
+  return pr;
+};
+
 export const receiveMerge = (s: Scenario, number: number): Promise<void> =>
   s.t.receive("pull_request", pullRequestEvent(s.t.sim, REPO, number, "closed", { sender: "lead" }));
 
