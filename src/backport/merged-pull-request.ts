@@ -1,3 +1,4 @@
+import type { PullRequestFacts } from "../governance/facts.js";
 import type { MergeMethod } from "./change.js";
 
 /**
@@ -69,6 +70,36 @@ export const mergedPullRequestFrom = (pull: PullRequestObject): MergedPullReques
     defaultBranch: pull.base.repo.default_branch ?? pull.base.ref,
     commitCount: pull.commits ?? 1,
     ...(mergeMethodsOf(pull.base.repo) ? { mergeMethods: mergeMethodsOf(pull.base.repo)! } : {}),
+  };
+};
+
+/**
+ * The merged PR from the facts an order already read to authorize it (GraphQL), so a command
+ * needs no second read of its PR; null when it is not merged. GraphQL names an app's account
+ * without REST's `[bot]` suffix: it is added back.
+ */
+export const mergedPullRequestFromFacts = (facts: PullRequestFacts): MergedPullRequest | null => {
+  if (!facts.mergedAt || !facts.mergeCommitSha) return null;
+  const login = (actor: PullRequestFacts["author"]): string | null => (actor ? (actor.isBot ? `${actor.login}[bot]` : actor.login) : null);
+  return {
+    number: facts.number,
+    title: facts.title,
+    body: facts.body,
+    url: facts.url,
+    labels: facts.labels,
+    author: login(facts.author) ?? "ghost",
+    authorIsBot: facts.author?.isBot ?? false,
+    baseRef: facts.baseRef,
+    headRef: facts.headRef,
+    headSha: facts.headSha,
+    mergeCommitSha: facts.mergeCommitSha,
+    mergedAt: facts.mergedAt,
+    mergedBy: login(facts.mergedBy),
+    createdAt: facts.createdAt,
+    fromFork: facts.isCrossRepository,
+    defaultBranch: facts.defaultBranch,
+    commitCount: facts.totalCommits,
+    mergeMethods: facts.mergeMethods,
   };
 };
 

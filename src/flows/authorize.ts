@@ -6,9 +6,17 @@ import { approverPolicy } from "../governance/approvals/policy.js";
 import type { PullRequestFacts } from "../governance/facts.js";
 import { cachedLookups, gatherAccess } from "../github/authorization.js";
 import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
+import { readThroughLag } from "../github/read-through-lag.js";
 import { coordinationCache } from "../platform/runtime.js";
 import { withPushes } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
+
+/**
+ * The facts of the PR a command names, read once for its authorization and its work; read again
+ * for a few seconds while GitHub does not show the PR yet (replication lag). Null: not there.
+ */
+export const readOrderedPullRequest = (delivery: Delivery, number: number): Promise<PullRequestFacts | null> =>
+  readThroughLag(() => fetchPullRequestFacts(delivery.query, delivery.repo, number, delivery.appId), { delaysMs: delivery.readRetryDelaysMs });
 
 /**
  * May `actor` give `order` on PR `number`? The PR's makers come from its facts (author, commit

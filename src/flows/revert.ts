@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { HotfixConfig } from "../config/schema.js";
 import { describeMethod } from "../backport/change.js";
-import { mergedPullRequestFrom, type MergedPullRequest, type PullRequestObject } from "../backport/merged-pull-request.js";
+import { mergedPullRequestFromFacts, type MergedPullRequest } from "../backport/merged-pull-request.js";
 import { quote, type SourcePullRequest } from "../backport/messages.js";
 import { isRevertCommitOf, markers, revertBranch, revertTempBranch, revertTempPrefix, staleTempBranches } from "../backport/naming.js";
 import { decideTarget } from "../backport/plan.js";
@@ -14,9 +14,9 @@ import { createComment, findBotComments, findOwnComments } from "../github/comme
 import { addReaction } from "../github/reactions.js";
 import { createBranch, deleteBranch } from "../github/git-data.js";
 import { labelAndAssign } from "../github/issues.js";
-import { createPullRequest, findPullRequestByHead, getPullRequest } from "../github/pull-requests.js";
+import { createPullRequest, findPullRequestByHead } from "../github/pull-requests.js";
 import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
-import { authorizeOrder } from "./authorize.js";
+import { authorizeOrder, readOrderedPullRequest } from "./authorize.js";
 import { pickOnto } from "./cherry-pick.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
@@ -68,9 +68,11 @@ export const handleRevertCommand = async (delivery: Delivery, request: RevertCom
   const loaded = await delivery.config();
   if (!loaded.ok) return refuse(`\`${loaded.path}\` is invalid; the \`Hotfix governance\` check lists what to fix`);
   const config = loaded.config;
-  const allowed = await authorizeOrder(delivery, { number: request.number, actor: request.actor, order: "revert", config });
+  const facts = await readOrderedPullRequest(delivery, request.number);
+  if (!facts) return refuse(`#${request.number} could not be read`);
+  const allowed = await authorizeOrder(delivery, { number: request.number, actor: request.actor, order: "revert", config, facts });
   if (!allowed.allowed) return refuse(allowed.why);
-  const pr = mergedPullRequestFrom((await getPullRequest(octokit, repo, request.number)) as PullRequestObject);
+  const pr = mergedPullRequestFromFacts(facts);
   if (!pr) return refuse(`#${request.number} is not merged: only a merged hotfix can be reverted (close the pull request instead)`);
   if (!isHotfix(pr.labels, config)) return refuse(`#${request.number} is not a hotfix (it has no \`${config.label}\` label)`);
   if (await answered()) return log.info({ outcome: "reply-exists" }, "the command was already answered");

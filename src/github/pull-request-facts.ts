@@ -40,6 +40,7 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
   query PullRequestFacts($owner: String!, $repo: String!, $number: Int!, $appId: Int, $checkName: String!, $withFiles: Boolean = true) {
     repository(owner: $owner, name: $repo) {
       defaultBranchRef { name }
+      mergeCommitAllowed squashMergeAllowed rebaseMergeAllowed
       pullRequest(number: $number) {
         id
         ...MergedPullRequestFields
@@ -281,6 +282,11 @@ export const fetchPullRequestFacts = async (
     owner: repo.owner,
     repo: repo.repo,
     defaultBranch: data.repository.defaultBranchRef?.name ?? "main",
+    mergeMethods: [
+      ...(data.repository.mergeCommitAllowed ? ["merge" as const] : []),
+      ...(data.repository.squashMergeAllowed ? ["squash" as const] : []),
+      ...(data.repository.rebaseMergeAllowed ? ["rebase" as const] : []),
+    ],
     ...mergedPullRequestOf(pr),
     nodeId: pr.id,
     state: pr.state,

@@ -126,6 +126,8 @@ export interface PullRequestFacts {
   owner: string;
   repo: string;
   defaultBranch: string;
+  /** The merge methods the repository's settings allow. */
+  mergeMethods: Array<"merge" | "squash" | "rebase">;
   number: number;
   nodeId: string;
   title: string;

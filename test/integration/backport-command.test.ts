@@ -25,8 +25,12 @@ const mergedHotfix = async (config = BACKPORT_CONFIG) => {
 
 test("an approver orders a backport: 👍, the PR, one reply saying what happened", async () => {
   const { s, pr, mergeSha } = await mergedHotfix();
+  s.t.sim.reset();
   const order = await comment(s, pr.number, "lead", "/backport release/0.9");
   expect(reactions(s, order.id)).toEqual(["+1"]);
+  // The PR is read once, for the authorization and the port alike (no REST read of it besides the facts query).
+  const prReads = s.t.sim.requests.filter((request) => request.path === `/repos/${REPO}/pulls/${pr.number}` || (request.path === "/graphql" && /query PullRequestFacts\b/.test(String(request.body?.query))));
+  expect(prReads.map((request) => `${request.method} ${request.path}`)).toEqual(["POST /graphql"]);
   const backport = backportPulls(s).find((pull) => pull.base.ref === "release/0.9")!;
   expect(backport).toMatchObject({ title: "[Backport release/0.9] Fix the checkout outage", head: { ref: `backport/${pr.number}-to-release/0.9` }, labels: ["backport"] });
   const tree = s.git.commit(s.git.rev(`backport/${pr.number}-to-release/0.9`)).tree;

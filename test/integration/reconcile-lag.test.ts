@@ -68,7 +68,7 @@ test("a push GitHub still does not show after the retries is not evaluated on th
   expect(lines.filter((line) => line.outcome === "stale-read")).toHaveLength(1);
 });
 
-test("a `/backport` on a PR the REST read does not find yet (404) is read again", async () => {
+test("a `/backport` on a PR GitHub does not show yet (GraphQL NOT_FOUND) is read again", async () => {
   const pr = t.sim.addPull(REPO, { labels: ["hotfix"] });
   t.sim.setPermission(REPO, "lead", "maintain");
   const comment = t.sim.addComment(REPO, pr.number, "lead", "/backport release/1.0");

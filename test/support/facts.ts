@@ -7,6 +7,7 @@ export const pullRequestFacts = (overrides: Partial<PullRequestFacts> = {}): Pul
   owner: "acme",
   repo: "shop",
   defaultBranch: "main",
+  mergeMethods: ["merge", "squash", "rebase"],
   number: 7,
   nodeId: "PR_7",
   title: "Fix",

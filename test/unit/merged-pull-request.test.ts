@@ -1,4 +1,5 @@
-import { mergedPullRequestFrom, type PullRequestObject } from "../../src/backport/merged-pull-request.js";
+import { mergedPullRequestFrom, mergedPullRequestFromFacts, type PullRequestObject } from "../../src/backport/merged-pull-request.js";
+import { pullRequestFacts } from "../support/facts.js";
 
 const pull: PullRequestObject = {
   number: 7,
@@ -51,4 +52,34 @@ test("the merge methods the repository allows, when its object says all three", 
   expect(mergedPullRequestFrom(repo({ allow_merge_commit: true, allow_squash_merge: true, allow_rebase_merge: true }))!.mergeMethods).toEqual(["merge", "squash", "rebase"]);
   // A partial object tells nothing: no guess.
   expect(mergedPullRequestFrom(repo({ allow_rebase_merge: true }))!.mergeMethods).toBeUndefined();
+});
+
+describe("the same PR read from the facts an order was authorized on (GraphQL)", () => {
+  const facts = pullRequestFacts({
+    title: "Fix",
+    body: "INC-1",
+    labels: ["hotfix", "backport release/1.2"],
+    author: { login: "dev", isBot: false },
+    baseRef: "release/1.3",
+    headRef: "fix",
+    headSha: "h".repeat(40),
+    state: "MERGED",
+    mergeCommitSha: "m".repeat(40),
+    mergedAt: "2024-05-01T10:00:00Z",
+    mergedBy: { login: "lead", isBot: false },
+    createdAt: "2024-05-01T09:00:00Z",
+    isCrossRepository: true,
+    totalCommits: 3,
+    mergeMethods: ["rebase"],
+  });
+
+  test("maps as the payload's pull request object does", () => {
+    const { mergeMethods: _fromRest, ...fromRest } = mergedPullRequestFrom(pull)!;
+    expect(mergedPullRequestFromFacts(facts)).toEqual({ ...fromRest, mergeMethods: ["rebase"] });
+  });
+
+  test("an app's account gets REST's [bot] suffix back; an unmerged PR is no merged PR", () => {
+    expect(mergedPullRequestFromFacts({ ...facts, author: { login: "renovate", isBot: true } })).toMatchObject({ author: "renovate[bot]", authorIsBot: true });
+    expect(mergedPullRequestFromFacts({ ...facts, mergedAt: null, mergeCommitSha: null })).toBeNull();
+  });
 });

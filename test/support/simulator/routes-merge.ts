@@ -1,4 +1,5 @@
 import { gitBacking, syncBranches } from "./routes-git.js";
+import { extendRepositoryNode } from "./graphql.js";
 import { extendRestRepo, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, sha as fakeSha, type GitHubSimulator, type SimResponse } from "./simulator.js";
 import type { SimPull, SimRepo } from "./state.js";
@@ -85,6 +86,12 @@ export const appBypass = (bypassMode: "always" | "pull_request" = "always"): Rul
 extendRestRepo((repo) => {
   const { allowed } = settingsOf(repo);
   return { allow_merge_commit: allowed.merge, allow_squash_merge: allowed.squash, allow_rebase_merge: allowed.rebase };
+});
+
+// GraphQL's Repository says the same (mergeCommitAllowed, squashMergeAllowed, rebaseMergeAllowed).
+extendRepositoryNode((_sim, repo) => {
+  const { allowed } = settingsOf(repo);
+  return { mergeCommitAllowed: allowed.merge, squashMergeAllowed: allowed.squash, rebaseMergeAllowed: allowed.rebase };
 });
 
 export const allowMergeMethods = (sim: GitHubSimulator, name: string, allowed: Partial<Record<MergeMethod, boolean>>): void => {
