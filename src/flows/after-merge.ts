@@ -1,14 +1,17 @@
 import type { LoadedConfig } from "../config/load-config.js";
 import { defaultConfig, type HotfixConfig } from "../config/schema.js";
 import type { MergedPullRequest } from "../backport/merged-pull-request.js";
-import { createComment, findOwnComments } from "../github/comments.js";
 import { describeGitHubError } from "../github/errors.js";
+import type { GitHub } from "../github/gateway.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import type { BackportOutcome } from "../backport/outcome.js";
 import { portMergedPullRequest } from "./backport.js";
 import type { Delivery } from "./delivery.js";
-import { ensurePostmortem } from "./postmortem.js";
-import { ensureReviewAfterMerge } from "./review-after-merge.js";
+import { ensurePostmortem, type PostmortemGitHub } from "./postmortem.js";
+import { ensureReviewAfterMerge, type ReviewAfterMergeGitHub } from "./review-after-merge.js";
+
+/** A merge's follow-ups: the port's, the review's and the postmortem's calls, and the "not followed up" comment. */
+export type AfterMergeGitHub = GitHub & ReviewAfterMergeGitHub & PostmortemGitHub & Pick<GitHub, "findOwnComments" | "createComment">;
 
 // The model lives with the port domain; re-exported for the modules that import it from here.
 export type { MergedPullRequest } from "../backport/merged-pull-request.js";
@@ -21,11 +24,11 @@ export type { MergedPullRequest } from "../backport/merged-pull-request.js";
  * 4. open the postmortem, which lists what steps 2 and 3 produced, failures as action items.
  * Each step is idempotent, so a redelivered merge event changes nothing.
  */
-export const afterMerge = (delivery: Delivery, pr: MergedPullRequest): Promise<void> =>
+export const afterMerge = (delivery: Delivery<AfterMergeGitHub>, pr: MergedPullRequest): Promise<void> =>
   // Two deliveries of one merge (redelivery, two replicas) never work side by side.
   delivery.withPullRequestLock(pr.number, () => followUp(delivery, pr));
 
-const followUp = async (delivery: Delivery, pr: MergedPullRequest): Promise<void> => {
+const followUp = async (delivery: Delivery<AfterMergeGitHub>, pr: MergedPullRequest): Promise<void> => {
   const log = delivery.log.child({ pr: pr.number });
   const loaded = await delivery.config();
   if (!loaded.ok) {
@@ -51,13 +54,12 @@ export const notFollowedUpMarker = (number: number): string => `<!-- hotfix-gove
  * A hotfix merged while `.github/hotfix.yml` is invalid: nothing is ported or opened, and the PR
  * says so once (found again by its marker), with what to fix and what to do by hand.
  */
-const sayNotFollowedUp = async (delivery: Delivery, pr: MergedPullRequest, loaded: Extract<LoadedConfig, { ok: false }>): Promise<void> => {
+const sayNotFollowedUp = async (delivery: Delivery<Pick<GitHub, "findOwnComments" | "createComment">>, pr: MergedPullRequest, loaded: Extract<LoadedConfig, { ok: false }>): Promise<void> => {
   const marker = notFollowedUpMarker(pr.number);
   try {
-    if ((await findOwnComments(delivery.query, delivery.repo, pr.number, [marker])).length > 0) return;
+    if ((await delivery.github.findOwnComments(delivery.repo, pr.number, [marker])).length > 0) return;
     const problems = loaded.problems.map((problem) => `- ${problem.path ? `\`${problem.path}\`` : "the file"}${problem.line ? ` (line ${problem.line})` : ""}: ${problem.message}`);
-    await createComment(
-      delivery.octokit,
+    await delivery.github.createComment(
       delivery.repo,
       pr.number,
       [

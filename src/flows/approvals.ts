@@ -15,20 +15,21 @@ import { fastTrackNote } from "../governance/merge/messages.js";
 import type { HotfixEvaluation } from "../governance/evaluate-hotfix.js";
 import type { PullRequestFacts } from "../governance/facts.js";
 import type { RuleResult } from "../governance/rule-result.js";
-import { readPushHistory } from "../github/activity.js";
-import { readPreviousPaths } from "../github/pull-request-facts.js";
-import { cachedLookups, gatherAccess } from "../github/authorization.js";
-import { createComment, updateComment } from "../github/comments.js";
-import { addReaction } from "../github/reactions.js";
-import { requestReviewers } from "../github/reviewers.js";
+import type { GitHub } from "../github/gateway.js";
 import { metrics } from "../platform/metrics.js";
 import { coordinationCache } from "../platform/runtime.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
 
+/** The calls of GitHub the approvals make: the reads that complete a hotfix's facts, access look-ups, the feedback writes. */
+export type ApprovalsGitHub = Pick<
+  GitHub,
+  "readPushHistory" | "readPreviousPaths" | "gatherAccess" | "addReaction" | "createComment" | "updateComment" | "requestReviewers"
+>;
+
 /** The pushes to the PR's head branch read into its facts (the one activity request; see `github/activity.ts`). */
-export const withPushes = async (delivery: Pick<Delivery, "octokit">, facts: PullRequestFacts): Promise<PullRequestFacts> =>
-  facts.pushes.state === "not_read" ? { ...facts, pushes: await readPushHistory(delivery.octokit, facts) } : facts;
+export const withPushes = async (delivery: Pick<Delivery<Pick<GitHub, "readPushHistory">>, "github">, facts: PullRequestFacts): Promise<PullRequestFacts> =>
+  facts.pushes.state === "not_read" ? { ...facts, pushes: await delivery.github.readPushHistory(facts) } : facts;
 
 /**
  * What a hotfix's rules need beyond the facts query, each read only when it can change the
@@ -36,10 +37,10 @@ export const withPushes = async (delivery: Pick<Delivery, "octokit">, facts: Pul
  * renamed file), and the pushes to the head branch (only when there is an approval command to
  * decide, or reviews are about to be requested: pushers are never asked).
  */
-export const hotfixFacts = async (delivery: Pick<Delivery, "octokit">, facts: PullRequestFacts, config: HotfixConfig): Promise<PullRequestFacts> => {
+export const hotfixFacts = async (delivery: Pick<Delivery<Pick<GitHub, "readPushHistory" | "readPreviousPaths">>, "github">, facts: PullRequestFacts, config: HotfixConfig): Promise<PullRequestFacts> => {
   let full = facts;
   const globs = [...config.scope.forbidden_paths, ...config.approvals.rules.flatMap((rule) => rule.paths)];
-  if (globs.length > 0 && facts.files.some((file) => file.changeType === "RENAMED")) full = { ...full, files: await readPreviousPaths(delivery.octokit, full) };
+  if (globs.length > 0 && facts.files.some((file) => file.changeType === "RENAMED")) full = { ...full, files: await delivery.github.readPreviousPaths(full) };
   const status = findStatusComment(facts);
   const requestsReviews = config.request_reviews && (!status || status.body.includes(INACTIVE_MARKER));
   if (requestsReviews || commandEntries(facts).some((entry) => entry.command.kind === "approve")) full = await withPushes(delivery, full);
@@ -64,8 +65,8 @@ export interface ApprovalsStep {
  *    current, and request reviews when the PR has just become a hotfix.
  * A look-up GitHub cannot answer throws: the caller fails the check closed.
  */
-export const approvalResults = async (delivery: Delivery, facts: PullRequestFacts, config: HotfixConfig): Promise<ApprovalsStep> => {
-  const access = await gatherAccess(cachedLookups(delivery.octokit, delivery.repo, coordinationCache(delivery.coordination)), peopleToLookUp(facts, config));
+export const approvalResults = async (delivery: Delivery<ApprovalsGitHub>, facts: PullRequestFacts, config: HotfixConfig): Promise<ApprovalsStep> => {
+  const access = await delivery.github.gatherAccess(delivery.repo, coordinationCache(delivery.coordination), peopleToLookUp(facts, config));
   const evaluation = evaluateApprovals({ facts, config, access, now: delivery.now() });
   return {
     results: evaluation.results,
@@ -80,7 +81,7 @@ export const approvalResults = async (delivery: Delivery, facts: PullRequestFact
   };
 };
 
-const bestEffort = async (delivery: Delivery, pr: number, what: string, write: () => Promise<unknown>): Promise<boolean> => {
+const bestEffort = async (delivery: Pick<Delivery, "log">, pr: number, what: string, write: () => Promise<unknown>): Promise<boolean> => {
   try {
     await write();
     return true;
@@ -92,13 +93,13 @@ const bestEffort = async (delivery: Delivery, pr: number, what: string, write: (
 
 /** Secondary writes of one evaluation, one after another, each only when something changed. */
 const applyApprovalEffects = async (
-  delivery: Delivery,
+  delivery: Delivery<ApprovalsGitHub>,
   facts: PullRequestFacts,
   config: HotfixConfig,
   evaluation: ApprovalsEvaluation,
   verdict: HotfixEvaluation,
 ): Promise<void> => {
-  const { octokit, repo } = delivery;
+  const { github, repo } = delivery;
   const pr = facts.number;
   const feedback = planFeedback(evaluation, facts);
   for (const decision of feedback.fresh) {
@@ -117,23 +118,23 @@ const applyApprovalEffects = async (
     );
   }
   for (const { source, content } of feedback.reactions) {
-    await bestEffort(delivery, pr, `react ${content} to ${source.kind} ${source.id}`, () => addReaction(octokit, repo, source, content));
+    await bestEffort(delivery, pr, `react ${content} to ${source.kind} ${source.id}`, () => github.addReaction(repo, source, content));
   }
   for (const { source, body } of feedback.replies) {
-    await bestEffort(delivery, pr, `reply to ${source.kind} ${source.id}`, () => createComment(octokit, repo, pr, body));
+    await bestEffort(delivery, pr, `reply to ${source.kind} ${source.id}`, () => github.createComment(repo, pr, body));
   }
 
   const fastTrack = fastTrackNote(config, approverPolicy(config, facts.owner), facts.author?.login ?? null);
   const note = [config.dry_run ? dryRunNote(facts, config) : undefined, fastTrack].filter(Boolean).join("\n\n") || undefined;
   const status = planStatusComment(facts, statusCommentBody({ config, results: verdict.results, approvals: evaluation, note }));
-  if (status.action === "create") await bestEffort(delivery, pr, "create the status comment", () => createComment(octokit, repo, pr, status.body));
+  if (status.action === "create") await bestEffort(delivery, pr, "create the status comment", () => github.createComment(repo, pr, status.body));
   if (status.action === "update") {
-    await bestEffort(delivery, pr, "update the status comment", () => updateComment(octokit, repo, status.commentId, status.body));
+    await bestEffort(delivery, pr, "update the status comment", () => github.updateComment(repo, status.commentId, status.body));
   }
   if (status.becameHotfix && config.request_reviews) {
     const { users, teams } = reviewRequestsFor(evaluation, facts, config);
     await bestEffort(delivery, pr, "request reviews", async () => {
-      const result = await requestReviewers(octokit, repo, pr, users, teams);
+      const result = await github.requestReviewers(repo, pr, users, teams);
       if (result.requested.length > 0 || result.refused.length > 0) {
         delivery.log.info({ pr, outcome: "reviews-requested", requested: result.requested, refused: result.refused }, "reviews requested from the approvers");
       }
@@ -142,8 +143,8 @@ const applyApprovalEffects = async (
 };
 
 /** The label is gone: an existing status comment says the rules no longer apply (one edit, once). */
-export const retireStatusComment = async (delivery: Delivery, facts: PullRequestFacts, config: HotfixConfig): Promise<void> => {
+export const retireStatusComment = async (delivery: Delivery<Pick<GitHub, "updateComment">>, facts: PullRequestFacts, config: HotfixConfig): Promise<void> => {
   const status = planStatusComment(facts, inactiveStatusBody(config));
   if (status.action !== "update") return;
-  await bestEffort(delivery, facts.number, "retire the status comment", () => updateComment(delivery.octokit, delivery.repo, status.commentId, status.body));
+  await bestEffort(delivery, facts.number, "retire the status comment", () => delivery.github.updateComment(delivery.repo, status.commentId, status.body));
 };

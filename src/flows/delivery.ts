@@ -2,6 +2,7 @@ import type { Context, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import { configFilesOf, loadConfig, type ConfigFile, type LoadedConfig } from "../config/load-config.js";
 import { CONFIG_FILE } from "../config/schema.js";
+import { gitHubGateway, type GitHub } from "../github/gateway.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
 import { readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
@@ -11,14 +12,17 @@ import { rememberExpiry, rememberLabel } from "./search-labels.js";
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /**
- * One webhook delivery, as the flows see it: the installation's client, the repository, a
- * logger bound to the delivery, and the config, loaded once (memoized) per delivery.
+ * One webhook delivery, as the flows see it: the installation's gateway, the repository, a
+ * logger bound to the delivery, and the config, loaded once (memoized) per delivery. A flow
+ * takes `Delivery<ItsGitHub>`: the `Pick` of the gateway's calls it uses, and nothing more.
  */
-export interface Delivery {
+export interface Delivery<G = GitHub> {
   id: string;
   event: string;
   actor: string | null;
   repo: RepoRef;
+  /** The installation's GitHub: the gateway's calls with this delivery's clients bound (`github/gateway.ts`). */
+  github: G;
   octokit: Octokit;
   /** GraphQL queries (reads only: mutations go through `octokit`), not spaced like writes. */
   query: GraphqlQuery;
@@ -102,13 +106,15 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
   };
   const repo = { owner: payload.repository!.owner.login, repo: payload.repository!.name };
   const actor = payload.sender?.login ?? null;
+  const query = readOnlyGraphql(context.octokit, payload.installation?.id, (headers) => runtime.rateBudget.record(payload.installation?.id, headers), runtime.readers, runtime.fetch);
   return {
     id: context.id,
     event: context.name + ("action" in context.payload && context.payload.action ? `.${context.payload.action}` : ""),
     actor,
     repo,
+    github: gitHubGateway(context.octokit, query),
     octokit: context.octokit,
-    query: readOnlyGraphql(context.octokit, payload.installation?.id, (headers) => runtime.rateBudget.record(payload.installation?.id, headers), runtime.readers, runtime.fetch),
+    query,
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,
@@ -130,13 +136,15 @@ export const deliveryForRepository = (
   options: { id: string; event: string; octokit: Octokit; installationId: number; repo: RepoRef; log: Logger },
 ): Delivery => {
   const { repo, octokit, installationId } = options;
+  const query = readOnlyGraphql(octokit, installationId, (headers) => runtime.rateBudget.record(installationId, headers), runtime.readers, runtime.fetch);
   return {
     id: options.id,
     event: options.event,
     actor: null,
     repo,
+    github: gitHubGateway(octokit, query),
     octokit,
-    query: readOnlyGraphql(octokit, installationId, (headers) => runtime.rateBudget.record(installationId, headers), runtime.readers, runtime.fetch),
+    query,
     log: options.log.child({ delivery: options.id, repository: `${repo.owner}/${repo.repo}` }),
     appId: runtime.appId,
     now: runtime.now,

@@ -12,19 +12,23 @@ import { dryRunNote } from "../governance/dry-run.js";
 import { evaluateHotfix, isHotfix, type HotfixEvaluation } from "../governance/evaluate-hotfix.js";
 import { fastTrackNote } from "../governance/merge/messages.js";
 import type { OwnCheckRun, PullRequestFacts } from "../governance/facts.js";
-import { createCheckRun, listOwnCheckRuns, supersedeCheckRun, updateCheckRun } from "../github/check-runs.js";
-import { fetchPullRequestFacts } from "../github/pull-request-facts.js";
-import { fetchPullRequestHead, type PullRequestHead } from "../github/pull-requests.js";
+import type { GitHub } from "../github/gateway.js";
+import type { PullRequestHead } from "../github/pull-requests.js";
 import { isNotFoundAnswer, readThroughLag } from "../github/read-through-lag.js";
 import type { HotfixConfig } from "../config/schema.js";
 import type { BudgetState } from "../platform/rate-budget.js";
 import { runHandedOver } from "../platform/handover.js";
 import { rememberCommitPullRequests } from "./commit-pull-requests.js";
 import { metrics } from "../platform/metrics.js";
-import { approvalResults, hotfixFacts, retireStatusComment } from "./approvals.js";
+import { approvalResults, hotfixFacts, retireStatusComment, type ApprovalsGitHub } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
-import { autoMergeIfCleared } from "./fast-track-merge.js";
+import { autoMergeIfCleared, type FastTrackGitHub } from "./fast-track-merge.js";
 import { describeGitHubError, isLostAccess } from "../github/errors.js";
+
+/** An evaluation's calls: the PR's head and facts, its check runs, and what the approvals and `merge.auto` call. */
+export type EvaluateGitHub = ApprovalsGitHub &
+  FastTrackGitHub &
+  Pick<GitHub, "fetchPullRequestHead" | "fetchPullRequestFacts" | "createCheckRun" | "updateCheckRun" | "supersedeCheckRun" | "listOwnCheckRuns">;
 
 export interface Evaluation {
   facts: PullRequestFacts | null;
@@ -81,7 +85,7 @@ const mergeOptions = (a: EvaluateOptions, b: EvaluateOptions): EvaluateOptions =
  * fresh run, a removed label's retiring, a push's new head) waits for the lock and runs itself.
  */
 export const evaluatePullRequest = (
-  delivery: Delivery,
+  delivery: Delivery<EvaluateGitHub>,
   number: number,
   headShaHint?: string,
   options: Omit<EvaluateOptions, "headShaHint"> = {},
@@ -110,11 +114,11 @@ export const evaluatePullRequest = (
  * The same evaluation for a caller that already holds the PR's lock (`/merge-emergency`): the
  * verdict on the current head, recomputed from GitHub; the check is written only when it changed.
  */
-export const evaluateLockedPullRequest = (delivery: Delivery, number: number): Promise<(Evaluation & { facts: PullRequestFacts }) | null> =>
+export const evaluateLockedPullRequest = (delivery: Delivery<EvaluateGitHub>, number: number): Promise<(Evaluation & { facts: PullRequestFacts }) | null> =>
   // Without a hint the full facts are always read: an answer always carries them.
   evaluateNow(delivery, number, {}) as Promise<(Evaluation & { facts: PullRequestFacts }) | null>;
 
-const evaluateNow = async (delivery: Delivery, number: number, options: EvaluateOptions): Promise<Evaluation | null> => {
+const evaluateNow = async (delivery: Delivery<EvaluateGitHub>, number: number, options: EvaluateOptions): Promise<Evaluation | null> => {
   const log = delivery.log.child({ pr: number });
   let facts: PullRequestFacts | null = null;
   // The commit the event named; comment events name none, then the head the read returned.
@@ -133,7 +137,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
     const likelyHotfix = options.hotfixHint ?? (options.labelsHint && config.ok ? isHotfix(options.labelsHint, config.config) : undefined);
     // Commands and Re-runs come mostly from hotfixes: without a hint the full facts come first.
     if (likelyHotfix === false) {
-      const head = await throughLag(() => fetchPullRequestHead(delivery.query, delivery.repo, number, delivery.appId));
+      const head = await throughLag(() => delivery.github.fetchPullRequestHead(delivery.repo, number, delivery.appId));
       if (!head) {
         log.info({ outcome: "not-found" }, "pull request not found; nothing to evaluate");
         return null;
@@ -151,7 +155,7 @@ const evaluateNow = async (delivery: Delivery, number: number, options: Evaluate
         return await notHotfix(delivery, head, config.config, options);
       }
     }
-    facts = await throughLag(() => fetchPullRequestFacts(delivery.query, delivery.repo, number, delivery.appId, { files: config.ok ? needsFilePaths(config.config) : false }));
+    facts = await throughLag(() => delivery.github.fetchPullRequestFacts(delivery.repo, number, delivery.appId, { files: config.ok ? needsFilePaths(config.config) : false }));
     if (!facts) {
       log.info({ outcome: "not-found" }, "pull request not found; nothing to evaluate");
       return null;
@@ -201,7 +205,7 @@ type AfterCheck = () => Promise<void>;
 
 /** The check output for the PR as it is now (null when no check should be shown), and what follows it. */
 const decide = async (
-  delivery: Delivery,
+  delivery: Delivery<EvaluateGitHub>,
   facts: PullRequestFacts,
   config: Awaited<ReturnType<Delivery["config"]>>,
 ): Promise<{ output: CheckOutput | null; afterCheck?: AfterCheck; hotfix: boolean } & Partial<Pick<Evaluation, "facts">> & Pick<Evaluation, "verdict" | "approvals" | "config">> => {
@@ -254,7 +258,7 @@ const mayNeedRetiring = (runs: OwnCheckRun[], options: EvaluateOptions): boolean
  * but the label, so it is written from the PR's head alone. When the installation's budget is
  * low it waits for the reset: hotfixes' evaluations, merges and follow-ups go first.
  */
-const notHotfix = async (delivery: Delivery, head: PullRequestHead, settings: HotfixConfig, options: EvaluateOptions): Promise<Evaluation> => {
+const notHotfix = async (delivery: Delivery<EvaluateGitHub>, head: PullRequestHead, settings: HotfixConfig, options: EvaluateOptions): Promise<Evaluation> => {
   const log = delivery.log.child({ pr: head.number });
   await rememberVerdict(delivery, head.headSha, head.number, false);
   metrics.evaluations.inc({ kind: "not_hotfix" });
@@ -275,7 +279,7 @@ const notHotfix = async (delivery: Delivery, head: PullRequestHead, settings: Ho
 };
 
 /** One deferred evaluation per PR, run when the lowest budget resets. */
-const deferToReset = (delivery: Delivery, number: number, low: BudgetState[]) => {
+const deferToReset = (delivery: Delivery<EvaluateGitHub>, number: number, low: BudgetState[]) => {
   const key = `${delivery.repo.owner}/${delivery.repo.repo}#${number}`.toLowerCase();
   const resetAt = Math.max(...low.map((state) => state.reset)) * 1000;
   for (const state of low) metrics.budgetDeferred.inc({ resource: state.resource });
@@ -297,10 +301,10 @@ const deferToReset = (delivery: Delivery, number: number, low: BudgetState[]) =>
  * Remembers, for the commit, whether its PR is a hotfix: the next check or status event on that
  * commit then knows without asking GitHub (a hint only: an event the hint cannot answer asks).
  */
-const rememberVerdict = (delivery: Delivery, sha: string, number: number, hotfix: boolean) =>
+const rememberVerdict = (delivery: Delivery<EvaluateGitHub>, sha: string, number: number, hotfix: boolean) =>
   rememberCommitPullRequests(delivery.coordination, delivery.repo, sha, [{ number, hotfix }]);
 
-const applyCheck = async (delivery: Delivery, headSha: string, runs: OwnCheckRun[], output: CheckOutput, rerun = false) => {
+const applyCheck = async (delivery: Delivery<EvaluateGitHub>, headSha: string, runs: OwnCheckRun[], output: CheckOutput, rerun = false) => {
   const plan = planCheckWrite(runs, output);
   // "Re-run": GitHub reset the suite to queued and left the old run as it is; an answer is due.
   if (rerun && plan.action !== "create") {
@@ -312,16 +316,16 @@ const applyCheck = async (delivery: Delivery, headSha: string, runs: OwnCheckRun
     plan.action = "create";
   }
   const now = delivery.now();
-  if (plan.action === "update") await updateCheckRun(delivery.octokit, delivery.repo, plan.checkRunId!, output, now);
-  if (plan.action === "create") await createCheckRun(delivery.octokit, delivery.repo, headSha, output, now);
-  for (const id of plan.supersede) await supersedeCheckRun(delivery.octokit, delivery.repo, id, now);
+  if (plan.action === "update") await delivery.github.updateCheckRun(delivery.repo, plan.checkRunId!, output, now);
+  if (plan.action === "create") await delivery.github.createCheckRun(delivery.repo, headSha, output, now);
+  for (const id of plan.supersede) await delivery.github.supersedeCheckRun(delivery.repo, id, now);
   return plan.action;
 };
 
 /** Best effort: tell the user on the commit that nothing was verified. */
-const failClosed = async (delivery: Delivery, headSha: string, reason: string) => {
+const failClosed = async (delivery: Delivery<EvaluateGitHub>, headSha: string, reason: string) => {
   try {
-    const runs = await listOwnCheckRuns(delivery.octokit, delivery.repo, headSha, delivery.appId);
+    const runs = await delivery.github.listOwnCheckRuns(delivery.repo, headSha, delivery.appId);
     await applyCheck(delivery, headSha, runs, cannotEvaluateCheckOutput(reason));
   } catch (error) {
     delivery.log.error({ err: describeGitHubError(error), sha: headSha }, "could not even report the failure on the check");

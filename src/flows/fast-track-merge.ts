@@ -3,11 +3,13 @@ import type { Approval } from "../governance/approvals/evaluate-approvals.js";
 import type { PullRequestFacts } from "../governance/facts.js";
 import { autoMergeMarker, autoMergeRefusedComment, commitMessage, mergeRecord, type MergeOrder } from "../governance/merge/messages.js";
 import { describeRefusal } from "../governance/merge/refusals.js";
-import { createComment } from "../github/comments.js";
-import { mergePullRequest } from "../github/pull-requests.js";
+import type { GitHub } from "../github/gateway.js";
 import type { Delivery } from "./delivery.js";
 import type { Evaluation } from "./evaluate-pull-request.js";
 import { describeGitHubError } from "../github/errors.js";
+
+/** The fast track's calls: the merge, and the one comment saying GitHub refused `merge.auto`. */
+export type FastTrackGitHub = Pick<GitHub, "mergePullRequest" | "createComment">;
 
 export type FastTrackResult =
   | { merged: true; sha: string; record: string[] }
@@ -20,14 +22,14 @@ export type FastTrackResult =
  * refusals are returned, never retried; every outcome is one audit log line.
  */
 export const fastTrackMerge = async (
-  delivery: Delivery,
+  delivery: Delivery<Pick<GitHub, "mergePullRequest">>,
   request: { facts: PullRequestFacts; config: HotfixConfig; approvals: Approval[]; order: MergeOrder },
 ): Promise<FastTrackResult> => {
   const { facts, config, order } = request;
   const method = config.merge.method;
   const approvals = request.approvals.map((approval) => ({ login: approval.login, commitSha: approval.commitSha, at: approval.at }));
   const record = mergeRecord({ order, headSha: facts.headSha, approvals, number: facts.number });
-  const answer = await mergePullRequest(delivery.octokit, delivery.repo, facts.number, { sha: facts.headSha, method, commitMessage: commitMessage(method, record) });
+  const answer = await delivery.github.mergePullRequest(delivery.repo, facts.number, { sha: facts.headSha, method, commitMessage: commitMessage(method, record) });
   const audit = {
     pr: facts.number,
     orderedBy: order.kind === "command" ? order.login : "merge.auto",
@@ -50,7 +52,7 @@ export const fastTrackMerge = async (
  * per head commit (found again by its marker, so the next events do not ask again); a 409 means
  * a push arrived, whose own evaluation decides. Best effort: never throws past the check.
  */
-export const autoMergeIfCleared = async (delivery: Delivery, evaluation: Evaluation | null): Promise<void> => {
+export const autoMergeIfCleared = async (delivery: Delivery<FastTrackGitHub>, evaluation: Evaluation | null): Promise<void> => {
   if (!evaluation?.verdict || !evaluation.config || !evaluation.facts) return;
   const { config, verdict } = evaluation;
   const facts = evaluation.facts;
@@ -60,7 +62,7 @@ export const autoMergeIfCleared = async (delivery: Delivery, evaluation: Evaluat
   try {
     const result = await fastTrackMerge(delivery, { facts, config, approvals: evaluation.approvals ?? [], order: { kind: "auto" } });
     if (result.merged || result.status === 409) return;
-    await createComment(delivery.octokit, delivery.repo, facts.number, autoMergeRefusedComment(facts.headSha, describeRefusal(result, config.merge.method)));
+    await delivery.github.createComment(delivery.repo, facts.number, autoMergeRefusedComment(facts.headSha, describeRefusal(result, config.merge.method)));
   } catch (error) {
     delivery.log.error({ pr: facts.number, outcome: "auto-merge-failed", err: describeGitHubError(error) }, "automatic fast-track merge failed; the check stands");
   }

@@ -4,14 +4,15 @@ import type { PullRequestFacts } from "../governance/facts.js";
 import { acceptedReply, mergeReplyMarker, refusedReply } from "../governance/merge/messages.js";
 import { mergeReadiness } from "../governance/merge/readiness.js";
 import { describeRefusal } from "../governance/merge/refusals.js";
-import { createComment, findOwnComments } from "../github/comments.js";
-import { getPullRequest } from "../github/pull-requests.js";
-import { addReaction } from "../github/reactions.js";
-import { authorizeOrder } from "./authorize.js";
+import type { GitHub } from "../github/gateway.js";
+import { authorizeOrder, type AuthorizeGitHub } from "./authorize.js";
 import type { Delivery } from "./delivery.js";
-import { evaluateLockedPullRequest } from "./evaluate-pull-request.js";
-import { fastTrackMerge } from "./fast-track-merge.js";
+import { evaluateLockedPullRequest, type EvaluateGitHub } from "./evaluate-pull-request.js";
+import { fastTrackMerge, type FastTrackGitHub } from "./fast-track-merge.js";
 import { describeGitHubError } from "../github/errors.js";
+
+/** `/merge-emergency`: the evaluation's, the authorization's and the fast track's calls, the reaction and reply, the PR read back. */
+export type MergeCommandGitHub = EvaluateGitHub & AuthorizeGitHub & FastTrackGitHub & Pick<GitHub, "addReaction" | "createComment" | "findOwnComments" | "getPullRequest">;
 
 export interface MergeCommandRequest {
   number: number;
@@ -35,20 +36,20 @@ export interface MergeCommandRequest {
  * 5. 👍 on success (a rebase merge also gets the reply that records it); otherwise 👎 and one
  *    reply saying why, in GitHub's words when GitHub refused, with what to configure.
  */
-export const handleMergeCommand = async (delivery: Delivery, request: MergeCommandRequest): Promise<void> => {
-  const { octokit, repo } = delivery;
+export const handleMergeCommand = async (delivery: Delivery<MergeCommandGitHub>, request: MergeCommandRequest): Promise<void> => {
+  const { github, repo } = delivery;
   const log = delivery.log.child({ pr: request.number, comment: request.commentId, command: "merge-emergency" });
   const marker = mergeReplyMarker(request.commentId);
   const react = (content: "+1" | "-1") =>
-    addReaction(octokit, repo, { kind: "comment", id: request.commentId }, content).catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
+    github.addReaction(repo, { kind: "comment", id: request.commentId }, content).catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
   const refuse = async (reason: string, why: string, facts?: PullRequestFacts) => {
     log.info({ outcome: "refused", reason, orderedBy: request.actor.login }, `fast-track merge refused: ${why.split("\n")[0]}`);
     await react("-1");
     const replied = facts
       ? facts.comments.some((comment) => comment.viewerDidAuthor && comment.body.includes(marker))
-      : (await findOwnComments(delivery.query, repo, request.number, [marker])).length > 0;
+      : (await github.findOwnComments(repo, request.number, [marker])).length > 0;
     if (replied) return log.info({ outcome: "reply-exists" }, "the command was already answered");
-    await createComment(octokit, repo, request.number, refusedReply({ commentId: request.commentId, command: request.command, login: request.actor.login, why }));
+    await github.createComment(repo, request.number, refusedReply({ commentId: request.commentId, command: request.command, login: request.actor.login, why }));
   };
 
   // 1. allowed at all?
@@ -103,7 +104,7 @@ export const handleMergeCommand = async (delivery: Delivery, request: MergeComma
     result = await fastTrackMerge(delivery, { facts, config, approvals: evaluation.approvals ?? [], order });
   } catch (error) {
     // No answer (5xx, network): what GitHub holds now decides, never a blind retry.
-    const now = await getPullRequest(octokit, repo, request.number).catch(() => null);
+    const now = await github.getPullRequest(repo, request.number).catch(() => null);
     if (!now?.merged || now.head.sha !== facts.headSha) {
       return refuse("github-error", `GitHub did not answer the merge request (${describeGitHubError(error)}) and #${request.number} is not merged. Nothing is retried blindly: comment \`/merge-emergency\` again.`, facts);
     }
@@ -121,6 +122,6 @@ export const handleMergeCommand = async (delivery: Delivery, request: MergeComma
   }
   await react("+1");
   if (config.merge.method === "rebase" && result.record.length > 0) {
-    await createComment(octokit, repo, request.number, acceptedReply({ commentId: request.commentId, command: request.command, record: result.record, mergeSha: result.sha, method: "rebase" }));
+    await github.createComment(repo, request.number, acceptedReply({ commentId: request.commentId, command: request.command, record: result.record, mergeSha: result.sha, method: "rebase" }));
   }
 };

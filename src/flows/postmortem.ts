@@ -1,8 +1,7 @@
 import type { BackportOutcome } from "../backport/outcome.js";
 import type { HotfixConfig } from "../config/schema.js";
-import { createComment, updateComment } from "../github/comments.js";
-import { readRepositoryFile } from "../github/contents.js";
-import { canBeAssigned, createIssue, fetchPullRequestHistory, findRecentIssue, type IssueRef } from "../github/issues.js";
+import type { GitHub } from "../github/gateway.js";
+import type { IssueRef } from "../github/issues.js";
 import { readThroughLag } from "../github/read-through-lag.js";
 import { metrics } from "../platform/metrics.js";
 import { buildPostmortem, type AssigneePlan, type Postmortem } from "../postmortem/build-postmortem.js";
@@ -15,6 +14,12 @@ import type { MergedPullRequest } from "./after-merge.js";
 import type { Delivery } from "./delivery.js";
 import type { ReviewAfterMerge } from "./review-after-merge.js";
 import { describeGitHubError } from "../github/errors.js";
+
+/** The postmortem's calls: the PR's history, the issue found again or opened, its assignees and template, the PR's comment. */
+export type PostmortemGitHub = Pick<
+  GitHub,
+  "fetchPullRequestHistory" | "findRecentIssue" | "canBeAssigned" | "readRepositoryFile" | "createIssue" | "createComment" | "updateComment"
+>;
 
 type Log = Delivery["log"];
 
@@ -39,7 +44,7 @@ export type PostmortemOutcome = "disabled" | "not-found" | "exists" | "dry-run" 
  * (issues disabled: 410) is logged and said on the PR, never thrown.
  */
 export const ensurePostmortem = async (
-  delivery: Delivery,
+  delivery: Delivery<PostmortemGitHub>,
   pr: MergedPullRequest,
   config: HotfixConfig,
   backports: BackportOutcome[],
@@ -53,7 +58,7 @@ export const ensurePostmortem = async (
   }
 
   // 1. gather
-  const fetched = await readThroughLag(() => fetchPullRequestHistory(delivery.query, delivery.repo, pr.number, delivery.appId), { delaysMs: delivery.readRetryDelaysMs });
+  const fetched = await readThroughLag(() => delivery.github.fetchPullRequestHistory(delivery.repo, pr.number, delivery.appId), { delaysMs: delivery.readRetryDelaysMs });
   if (!fetched) {
     log.warn({ outcome: "not-found" }, "postmortem not opened: the pull request cannot be read");
     return "not-found";
@@ -128,12 +133,12 @@ const findOwnComment = (comments: HistoryComment[], pr: number): OwnComment | nu
 
 const issueUrl = (prUrl: string, number: number) => prUrl.replace(/\/pull\/\d+\/?$/, `/issues/${number}`);
 
-const findExisting = async (delivery: Delivery, history: PullRequestHistory, ownComment: OwnComment | null, dryRun: boolean): Promise<IssueRef | null> => {
+const findExisting = async (delivery: Delivery<PostmortemGitHub>, history: PullRequestHistory, ownComment: OwnComment | null, dryRun: boolean): Promise<IssueRef | null> => {
   if (ownComment?.issue) return { number: ownComment.issue, url: issueUrl(history.url, ownComment.issue) };
   const referencing = history.referencingIssues.find((issue) => issue.byApp && isPostmortemOf(issue.body, history.number));
   if (referencing) return { number: referencing.number, url: referencing.url };
   if (dryRun) return null;
-  return findRecentIssue(delivery.octokit, delivery.repo, {
+  return delivery.github.findRecentIssue(delivery.repo, {
     since: history.mergedAt!,
     appId: delivery.appId,
     matches: (body) => isPostmortemOf(body, history.number),
@@ -144,7 +149,7 @@ const findExisting = async (delivery: Delivery, history: PullRequestHistory, own
  * The PR's author and the configured leads, each once, minus who cannot be assigned (bots, people
  * without access: GET .../assignees/{login} answers 404). The issue says who was skipped and why.
  */
-const planAssignees = async (delivery: Delivery, log: Log, pr: MergedPullRequest, config: HotfixConfig): Promise<AssigneePlan> => {
+const planAssignees = async (delivery: Delivery<PostmortemGitHub>, log: Log, pr: MergedPullRequest, config: HotfixConfig): Promise<AssigneePlan> => {
   const skipped: AssigneePlan["skipped"] = [];
   const candidates = new Map<string, string>();
   if (pr.authorIsBot) skipped.push({ login: pr.author, reason: "a bot account cannot be assigned" });
@@ -156,7 +161,7 @@ const planAssignees = async (delivery: Delivery, log: Log, pr: MergedPullRequest
   const checked = await Promise.all(
     [...candidates.values()].map(async (login) => {
       try {
-        return { login, ok: await canBeAssigned(delivery.octokit, delivery.repo, login), reason: "cannot be assigned in this repository" };
+        return { login, ok: await delivery.github.canBeAssigned(delivery.repo, login), reason: "cannot be assigned in this repository" };
       } catch (error) {
         log.warn({ login, err: describeGitHubError(error) }, "could not check whether a postmortem assignee can be assigned");
         return { login, ok: false, reason: "could not be checked" };
@@ -171,7 +176,7 @@ const planAssignees = async (delivery: Delivery, log: Log, pr: MergedPullRequest
 };
 
 /** The repository template when it is usable, else the default layout; what went wrong is a note for the PR. */
-const renderBody = async (delivery: Delivery, log: Log, pm: Postmortem, config: HotfixConfig): Promise<{ body: string; notes: string[] }> => {
+const renderBody = async (delivery: Delivery<PostmortemGitHub>, log: Log, pm: Postmortem, config: HotfixConfig): Promise<{ body: string; notes: string[] }> => {
   const notes: string[] = [];
   const skipped = skippedAssigneesNote(pm);
   if (skipped) notes.push(skipped);
@@ -179,7 +184,7 @@ const renderBody = async (delivery: Delivery, log: Log, pm: Postmortem, config: 
   if (!path) return { body: renderDefaultBody(pm), notes };
   let problem: string;
   try {
-    const file = await readRepositoryFile(delivery.octokit, delivery.repo, path);
+    const file = await delivery.github.readRepositoryFile(delivery.repo, path);
     if (file.ok) {
       const filled = fillTemplate(file.text, pm);
       if (filled.ok) return { body: filled.body, notes };
@@ -196,25 +201,25 @@ const renderBody = async (delivery: Delivery, log: Log, pm: Postmortem, config: 
 };
 
 /** Opens the issue; a 422 naming the assignees (one left the repository meanwhile) is retried once without them. */
-const openIssue = async (delivery: Delivery, log: Log, pm: Postmortem, body: string): Promise<IssueRef> => {
+const openIssue = async (delivery: Delivery<PostmortemGitHub>, log: Log, pm: Postmortem, body: string): Promise<IssueRef> => {
   const issue = { title: pm.title, body, labels: pm.labels, assignees: pm.assignees.assigned };
   try {
-    return await createIssue(delivery.octokit, delivery.repo, issue);
+    return await delivery.github.createIssue(delivery.repo, issue);
   } catch (error) {
     const e = error as { status?: number; response?: { data?: { errors?: Array<{ field?: string }> } } };
     const aboutAssignees = e.status === 422 && (e.response?.data?.errors ?? []).some((item) => item.field === "assignees");
     if (!aboutAssignees || issue.assignees.length === 0) throw error;
     log.warn({ err: describeGitHubError(error), assignees: issue.assignees }, "GitHub refused the postmortem assignees; opening it unassigned");
-    return createIssue(delivery.octokit, delivery.repo, { ...issue, assignees: [] });
+    return delivery.github.createIssue(delivery.repo, { ...issue, assignees: [] });
   }
 };
 
 /** Find-or-create-or-update the app's one postmortem comment on the PR; no write when it already says this. */
-const ensureComment = async (delivery: Delivery, log: Log, pr: number, existing: OwnComment | null, body: string): Promise<void> => {
+const ensureComment = async (delivery: Delivery<PostmortemGitHub>, log: Log, pr: number, existing: OwnComment | null, body: string): Promise<void> => {
   try {
     if (existing && existing.body.trim() === body.trim()) return;
-    if (existing) await updateComment(delivery.octokit, delivery.repo, existing.id, body);
-    else await createComment(delivery.octokit, delivery.repo, pr, body);
+    if (existing) await delivery.github.updateComment(delivery.repo, existing.id, body);
+    else await delivery.github.createComment(delivery.repo, pr, body);
   } catch (error) {
     log.error({ err: describeGitHubError(error) }, "could not write the postmortem comment on the pull request");
   }

@@ -4,7 +4,6 @@ import { knownCommitPullRequests, NO_PULL_HINT_TTL_SECONDS, rememberCommitPullRe
 import type { Delivery } from "../flows/delivery.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import { CHECK_NAME } from "../governance/check-output.js";
-import { openPullRequestsWithHead } from "../github/pull-requests.js";
 import { metrics } from "../platform/metrics.js";
 import type { Runtime } from "../platform/runtime.js";
 import { on } from "./on.js";
@@ -21,7 +20,7 @@ const pullRequestsOf = async (delivery: Delivery, sha: string, listed: PayloadPu
   const known = await knownCommitPullRequests(delivery.coordination, delivery.repo, sha);
   const named = (listed ?? []).filter((pr) => pr.head.sha === sha).map((pr) => pr.number);
   if (known && named.every((number) => known.some((pull) => pull.number === number))) return known;
-  const found = await openPullRequestsWithHead(delivery.query, delivery.repo, sha);
+  const found = await delivery.github.openPullRequestsWithHead(delivery.repo, sha);
   if (found.length === 0) {
     // A commit no open PR heads (a branch push, a merged PR): its next events need not ask again.
     await rememberCommitPullRequests(delivery.coordination, delivery.repo, sha, [], { ttlSeconds: NO_PULL_HINT_TTL_SECONDS });
@@ -66,7 +65,7 @@ const stillHotfix = async (delivery: Delivery, sha: string, number: number): Pro
 /** "Re-run" of our check: every PR of the commit gets a fresh run, whatever the verdict. */
 const rerunCommit = async (delivery: Delivery, sha: string, listed: PayloadPulls) => {
   const named = (listed ?? []).filter((pr) => pr.head.sha === sha).map((pr) => pr.number);
-  const numbers = named.length > 0 ? named : (await openPullRequestsWithHead(delivery.query, delivery.repo, sha)).map((pull) => pull.number);
+  const numbers = named.length > 0 ? named : (await delivery.github.openPullRequestsWithHead(delivery.repo, sha)).map((pull) => pull.number);
   for (const number of numbers) await evaluatePullRequest(delivery, number, sha, { rerun: true });
 };
 
