@@ -1,11 +1,11 @@
-import type { Context, ProbotOctokit } from "probot";
+import type { Context, Probot, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import { configFilesOf, loadConfig, type ConfigFile, type LoadedConfig } from "../config/load-config.js";
 import { CONFIG_FILE } from "../config/schema.js";
-import { gitHubGateway, type GitHub } from "../github/gateway.js";
+import { appGitHubGateway, gitHubGateway, type AppGitHub, type GitHub } from "../github/gateway.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
-import { readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
+import { instrumentOctokit, readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { Runtime } from "../platform/runtime.js";
 import { rememberExpiry, rememberLabel } from "./search-labels.js";
 
@@ -154,5 +154,28 @@ export const deliveryForRepository = (
     installationId,
     runtime,
     readRetryDelaysMs: runtime.readRetryDelaysMs,
+  };
+};
+
+/** The app's own GitHub (its JWT, no installation): its installations and its slug. */
+export const appGitHubOf = async (app: Probot): Promise<AppGitHub> => appGitHubGateway((await app.auth()) as unknown as Octokit);
+
+/** An installation's GitHub as the reminder sweep reaches it: Probot's client for the installation, queries sent through it. */
+export const installationGitHub = async (app: Probot, installationId: number): Promise<GitHub> => {
+  const octokit = (await app.auth(installationId)) as unknown as Octokit;
+  return gitHubGateway(octokit, (query, variables) => octokit.graphql(query, variables));
+};
+
+/**
+ * An installation as the reconciliation sweep reaches it: the app's client for it, counted in the
+ * installation's rate-limit budgets; its GitHub (queries unspaced, as a delivery's); and a delivery
+ * of one of its repositories, for the flows the sweep runs as a webhook would.
+ */
+export const installationForSweep = async (app: Probot, runtime: Runtime, installationId: number) => {
+  const octokit = instrumentOctokit((await app.auth(installationId)) as unknown as Octokit, (headers) => runtime.rateBudget.record(installationId, headers));
+  const query = readOnlyGraphql(octokit, installationId, (headers) => runtime.rateBudget.record(installationId, headers), runtime.readers);
+  return {
+    github: gitHubGateway(octokit, query),
+    deliveryFor: (options: { id: string; event: string; repo: RepoRef; log: Logger }): Delivery => deliveryForRepository(runtime, { ...options, octokit, installationId }),
   };
 };

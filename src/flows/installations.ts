@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import type { Probot } from "probot";
-import { listInstallations, type Installation } from "../github/installations.js";
+import type { AppGitHub } from "../github/gateway.js";
+import type { Installation } from "../github/installations.js";
 import { describeGitHubError } from "../github/errors.js";
 
 /**
@@ -9,13 +9,13 @@ import { describeGitHubError } from "../github/errors.js";
  * says what was skipped) and counted, and never stops the others.
  */
 export const forEachInstallation = async (
-  app: Probot,
+  app: Pick<AppGitHub, "listInstallations">,
   log: Logger,
   skipped: string,
   task: (installation: Installation, log: Logger) => Promise<void>,
 ): Promise<{ installations: number; failures: number }> => {
   const counts = { installations: 0, failures: 0 };
-  for (const installation of await listInstallations(await app.auth())) {
+  for (const installation of await app.listInstallations()) {
     if (installation.suspended) continue;
     counts.installations += 1;
     const installationLog = log.child({ installation: installation.id, account: installation.account.login });

@@ -2,23 +2,25 @@ import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { leftoverTemporaryBranches, type TemporaryBranch } from "../backport/naming.js";
 import { defaultConfig } from "../config/schema.js";
-import { deleteBranch } from "../github/git-data.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
-import { fetchReconcileCandidates, type MergedCandidate, type OpenCandidate } from "../github/reconcile-candidates.js";
+import type { MergedCandidate, OpenCandidate } from "../github/reconcile-candidates.js";
 import type { RepoRef } from "../github/repo-ref.js";
-import { instrumentOctokit, readOnlyGraphql } from "../platform/instrument-octokit.js";
-import { listInstallationRepositories, type InstallationRepository } from "../github/installations.js";
+import type { InstallationRepository } from "../github/installations.js";
+import type { GitHub } from "../github/gateway.js";
 import { forEachInstallation } from "./installations.js";
 import { leaderOnly } from "../platform/leader.js";
 import { startPeriodic, type Schedule } from "../platform/schedule.js";
 import { metrics } from "../platform/metrics.js";
 import type { Runtime } from "../platform/runtime.js";
 import { postmortemCommentPrefix } from "../postmortem/markers.js";
-import { afterMerge, notFollowedUpMarker, type MergedPullRequest } from "./after-merge.js";
-import { deliveryForRepository, type Delivery, type Octokit } from "./delivery.js";
-import { evaluatePullRequest } from "./evaluate-pull-request.js";
+import { afterMerge, notFollowedUpMarker, type AfterMergeGitHub, type MergedPullRequest } from "./after-merge.js";
+import { appGitHubOf, installationForSweep, type Delivery } from "./delivery.js";
+import { evaluatePullRequest, type EvaluateGitHub } from "./evaluate-pull-request.js";
 import { describeGitHubError } from "../github/errors.js";
 import { approvalsExpire, knownLabels, rememberScan, scannedLabels } from "./search-labels.js";
+
+/** A repository's calls in the sweep: a merge's follow-ups, an evaluation, a leftover branch deleted. */
+export type ReconcileGitHub = AfterMergeGitHub & EvaluateGitHub & Pick<GitHub, "deleteBranch">;
 
 /** How far back the sweep looks for merged hotfixes (SPEC §7). */
 export const RECONCILE_WINDOW_HOURS = 72;
@@ -111,23 +113,23 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
   const log = (app.log as unknown as Logger).child({ task: "reconcile" });
   const report: ReconcileReport = { installations: 0, merged: 0, followedUp: 0, open: 0, evaluated: 0, searchRequests: 0, failures: 0, temporaryBranchesDeleted: 0 };
   const since = new Date(now.getTime() - RECONCILE_WINDOW_HOURS * 3600_000);
-  const counts = await forEachInstallation(app, log, "reconciliation", async (installation, ilog) => {
+  const counts = await forEachInstallation(await appGitHubOf(app), log, "reconciliation", async (installation, ilog) => {
     const { account } = installation;
-    const octokit = instrumentOctokit((await app.auth(installation.id)) as unknown as Octokit, (headers) => runtime.rateBudget.record(installation.id, headers));
-    const deliveries = new Map<string, Delivery>();
-    const deliveryOf = (repo: RepoRef): Delivery => {
+    const { github, deliveryFor } = await installationForSweep(app, runtime, installation.id);
+    const deliveries = new Map<string, Delivery<ReconcileGitHub>>();
+    const deliveryOf = (repo: RepoRef): Delivery<ReconcileGitHub> => {
       const key = `${repo.owner}/${repo.repo}`.toLowerCase();
       let delivery = deliveries.get(key);
       if (!delivery) {
         const id = `reconcile-${now.getTime()}-${installation.id}`;
-        delivery = deliveryForRepository(runtime, { id, event: "reconcile", octokit, installationId: installation.id, repo, log: ilog });
+        delivery = deliveryFor({ id, event: "reconcile", repo, log: ilog });
         deliveries.set(key, delivery);
       }
       return delivery;
     };
     // The search covers the whole account; an installation on selected repositories reaches only those.
     let repositories: Promise<InstallationRepository[]> | undefined;
-    const listRepositories = () => (repositories ??= listInstallationRepositories(octokit));
+    const listRepositories = () => (repositories ??= github.listInstallationRepositories());
     const reachable =
       installation.repositorySelection === "selected" ? new Set((await listRepositories()).map(({ repo }) => `${repo.owner}/${repo.repo}`.toLowerCase())) : null;
     const reaches = (repo: RepoRef) => !reachable || reachable.has(`${repo.owner}/${repo.repo}`.toLowerCase());
@@ -135,8 +137,7 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
     const temporary = new Map<string, { repo: RepoRef; branches: TemporaryBranch[] }>();
     const sweep = async (labels: string[]) => {
       const searches = reconcileSearches(account, labels, since);
-      const query = readOnlyGraphql(octokit, installation.id, (headers) => runtime.rateBudget.record(installation.id, headers), runtime.readers);
-      const all = await fetchReconcileCandidates(query, searches, runtime.appId);
+      const all = await github.fetchReconcileCandidates(searches, runtime.appId);
       const found = { ...all, merged: all.merged.filter((item) => reaches(item.repo)), open: all.open.filter((item) => reaches(item.repo)) };
       report.searchRequests += found.requests;
       for (const candidate of found.merged) temporary.set(`${candidate.repo.owner}/${candidate.repo.repo}`.toLowerCase(), { repo: candidate.repo, branches: candidate.temporaryBranches });
@@ -181,13 +182,13 @@ export const runReconcileSweep = async (app: Probot, runtime: Runtime, now: Date
  * port in progress keeps its branch. They were listed by the sweep's own search (no read more);
  * one write each. A failure is logged and the next sweep tries again.
  */
-const removeLeftoverBranches = async (repositories: Array<{ repo: RepoRef; branches: TemporaryBranch[] }>, deliveryOf: (repo: RepoRef) => Delivery, now: Date): Promise<number> => {
+const removeLeftoverBranches = async (repositories: Array<{ repo: RepoRef; branches: TemporaryBranch[] }>, deliveryOf: (repo: RepoRef) => Delivery<Pick<GitHub, "deleteBranch">>, now: Date): Promise<number> => {
   let deleted = 0;
   for (const { repo, branches } of repositories) {
     for (const branch of leftoverTemporaryBranches(branches, now)) {
       const delivery = deliveryOf(repo);
       try {
-        if (await deleteBranch(delivery.octokit, repo, branch)) deleted += 1;
+        if (await delivery.github.deleteBranch(repo, branch)) deleted += 1;
         delivery.log.info({ outcome: "leftover-temporary-branch-deleted", repository: `${repo.owner}/${repo.repo}`, branch }, "reconciliation: a crashed attempt's temporary branch deleted");
       } catch (error) {
         delivery.log.warn({ outcome: "leftover-temporary-branch-left", repository: `${repo.owner}/${repo.repo}`, branch, err: describeGitHubError(error) }, "reconciliation: a temporary branch could not be deleted; the next sweep tries again");
@@ -205,7 +206,7 @@ const removeLeftoverBranches = async (repositories: Array<{ repo: RepoRef; branc
  */
 const scanLabels = async (
   repositories: InstallationRepository[],
-  deliveryOf: (repo: RepoRef) => Delivery,
+  deliveryOf: (repo: RepoRef) => Pick<Delivery, "config">,
   log: Logger,
 ): Promise<string[]> => {
   const labels = new Map<string, string>();
@@ -228,7 +229,7 @@ const scanLabels = async (
  * `postmortem.enabled: false` there is no final comment, so `afterMerge` runs and finds everything
  * in place (reads only) — the README counts that cost.
  */
-const reconcileMerged = async (delivery: Delivery, candidate: MergedCandidate): Promise<"followed-up" | "not-hotfix" | "failed"> => {
+const reconcileMerged = async (delivery: Delivery<AfterMergeGitHub>, candidate: MergedCandidate): Promise<"followed-up" | "not-hotfix" | "failed"> => {
   const log = delivery.log.child({ pr: candidate.number });
   const pr = mergedPullRequestOf(candidate);
   try {
@@ -251,7 +252,7 @@ const reconcileMerged = async (delivery: Delivery, candidate: MergedCandidate): 
  * an approval that has expired since (`approvals.expire_after_hours`): evaluated as an event
  * would, which writes only when the verdict changed.
  */
-const reconcileOpen = async (delivery: Delivery, candidate: OpenCandidate): Promise<"evaluated" | "skipped" | "failed"> => {
+const reconcileOpen = async (delivery: Delivery<EvaluateGitHub>, candidate: OpenCandidate): Promise<"evaluated" | "skipped" | "failed"> => {
   const log = delivery.log.child({ pr: candidate.number });
   try {
     // Where approvals never expire a green check stands until an event: no config read for it.

@@ -1,9 +1,8 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
-import { createComment } from "../github/comments.js";
-import { getAppSlug } from "../github/installations.js";
+import type { GitHub } from "../github/gateway.js";
+import { appGitHubOf, installationGitHub } from "./delivery.js";
 import { forEachInstallation } from "./installations.js";
-import { searchOpenPostmortems } from "../github/issues.js";
 import { reminderComment, reminderDecision } from "../postmortem/comments.js";
 import { isReviewDone, readReviewDue, reviewReminderLine } from "../governance/merge/review-after-merge.js";
 import { postmortemPullNumber, readDueDate, readReminderDate, reminderMarker } from "../postmortem/markers.js";
@@ -45,50 +44,70 @@ export const runReminderSweep = async (app: Probot, now: Date): Promise<SweepRep
   const log = app.log.child({ task: "postmortem-reminders" });
   const today = utcDate(now);
   const report: SweepReport = { installations: 0, postmortems: 0, reminded: 0, failures: 0 };
-  const slug = await getAppSlug(await app.auth());
-  const counts = await forEachInstallation(app, log as unknown as Logger, "postmortem reminders", async (installation, ilog) => {
-    const { account } = installation;
-    const octokit = await app.auth(installation.id);
-    const query = openPostmortemsQuery(slug, account);
-    for await (const issue of searchOpenPostmortems((q, variables) => octokit.graphql(q, variables), query)) {
-      if (!issue.byApp || postmortemPullNumber(issue.body) == null || issue.archived) continue;
-      report.postmortems += 1;
-      const dueDate = readDueDate(issue.body);
-      const reminders = issue.appComments.map(readReminderDate).filter((date): date is string => Boolean(date)).sort();
-      const decision = reminderDecision(dueDate, today, reminders.at(-1) ?? null);
-      const where = { repository: `${issue.repo.owner}/${issue.repo.repo}`, issue: issue.number, due: dueDate };
-      // The review after merge (SPEC §8): past its deadline and still missing, the reminder names it.
-      const review = overdueReview(issue.body, issue.appComments, now);
-      const remindedToday = (reminders.at(-1) ?? "") >= today;
-      if (review && !decision.remind && !remindedToday) {
-        try {
-          const who = issue.assignees.length ? `${issue.assignees.map((login) => `@${login}`).join(", ")}: ` : "";
-          await createComment(octokit, issue.repo, issue.number, `${reminderMarker(today)}\n⏰ ${who}${review}`);
-          report.reminded += 1;
-          ilog.info({ ...where, outcome: "reminded", reason: "review-after-merge" }, "overdue review after merge reminded");
-        } catch (error) {
-          report.failures += 1;
-          ilog.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue review after merge");
-        }
-        continue;
-      }
-      if (!decision.remind) {
-        ilog.debug({ ...where, outcome: decision.reason }, "postmortem reminder not due");
-        continue;
-      }
-      try {
-        await createComment(octokit, issue.repo, issue.number, reminderComment(dueDate!, today, issue.assignees) + (review ? `\n\n${review}` : ""));
-        report.reminded += 1;
-        ilog.info({ ...where, outcome: "reminded", daysOverdue: decision.daysOverdue, assignees: issue.assignees }, "overdue postmortem reminded");
-      } catch (error) {
-        report.failures += 1;
-        ilog.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue postmortem");
-      }
-    }
+  const appGitHub = await appGitHubOf(app);
+  const slug = await appGitHub.getAppSlug();
+  const counts = await forEachInstallation(appGitHub, log as unknown as Logger, "postmortem reminders", async (installation, ilog) => {
+    const github = await installationGitHub(app, installation.id);
+    await remindOverduePostmortems(github, openPostmortemsQuery(slug, installation.account), now, ilog, report);
   });
   report.installations = counts.installations;
   report.failures += counts.failures;
   log.info({ ...report, date: today }, "postmortem reminder sweep done");
+  return report;
+};
+
+/** What the reminders ask GitHub: the search of the app's open postmortems, and a comment on each one due. */
+export type RemindersGitHub = Pick<GitHub, "searchOpenPostmortems" | "createComment">;
+
+/**
+ * The reminders of one installation: each open postmortem of the app that `search` finds, past
+ * its due date (or with an overdue review after merge) and not reminded today, gets one comment.
+ * A failed comment is logged and counted; the others go on. The counts are added to `report` as
+ * they happen (a failed search keeps what was done before it).
+ */
+export const remindOverduePostmortems = async (
+  github: RemindersGitHub,
+  search: string,
+  now: Date,
+  log: Logger,
+  report: Pick<SweepReport, "postmortems" | "reminded" | "failures"> = { postmortems: 0, reminded: 0, failures: 0 },
+): Promise<Pick<SweepReport, "postmortems" | "reminded" | "failures">> => {
+  const today = utcDate(now);
+  for await (const issue of github.searchOpenPostmortems(search)) {
+    if (!issue.byApp || postmortemPullNumber(issue.body) == null || issue.archived) continue;
+    report.postmortems += 1;
+    const dueDate = readDueDate(issue.body);
+    const reminders = issue.appComments.map(readReminderDate).filter((date): date is string => Boolean(date)).sort();
+    const decision = reminderDecision(dueDate, today, reminders.at(-1) ?? null);
+    const where = { repository: `${issue.repo.owner}/${issue.repo.repo}`, issue: issue.number, due: dueDate };
+    // The review after merge (SPEC §8): past its deadline and still missing, the reminder names it.
+    const review = overdueReview(issue.body, issue.appComments, now);
+    const remindedToday = (reminders.at(-1) ?? "") >= today;
+    if (review && !decision.remind && !remindedToday) {
+      try {
+        const who = issue.assignees.length ? `${issue.assignees.map((login) => `@${login}`).join(", ")}: ` : "";
+        await github.createComment(issue.repo, issue.number, `${reminderMarker(today)}\n⏰ ${who}${review}`);
+        report.reminded += 1;
+        log.info({ ...where, outcome: "reminded", reason: "review-after-merge" }, "overdue review after merge reminded");
+      } catch (error) {
+        report.failures += 1;
+        log.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue review after merge");
+      }
+      continue;
+    }
+    if (!decision.remind) {
+      log.debug({ ...where, outcome: decision.reason }, "postmortem reminder not due");
+      continue;
+    }
+    try {
+      await github.createComment(issue.repo, issue.number, reminderComment(dueDate!, today, issue.assignees) + (review ? `\n\n${review}` : ""));
+      report.reminded += 1;
+      log.info({ ...where, outcome: "reminded", daysOverdue: decision.daysOverdue, assignees: issue.assignees }, "overdue postmortem reminded");
+    } catch (error) {
+      report.failures += 1;
+      log.error({ ...where, outcome: "failed", err: describeGitHubError(error) }, "could not remind an overdue postmortem");
+    }
+  }
   return report;
 };
 

@@ -4,6 +4,7 @@ import type { BackportOutcome } from "../../src/backport/outcome.js";
 import { HotfixConfig } from "../../src/config/schema.js";
 import type { MergedPullRequest } from "../../src/flows/after-merge.js";
 import type { Delivery } from "../../src/flows/delivery.js";
+import { gitHubGateway } from "../../src/github/gateway.js";
 import { ensurePostmortem } from "../../src/flows/postmortem.js";
 import { metrics } from "../../src/platform/metrics.js";
 import { createTestApp, type TestApp } from "../support/app.js";
@@ -419,13 +420,13 @@ describe("backports in the postmortem", () => {
 /** A delivery as the flows see it, for calling a flow with outcomes the backport step would produce. */
 const flowDelivery = async (): Promise<Delivery> => {
   const octokit = await t.probot.auth(INSTALLATION_ID);
+  const query = <T>(document: string, variables?: Record<string, unknown>) => octokit.graphql<T>(document, variables);
   return {
     id: "flow-test",
     event: "pull_request.closed",
     actor: "lead",
     repo: { owner: "acme", repo: "shop" },
-    octokit,
-    query: (query: string, variables?: Record<string, unknown>) => octokit.graphql(query, variables),
+    github: gitHubGateway(octokit as never, query),
     log: pino({ level: "silent" }),
     appId: 1,
     now: () => new Date("2024-05-01T10:55:00.000Z"),

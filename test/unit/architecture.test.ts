@@ -47,7 +47,7 @@ test("pure folders import neither the gateway, the flows, Probot nor Octokit", (
 });
 
 test("the check catches a violation (a pure file importing the gateway)", () => {
-  expect(importsOf(join(SRC, "flows", "authorize.ts"))).toContain("../github/authorization.js");
+  expect(importsOf(join(SRC, "flows", "authorize.ts"))).toContain("../github/read-through-lag.js");
   const pretend = (specifier: string) => FORBIDDEN_FOLDERS.some((forbidden) => relative(SRC, resolve(SRC, "governance", specifier)).startsWith(forbidden));
   expect(pretend("../github/check-runs.js")).toBe(true);
   expect(pretend("./rules/scope.js")).toBe(false);
@@ -70,4 +70,78 @@ test("REST calls are written in the gateway only: flows, handlers and the platfo
 test("no code asks NODE_ENV: what differs between tests and production is handed in (the runtime, the environment read once)", () => {
   const asks = filesUnder(SRC).filter((file) => /\bNODE_ENV\b/.test(codeOf(file))).map((file) => relative(SRC, file));
   expect(asks).toEqual([]);
+});
+
+/**
+ * Flows depend on narrow interfaces of the gateway (`Delivery<Pick<GitHub, ...>>`, as prow's
+ * plugins declare their `githubClient`), never on its functions or the clients: from `src/github`
+ * a flow imports types, and values only from the pure modules (errors classified, reads through
+ * replication lag, GitHub's size limits). Only the composition root (`flows/delivery.ts`) builds
+ * the gateway from the clients.
+ */
+const COMPOSITION_ROOT = "flows/delivery.ts";
+const PURE_GATEWAY_MODULES = ["github/errors.ts", "github/read-through-lag.ts", "github/limits.ts", "github/repo-ref.ts"];
+/** Modules that hand a flow a client: the gateway's factory, the clients' wrappers, Octokit itself. */
+const CLIENT_MODULES = /^(probot$|@octokit\/)/;
+
+/** The names an import or re-export brings in as values (`import type`, `type X` and `export type` bring none). */
+const valueImportsOf = (code: string): Array<{ specifier: string; names: string[] }> =>
+  [...code.matchAll(/(?:^|\n)\s*(import|export)\s+(type\s+)?([^"'`;]*?)\s*from\s+["']([^"']+)["']/g)].map((match) => {
+    const [, , typeOnly, clause, specifier] = match;
+    if (typeOnly) return { specifier, names: [] };
+    const braced = /\{([^}]*)\}/.exec(clause);
+    const outside = clause.replace(/\{[^}]*\}/, "").replace(/,/g, " ").trim();
+    const names = [
+      ...(outside ? [outside] : []),
+      ...(braced?.[1] ?? "")
+        .split(",")
+        .map((name) => name.trim())
+        .filter((name) => name && !name.startsWith("type ")),
+    ];
+    return { specifier, names };
+  });
+
+const flowViolations = (file: string, text: string): string[] => {
+  const where = relative(SRC, file);
+  if (where === COMPOSITION_ROOT) return [];
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
+  const found: string[] = [];
+  for (const { specifier, names } of valueImportsOf(code)) {
+    if (names.length === 0) continue;
+    const target = specifier.startsWith(".") ? relative(SRC, resolve(file, "..", specifier)).replace(/\.js$/, ".ts") : specifier;
+    if (target.startsWith("github/") && !PURE_GATEWAY_MODULES.includes(target)) found.push(`${where} imports ${names.join(", ")} from ${specifier}`);
+    if (target === "platform/instrument-octokit.ts" || CLIENT_MODULES.test(target)) found.push(`${where} imports ${names.join(", ")} from ${specifier}`);
+  }
+  for (const match of code.matchAll(/\.octokit\b|\.query\b|\bapp\.auth\(|\boctokit\.(?:graphql|request|paginate|rest)\b/g)) found.push(`${where} uses ${match[0]}`);
+  return found;
+};
+
+test("flows call the gateway through their narrow interface: no gateway function, client or Octokit imported, no octokit or query touched", () => {
+  const flows = filesUnder(join(SRC, "flows"));
+  expect(flows.length).toBeGreaterThan(15);
+  expect(flows.flatMap((file) => flowViolations(file, readFileSync(file, "utf8")))).toEqual([]);
+});
+
+test("the flows' check catches what the flows did before the gateway object (a function imported, the clients passed)", () => {
+  const file = join(SRC, "flows", "merge-group.ts");
+  const before = [
+    'import { createCheckRun, type CheckOutput } from "../github/check-runs.js";',
+    'import type { GitHub } from "../github/gateway.js";',
+    'import { describeGitHubError } from "../github/errors.js";',
+    'import { instrumentOctokit } from "../platform/instrument-octokit.js";',
+    "// delivery.octokit in a comment is no use of it",
+    "await createCheckRun(delivery.octokit, delivery.repo, sha, output, now);",
+    "const facts = await fetchMergeGroup(delivery.query, delivery.repo, group, delivery.appId);",
+    "const octokit = await app.auth(installation.id);",
+    "for await (const issue of searchOpenPostmortems((q, variables) => octokit.graphql(q, variables), search)) {}",
+  ].join("\n");
+  expect(flowViolations(file, before)).toEqual([
+    "flows/merge-group.ts imports createCheckRun from ../github/check-runs.js",
+    "flows/merge-group.ts imports instrumentOctokit from ../platform/instrument-octokit.js",
+    "flows/merge-group.ts uses .octokit",
+    "flows/merge-group.ts uses .query",
+    "flows/merge-group.ts uses app.auth(",
+    "flows/merge-group.ts uses octokit.graphql",
+  ]);
+  expect(flowViolations(file, 'import { describeGitHubError, isLostAccess } from "../github/errors.js";\nawait delivery.github.createCheckRun(delivery.repo, sha, output, now);')).toEqual([]);
 });
