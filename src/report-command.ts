@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { produceReport } from "./flows/report.js";
 import { ReportError, type ReportTarget } from "./github/report-queries.js";
-import { createReportClient, type ReportClient, type ReportEnv } from "./platform/report-client.js";
+import { reportGitHubGateway } from "./github/gateway.js";
+import { createReportClient, patientQuery, type ReportClient, type ReportEnv } from "./platform/report-client.js";
 import { REPORT_FORMATS, renderReport, type ReportFormat } from "./report/render-report.js";
 
 export const REPORT_USAGE = `Usage: hotfix-governance report (--repo owner/name | --org owner) --since YYYY-MM-DD [--until YYYY-MM-DD]
@@ -107,13 +108,12 @@ export const runReportCommand = async (args: string[], io: ReportIo): Promise<nu
     io.err(`reading GitHub as ${client.via}`);
     const report = await produceReport(
       {
-        query: client.query,
+        github: reportGitHubGateway(patientQuery(client.query, { now, progress: io.err, maxWaitSeconds: io.maxRateLimitWaitSeconds })),
         readConfig: client.readConfig,
         appSlug: client.appSlug,
         now,
         progress: io.err,
         warn: (line) => io.err(`warning: ${line}`),
-        maxRateLimitWaitSeconds: io.maxRateLimitWaitSeconds,
       },
       parsed,
     );

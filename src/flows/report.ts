@@ -1,22 +1,16 @@
 import { defaultConfig, type HotfixConfig } from "../config/schema.js";
 import type { LoadedConfig } from "../config/load-config.js";
-import {
-  RateLimitError,
-  ReportError,
-  limitedQuery,
-  readHotfixDetails,
-  scopeQualifier,
-  searchMergedPullRequests,
-  verifyTarget,
-  type Progress,
-  type ReportTarget,
-} from "../github/report-queries.js";
-import type { GraphqlQuery } from "../platform/instrument-octokit.js";
+import type { ReportGitHub } from "../github/gateway.js";
+import { RateLimitError, ReportError, scopeQualifier, type Progress, type ReportTarget } from "../github/report-queries.js";
 import { buildReport, hotfixAtMerge } from "../report/build-report.js";
 import type { HotfixReport } from "../report/schema.js";
 
 export interface ReportDeps {
-  query: GraphqlQuery;
+  /**
+   * The report's reads. A rate limit that resets soon is waited out by its client
+   * (`platform/report-client.ts` `patientQuery`); one that is not reaches the report as `RateLimitError`.
+   */
+  github: ReportGitHub;
   /** `.github/hotfix.yml` of a repository, read as the app reads it (`_extends`, the org's `.github`). */
   readConfig: (owner: string, repo: string) => Promise<LoadedConfig>;
   /** The app's slug: its check runs, comments, issues and merges are the ones believed. */
@@ -24,9 +18,6 @@ export interface ReportDeps {
   now: () => Date;
   progress: Progress;
   warn: (line: string) => void;
-  /** A rate limit resetting within this many seconds is waited out (once); a later one stops the report. */
-  maxRateLimitWaitSeconds?: number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ReportRequest {
@@ -46,40 +37,36 @@ export interface ReportRequest {
  * A rate limit that resets soon is waited out once; otherwise the report stops and says what it had read.
  */
 export const produceReport = async (deps: ReportDeps, request: ReportRequest): Promise<HotfixReport> => {
-  let target = request.target;
-  let scope = scopeQualifier(target);
   const read = { merged: 0, total: null as number | null, details: 0, hotfixes: null as number | null };
-  const base = limitedQuery(deps.query);
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const query: GraphqlQuery = async (document, variables) => {
-    try {
-      return await base(document, variables);
-    } catch (error) {
-      if (!(error instanceof RateLimitError)) throw error;
-      const waitMs = error.resetAt ? error.resetAt.getTime() - deps.now().getTime() + 1000 : Number.POSITIVE_INFINITY;
-      if (waitMs > (deps.maxRateLimitWaitSeconds ?? 60) * 1000) {
-        const progress =
-          read.hotfixes === null
-            ? `${read.merged} of ${read.total ?? "?"} merged pull requests listed`
-            : `all ${read.total} merged pull requests listed, details of ${read.details} of ${read.hotfixes} hotfixes read`;
-        throw new ReportError(`stopped: ${error.message}. Read so far: ${progress}. No report was written: run it again after the reset, or for a shorter period.`);
-      }
-      deps.progress(`${error.message}: waiting ${Math.ceil(Math.max(0, waitMs) / 1000)} s`);
-      await sleep(Math.max(0, waitMs));
-      return base(document, variables);
-    }
-  };
   const progress: Progress = (line, count) => {
     if (count?.stage === "merged") [read.merged, read.total] = [count.done, count.total];
     if (count?.stage === "details") [read.details, read.hotfixes] = [count.done, count.total];
     deps.progress(line);
   };
+  try {
+    return await report(deps, request, read, progress);
+  } catch (error) {
+    if (!(error instanceof RateLimitError)) throw error;
+    const done =
+      read.hotfixes === null
+        ? `${read.merged} of ${read.total ?? "?"} merged pull requests listed`
+        : `all ${read.total} merged pull requests listed, details of ${read.details} of ${read.hotfixes} hotfixes read`;
+    throw new ReportError(`stopped: ${error.message}. Read so far: ${done}. No report was written: run it again after the reset, or for a shorter period.`);
+  }
+};
 
-  target = await verifyTarget(query, target);
-  scope = scopeQualifier(target);
+const report = async (
+  deps: ReportDeps,
+  request: ReportRequest,
+  read: { merged: number; total: number | null; details: number; hotfixes: number | null },
+  progress: Progress,
+): Promise<HotfixReport> => {
+  const { github } = deps;
+  const target = await github.verifyTarget(request.target);
+  const scope = scopeQualifier(target);
   const from = Date.parse(`${request.since}T00:00:00Z`);
   const to = Date.parse(`${request.until}T23:59:59Z`);
-  const merged = await searchMergedPullRequests(query, target, from, to, progress);
+  const merged = await github.searchMergedPullRequests(target, from, to, progress);
   if (merged.length === 0) {
     throw new ReportError(`no pull request of ${scope.replace(/^(repo|org|user):/, "")} was merged from ${request.since} to ${request.until}: nothing to report`);
   }
@@ -101,7 +88,7 @@ export const produceReport = async (deps: ReportDeps, request: ReportRequest): P
 
   const hotfixes = merged.filter((pr) => hotfixAtMerge(pr.labelEvents, configOf(pr.repository).label, pr.mergedAt).hotfix);
   read.hotfixes = hotfixes.length;
-  const details = await readHotfixDetails(query, hotfixes, deps.appSlug, progress);
+  const details = await github.readHotfixDetails(hotfixes, deps.appSlug, progress);
   return buildReport({
     scope,
     since: request.since,

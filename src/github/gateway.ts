@@ -80,12 +80,9 @@ export const gitHubGateway = (octokit: Octokit, query: GraphqlQuery) => ({
   createBranch: bind(octokit, createBranch),
   deleteBranch: bind(octokit, deleteBranch),
   mergeIntoBranch: bind(octokit, mergeIntoBranch),
-  // The installation's repositories, and the sweep's and the report's searches.
+  // The installation's repositories, and the sweep's search.
   listInstallationRepositories: () => listInstallationRepositories(octokit),
   fetchReconcileCandidates: bind(query, fetchReconcileCandidates),
-  verifyTarget: bind(query, verifyTarget),
-  searchMergedPullRequests: bind(query, searchMergedPullRequests),
-  readHotfixDetails: bind(query, readHotfixDetails),
 });
 
 /** Every call of the gateway; a flow takes the `Pick` of it that it uses. */
@@ -98,3 +95,12 @@ export const appGitHubGateway = (appOctokit: Octokit) => ({
 });
 
 export type AppGitHub = ReturnType<typeof appGitHubGateway>;
+
+/** The report's reads (`npx hotfix-governance report`: its own client, GraphQL only, rate limits its own). */
+export const reportGitHubGateway = (query: GraphqlQuery) => ({
+  verifyTarget: bind(query, verifyTarget),
+  searchMergedPullRequests: bind(query, searchMergedPullRequests),
+  readHotfixDetails: bind(query, readHotfixDetails),
+});
+
+export type ReportGitHub = ReturnType<typeof reportGitHubGateway>;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ProbotOctokit } from "probot";
 import { configFilesOf, loadConfig, type LoadedConfig } from "../config/load-config.js";
-import { ReportError } from "../github/report-queries.js";
+import { RateLimitError, ReportError, limitedQuery } from "../github/report-queries.js";
 import type { GraphqlQuery } from "./instrument-octokit.js";
 import { getAppSlug, listInstallations, type Installation } from "../github/installations.js";
 
@@ -86,4 +86,33 @@ export const createReportClient = async (
   }
   if (env.GITHUB_TOKEN) return client(new Octokit({ ...common, auth: { token: env.GITHUB_TOKEN } }), options.appSlug ?? DEFAULT_APP_SLUG, "GITHUB_TOKEN");
   throw new ReportError("no credentials: set APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH), or GITHUB_TOKEN");
+};
+
+/**
+ * The report's GraphQL client with its rate-limit policy: GitHub's limits become `RateLimitError`
+ * (`limitedQuery`); one that resets within `maxWaitSeconds` (default 60) is waited out, said in
+ * `progress`, and the query sent once more; one that resets later is thrown, and the report
+ * stops saying what it had read. A second limit right after the wait is the end too.
+ */
+export const patientQuery = (
+  query: GraphqlQuery,
+  options: { now: () => Date; progress: (line: string) => void; maxWaitSeconds?: number; sleep?: (ms: number) => Promise<void> },
+): GraphqlQuery => {
+  const base = limitedQuery(query);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return async (document, variables) => {
+    try {
+      return await base(document, variables);
+    } catch (error) {
+      if (!(error instanceof RateLimitError)) throw error;
+      const waitMs = error.resetAt ? error.resetAt.getTime() - options.now().getTime() + 1000 : Number.POSITIVE_INFINITY;
+      if (waitMs > (options.maxWaitSeconds ?? 60) * 1000) throw error;
+      options.progress(`${error.message}: waiting ${Math.ceil(Math.max(0, waitMs) / 1000)} s`);
+      await sleep(Math.max(0, waitMs));
+      return base(document, variables).catch((again: unknown) => {
+        // Said as GitHub's limit alone (the report's "stopped: ... read so far" is for a limit not waited for).
+        throw again instanceof RateLimitError ? new ReportError(again.message) : again;
+      });
+    }
+  };
 };

@@ -1,6 +1,7 @@
 import { ProbotOctokit } from "probot";
 import { produceReport, type ReportRequest } from "../../src/flows/report.js";
-import { createReportClient } from "../../src/platform/report-client.js";
+import { reportGitHubGateway } from "../../src/github/gateway.js";
+import { createReportClient, patientQuery } from "../../src/platform/report-client.js";
 import type { HotfixReport } from "../../src/report/schema.js";
 import { HISTORY_NOW, HISTORY_REPO, HISTORY_SINCE, HISTORY_UNTIL } from "./report-history.js";
 import { serveThroughNock } from "./simulator/nock-serve.js";
@@ -19,15 +20,16 @@ export const runReportInProcess = async (
   options: { now?: Date; progress?: string[]; maxRateLimitWaitSeconds?: number } = {},
 ): Promise<HotfixReport> => {
   const client = await createReportClient({ GITHUB_TOKEN: "ghp_test" }, request.target.owner, { Octokit: ReportTestOctokit });
+  const now = () => options.now ?? HISTORY_NOW;
+  const progress = (line: string) => options.progress?.push(line);
   return produceReport(
     {
-      query: client.query,
+      github: reportGitHubGateway(patientQuery(client.query, { now, progress, maxWaitSeconds: options.maxRateLimitWaitSeconds })),
       readConfig: client.readConfig,
       appSlug: client.appSlug,
-      now: () => options.now ?? HISTORY_NOW,
-      progress: (line) => options.progress?.push(line),
+      now,
+      progress,
       warn: (line) => options.progress?.push(`warning: ${line}`),
-      maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds,
     },
     request,
   );
