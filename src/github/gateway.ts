@@ -13,7 +13,15 @@ import { getAppSlug, listInstallationRepositories, listInstallations } from "./i
 import { addLabels, canBeAssigned, createIssue, fetchPullRequestHistory, findRecentIssue, labelAndAssign, searchOpenPostmortems } from "./issues.js";
 import { fetchMergeGroup } from "./merge-queue.js";
 import { fetchPullRequestFacts, readPreviousPaths } from "./pull-request-facts.js";
-import { createPullRequest, fetchPullRequestHead, findPullRequestByHead, getPullRequest, mergePullRequest, openPullRequestsWithHead } from "./pull-requests.js";
+import {
+  createPullRequest,
+  decoratePullRequest,
+  fetchPullRequestHead,
+  findPullRequestByHead,
+  getPullRequest,
+  mergePullRequest,
+  openPullRequestsWithHead,
+} from "./pull-requests.js";
 import { addReaction } from "./reactions.js";
 import { fetchReconcileCandidates } from "./reconcile-candidates.js";
 import { readHotfixDetails, searchMergedPullRequests, verifyTarget } from "./report-queries.js";
@@ -44,6 +52,7 @@ export const gitHubGateway = (octokit: Octokit, query: GraphqlQuery) => ({
   getPullRequest: bind(octokit, getPullRequest),
   findPullRequestByHead: bind(octokit, findPullRequestByHead),
   createPullRequest: bind(octokit, createPullRequest),
+  decoratePullRequest: bind(octokit, decoratePullRequest),
   mergePullRequest: bind(octokit, mergePullRequest),
   // Who pushed to a PR's head branch (repository activity), and who the configured approvers are.
   readPushHistory: bind(octokit, readPushHistory),
