@@ -780,6 +780,16 @@ describe("the backport PR's labels, assignee and reviewers: one GraphQL write by
     ]);
   });
 
+  test("GitHub fails the facts query that carries the lookups as a whole (no data): it is read again without them, and the names go over REST", async () => {
+    const { s, backport, writes } = await squashed(config("[lead, ops]"), (s) =>
+      s.t.sim.fail("POST", /^\/graphql$/, { status: 200, body: { data: null, errors: [{ message: "Something went wrong while executing your query." }] } }, 1, (body) => /idUser0: user/.test(body?.query ?? "")),
+    );
+    expect(backport).toMatchObject({ labels: ["backport"], assignees: ["dev"], requestedReviewers: ["lead", "ops"] });
+    expect(writes).toEqual([`POST /repos/${REPO}/pulls`, `PATCH /repos/${REPO}/issues/${backport.number}`, `POST /repos/${REPO}/pulls/${backport.number}/requested_reviewers`]);
+    const facts = s.t.sim.requests.filter((request) => /query PortFacts/.test(request.body?.query ?? ""));
+    expect(facts.map((request) => /idUser0/.test(request.body.query))).toEqual([true, false]);
+  });
+
   test("an approver who is no collaborator: GitHub refuses the review requests of the GraphQL write; the labels and assignee stay done, the reviews go over REST", async () => {
     // An account GitHub knows, without access to the repository.
     const { backport, writes } = await squashed(config("[lead, ops, visitor]"), (s) => s.t.sim.user("visitor"));

@@ -58,6 +58,8 @@ interface Fault {
   path: RegExp;
   times: number;
   response: SimResponse | "hang" | "reset";
+  /** Only requests whose body this accepts (e.g. one GraphQL document among others). */
+  when?: (body: any) => boolean;
 }
 
 /** GitHub's error body. */
@@ -162,9 +164,9 @@ export class GitHubSimulator {
     this.routes.push({ method, pattern, keys, handler });
   }
 
-  /** The next `times` requests matching answer `response` (or never answer: "hang"). */
-  fail(method: string, path: RegExp, response: SimResponse | "hang" | "reset", times = 1): void {
-    this.faults.push({ method, path, times, response });
+  /** The next `times` requests matching (and whose body `when` accepts) answer `response` (or never answer: "hang"). */
+  fail(method: string, path: RegExp, response: SimResponse | "hang" | "reset", times = 1, when?: (body: any) => boolean): void {
+    this.faults.push({ method, path, times, response, when });
   }
 
   clearFaults(): void {
@@ -539,7 +541,7 @@ export class GitHubSimulator {
   ): Promise<SimResponse | "hang" | "reset"> {
     const parsed = new URL(url, this.baseUrl);
     const path = decodeURIComponent(parsed.pathname.replace(/^\/api\/v3/, "").replace(/^\/api(?=\/graphql)/, ""));
-    const fault = this.faults.find((candidate) => candidate.method === method && candidate.path.test(path) && candidate.times > 0);
+    const fault = this.faults.find((candidate) => candidate.method === method && candidate.path.test(path) && candidate.times > 0 && (!candidate.when || candidate.when(body)));
     if (fault) {
       fault.times -= 1;
       this.requests.push({ method, path, query: parsed.searchParams, body, status: typeof fault.response === "string" ? 0 : fault.response.status });
