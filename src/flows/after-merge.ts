@@ -5,13 +5,13 @@ import { describeGitHubError } from "../github/errors.js";
 import type { GitHub } from "../github/gateway.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import type { BackportOutcome } from "../backport/outcome.js";
-import { portMergedPullRequest } from "./backport.js";
+import { portMergedPullRequest, type PortGitHub } from "./backport.js";
 import type { Delivery } from "./delivery.js";
 import { ensurePostmortem, type PostmortemGitHub } from "./postmortem.js";
 import { ensureReviewAfterMerge, type ReviewAfterMergeGitHub } from "./review-after-merge.js";
 
 /** A merge's follow-ups: the port's, the review's and the postmortem's calls, and the "not followed up" comment. */
-export type AfterMergeGitHub = GitHub & ReviewAfterMergeGitHub & PostmortemGitHub & Pick<GitHub, "findOwnComments" | "createComment">;
+export type AfterMergeGitHub = PortGitHub & ReviewAfterMergeGitHub & PostmortemGitHub & Pick<GitHub, "findOwnComments" | "createComment">;
 
 // The model lives with the port domain; re-exported for the modules that import it from here.
 export type { MergedPullRequest } from "../backport/merged-pull-request.js";

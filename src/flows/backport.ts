@@ -17,17 +17,33 @@ import type { BackportOutcome, BackportStatus } from "../backport/outcome.js";
 import { decideTarget, type TargetState } from "../backport/plan.js";
 import { commandTargets, mergeTargets, type IgnoredTarget } from "../backport/targets.js";
 import { approverPolicy, sameLogin } from "../governance/approvals/policy.js";
-import { createComment, findOwnComments } from "../github/comments.js";
-import { createBranch, deleteBranch } from "../github/git-data.js";
-import { addLabels, labelAndAssign } from "../github/issues.js";
+import type { GitHub } from "../github/gateway.js";
 import type { NodeIdLookups, NodeIds } from "../github/node-ids.js";
-import { createPullRequest, decoratePullRequest, findPullRequestByHead } from "../github/pull-requests.js";
-import { requestReviewers } from "../github/reviewers.js";
 import { metrics } from "../platform/metrics.js";
-import { pickOnto, type PickResult } from "./cherry-pick.js";
+import { pickOnto, type CherryPickGitHub, type PickResult } from "./cherry-pick.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
-import { readPort, type PortReading } from "./port-read.js";
+import { readPort, type PortReadGitHub, type PortReading } from "./port-read.js";
+
+/**
+ * The port's calls: its reads and the executor's, then per target the branch, the PR (created or
+ * found again), its labels, assignees and reviewers, and the one failure comment on the source PR.
+ */
+export type PortGitHub = PortReadGitHub &
+  CherryPickGitHub &
+  Pick<
+    GitHub,
+    | "createBranch"
+    | "deleteBranch"
+    | "createPullRequest"
+    | "findPullRequestByHead"
+    | "decoratePullRequest"
+    | "labelAndAssign"
+    | "requestReviewers"
+    | "addLabels"
+    | "findOwnComments"
+    | "createComment"
+  >;
 
 /** What started a port: the merge itself, or a `/backport` command naming branches. */
 export type PortRequest = { trigger: "merge" } | { trigger: "command"; branches: string[] };
@@ -42,7 +58,7 @@ export interface PortRun {
  * Ports a merged hotfix to its target branches after the merge (SPEC §5) and reports the
  * targets that need a person in one comment on the PR. Returns one outcome per target.
  */
-export const portMergedPullRequest = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixConfig): Promise<BackportOutcome[]> => {
+export const portMergedPullRequest = async (delivery: Delivery<PortGitHub>, pr: MergedPullRequest, config: HotfixConfig): Promise<BackportOutcome[]> => {
   const run = await portPullRequest(delivery, pr, config, { trigger: "merge" });
   await reportFailures(delivery, pr, config, run.outcomes);
   return run.outcomes;
@@ -59,7 +75,7 @@ export const portMergedPullRequest = async (delivery: Delivery, pr: MergedPullRe
  * Every failure becomes an outcome with a reason (and the manual commands when they help);
  * nothing throws past this function, so the postmortem always hears about every target.
  */
-export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixConfig, request: PortRequest): Promise<PortRun> => {
+export const portPullRequest = async (delivery: Delivery<PortGitHub>, pr: MergedPullRequest, config: HotfixConfig, request: PortRequest): Promise<PortRun> => {
   const log = delivery.log.child({ pr: pr.number, trigger: request.trigger });
   const now = delivery.now();
   const at = now.toISOString();
@@ -131,7 +147,7 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
 };
 
 interface TargetContext {
-  delivery: Delivery;
+  delivery: Delivery<PortGitHub>;
   pr: MergedPullRequest;
   source: SourcePullRequest;
   config: HotfixConfig;
@@ -198,7 +214,7 @@ const portTarget = async (context: TargetContext, state: TargetState): Promise<B
       });
       if (picked.kind !== "picked") return notPicked(context, target, picked);
       try {
-        await createBranch(delivery.octokit, delivery.repo, branch, picked.commit);
+        await delivery.github.createBranch(delivery.repo, branch, picked.commit);
       } catch (error) {
         // Another attempt made the branch first: its PR is found (or made) next, never a second one.
         if (!isAlreadyExists(error)) return refusedOrFailed(context, target, error, manualCommands(source, target, change));
@@ -249,16 +265,16 @@ const refusedOrFailed = (context: TargetContext, target: string, error: unknown,
 const openPullRequest = async (context: TargetContext, target: string): Promise<BackportOutcome> => {
   const { delivery, pr, source } = context;
   const { change } = context.reading;
-  const { octokit, repo } = delivery;
+  const { github, repo } = delivery;
   const branch = backportBranch(pr.number, target);
   try {
-    const created = await createPullRequest(octokit, repo, { title: backportTitle(target, pr.title), body: backportBody(source, target, change), head: branch, base: target });
+    const created = await github.createPullRequest(repo, { title: backportTitle(target, pr.title), body: backportBody(source, target, change), head: branch, base: target });
     await decorate(context, created);
     return outcome(context, target, "created", { pullRequest: { number: created.number, url: created.url } });
   } catch (error) {
-    const found = await findPullRequestByHead(octokit, repo, branch, target).catch(() => null);
+    const found = await github.findPullRequestByHead(repo, branch, target).catch(() => null);
     if (found) return outcome(context, target, "created", { pullRequest: found });
-    const deleted = await deleteBranch(octokit, repo, branch).catch(() => false);
+    const deleted = await github.deleteBranch(repo, branch).catch(() => false);
     const failed = refusedOrFailed(context, target, error, manualCommands(source, target, change));
     return { ...failed, reason: `${failed.reason} The pull request could not be opened${deleted ? `; the branch \`${branch}\` was removed` : ""}.` };
   }
@@ -302,15 +318,15 @@ const idsFor = (want: ReturnType<typeof decorationOf>, ids: NodeIds) => {
  */
 const decorate = async (context: TargetContext, created: { number: number; nodeId: string }): Promise<void> => {
   const { delivery, pr, config } = context;
-  const { octokit, repo } = delivery;
+  const { github, repo } = delivery;
   const { number } = created;
   const want = decorationOf(pr, config, repo.owner);
   if (want.labels.length + want.assignees.length + want.users.length + want.teams.length === 0) return;
   const ids = idsFor(want, context.reading.facts.ids);
-  const done = ids ? await decoratePullRequest(octokit, created.nodeId, ids) : { labelledAndAssigned: false, reviewsRequested: false };
+  const done = ids ? await github.decoratePullRequest(created.nodeId, ids) : { labelledAndAssigned: false, reviewsRequested: false };
   if (!done.labelledAndAssigned) {
     try {
-      const { assigned } = await labelAndAssign(octokit, repo, number, want.labels, want.assignees);
+      const { assigned } = await github.labelAndAssign(repo, number, want.labels, want.assignees);
       if (!assigned) delivery.log.info({ outcome: "not-assigned", pullRequest: number, assignee: pr.author }, "the original author cannot be assigned in this repository");
     } catch (error) {
       delivery.log.warn({ outcome: "labels-failed", pullRequest: number, err: describeGitHubError(error) }, "backport PR not labelled");
@@ -318,7 +334,7 @@ const decorate = async (context: TargetContext, created: { number: number; nodeI
   }
   if (done.reviewsRequested) return;
   try {
-    const { refused } = await requestReviewers(octokit, repo, number, want.users, want.teams);
+    const { refused } = await github.requestReviewers(repo, number, want.users, want.teams);
     if (refused.length > 0) {
       delivery.log.info({ outcome: "reviewers-refused", pullRequest: number, refused: refused.map((item) => item.reviewer) }, "GitHub would not ask some approvers to review");
     }
@@ -330,16 +346,16 @@ const decorate = async (context: TargetContext, created: { number: number; nodeI
 /** An existing backport PR lacks some of `backport.labels`: they are added, its other labels kept. */
 const addMissingLabels = async (context: TargetContext, number: number, labels: string[]): Promise<void> => {
   try {
-    await addLabels(context.delivery.octokit, context.delivery.repo, number, labels);
+    await context.delivery.github.addLabels(context.delivery.repo, number, labels);
   } catch (error) {
     context.delivery.log.warn({ outcome: "labels-failed", pullRequest: number, err: describeGitHubError(error) }, "backport PR not labelled");
   }
 };
 
 /** Temporary branches of attempts that can no longer be running (a crash mid-way). */
-const removeStaleTemporaryBranches = async (delivery: Delivery, branches: string[]): Promise<void> => {
+const removeStaleTemporaryBranches = async (delivery: Delivery<PortGitHub>, branches: string[]): Promise<void> => {
   for (const branch of branches) {
-    await deleteBranch(delivery.octokit, delivery.repo, branch)
+    await delivery.github.deleteBranch(delivery.repo, branch)
       .then(() => delivery.log.info({ outcome: "stale-temporary-branch-deleted", branch }, "left-over temporary branch deleted"))
       .catch((error) => delivery.log.warn({ outcome: "stale-temporary-branch-left", branch, err: describeGitHubError(error) }, "left-over temporary branch not deleted"));
   }
@@ -349,7 +365,7 @@ const removeStaleTemporaryBranches = async (delivery: Delivery, branches: string
  * One comment on the PR for the targets that need a person (conflict, missing branch, already
  * applied, refused, failed), found again by per-target markers: a redelivery posts nothing new.
  */
-export const reportFailures = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixConfig, outcomes: BackportOutcome[]): Promise<void> => {
+export const reportFailures = async (delivery: Delivery<PortGitHub>, pr: MergedPullRequest, config: HotfixConfig, outcomes: BackportOutcome[]): Promise<void> => {
   const log = delivery.log.child({ pr: pr.number });
   const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
   // A trial says once, on the PR, what every target would have got (a comment is not a branch, PR or issue).
@@ -357,13 +373,13 @@ export const reportFailures = async (delivery: Delivery, pr: MergedPullRequest, 
   if (needing.length === 0) return;
   const markerOf = (item: BackportOutcome) => (config.dry_run ? markers.dryRun(pr.number) : markers.failure(pr.number, item.target));
   try {
-    const existing = await findOwnComments(delivery.query, delivery.repo, pr.number, [...new Set(needing.map(markerOf))]);
+    const existing = await delivery.github.findOwnComments(delivery.repo, pr.number, [...new Set(needing.map(markerOf))]);
     const unreported = needing.filter((item) => !existing.some((body) => body.includes(markerOf(item))));
     if (unreported.length === 0) {
       log.info({ outcome: "already-reported" }, "backport outcomes already reported on the PR");
       return;
     }
-    await createComment(delivery.octokit, delivery.repo, pr.number, config.dry_run ? dryRunComment(source, unreported) : failureComment(source, unreported));
+    await delivery.github.createComment(delivery.repo, pr.number, config.dry_run ? dryRunComment(source, unreported) : failureComment(source, unreported));
     log.info({ outcome: config.dry_run ? "dry-run-reported" : "reported", targets: unreported.map((item) => item.target) }, "backport outcomes reported on the PR");
   } catch (error) {
     log.error({ outcome: "report-failed", err: describeGitHubError(error) }, "backport outcomes could not be reported on the PR");

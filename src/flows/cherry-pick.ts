@@ -1,8 +1,12 @@
 import { entryAt, planPort, sameEntry, WORKFLOWS_DIR, type CommitSide, type Entry, type PathChange, type PortPlan, type TreeWrite } from "../backport/port-plan.js";
 import { coAuthoredBy } from "../backport/messages.js";
-import { createBranch, createCommit, createTree, deleteBranch, mergeIntoBranch, type GitPerson } from "../github/git-data.js";
+import type { GitHub } from "../github/gateway.js";
+import type { GitPerson } from "../github/git-data.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
+
+/** The executor's calls: trees and commits, and the temporary branch of a content merge. */
+export type CherryPickGitHub = Pick<GitHub, "createTree" | "createCommit" | "createBranch" | "mergeIntoBranch" | "deleteBranch">;
 
 /**
  * The port engine's one input: a change — from the tree of `base` to the tree of `change`, at
@@ -57,8 +61,8 @@ const workflowsWrite = (workflows: Entry | null): TreeWrite => ({ path: WORKFLOW
  * Every commit made here differs from each of its parents only where the change or the target's
  * own content does, never in `.github/workflows/` unless the change itself is there.
  */
-export const pickOnto = async (delivery: Delivery, input: PickInput): Promise<PickResult> => {
-  const { octokit, repo } = delivery;
+export const pickOnto = async (delivery: Delivery<CherryPickGitHub>, input: PickInput): Promise<PickResult> => {
+  const { github, repo } = delivery;
   const { base, change, target } = input;
   // Without the complete list of paths, git's merge on whole trees decides; the workflows directory is compared as a whole.
   const plan: PortPlan = input.complete
@@ -73,31 +77,31 @@ export const pickOnto = async (delivery: Delivery, input: PickInput): Promise<Pi
   const author = input.signed ? null : input.author;
   const commitOnTarget = async (tree: string): Promise<PickResult> => {
     if (tree === target.tree) return { kind: "already_applied" };
-    return { kind: "picked", commit: await createCommit(octokit, repo, { message, tree, parents: [target.commit], author }) };
+    return { kind: "picked", commit: await github.createCommit(repo, { message, tree, parents: [target.commit], author }) };
   };
-  if (plan.kind === "clean") return commitOnTarget(await createTree(octokit, repo, target.tree, plan.writes));
+  if (plan.kind === "clean") return commitOnTarget(await github.createTree(repo, target.tree, plan.writes));
 
   // 2. A content merge, by git on GitHub's side.
   const pinned = sameEntry(base.workflows, target.workflows);
-  const siblingTree = pinned ? target.tree : await createTree(octokit, repo, target.tree, [workflowsWrite(base.workflows)]);
-  const sibling = await createCommit(octokit, repo, { message: input.temporary.message, tree: siblingTree, parents: [base.commit] });
-  const head = input.changeCommit ?? (await createCommit(octokit, repo, { message: input.temporary.message, tree: change.tree, parents: [base.commit] }));
+  const siblingTree = pinned ? target.tree : await github.createTree(repo, target.tree, [workflowsWrite(base.workflows)]);
+  const sibling = await github.createCommit(repo, { message: input.temporary.message, tree: siblingTree, parents: [base.commit] });
+  const head = input.changeCommit ?? (await github.createCommit(repo, { message: input.temporary.message, tree: change.tree, parents: [base.commit] }));
   let created = false;
   try {
     try {
-      await createBranch(octokit, repo, input.temporary.branch, sibling);
+      await github.createBranch(repo, input.temporary.branch, sibling);
     } catch (error) {
       // The name is this attempt's own: "already exists" means a retried request had made it.
       if (!isAlreadyExists(error)) throw error;
     }
     created = true;
-    const merged = await mergeIntoBranch(octokit, repo, input.temporary.branch, head, input.temporary.message, sibling);
+    const merged = await github.mergeIntoBranch(repo, input.temporary.branch, head, input.temporary.message, sibling);
     if (merged.kind === "conflict") return { kind: "conflict", paths: plan.paths };
     if (merged.kind === "nothing-to-merge") return { kind: "already_applied" };
-    return commitOnTarget(pinned ? merged.tree : await createTree(octokit, repo, merged.tree, [workflowsWrite(target.workflows)]));
+    return commitOnTarget(pinned ? merged.tree : await github.createTree(repo, merged.tree, [workflowsWrite(target.workflows)]));
   } finally {
     if (created) {
-      await deleteBranch(octokit, repo, input.temporary.branch).catch((error) =>
+      await github.deleteBranch(repo, input.temporary.branch).catch((error) =>
         delivery.log.warn({ outcome: "temporary-branch-left", branch: input.temporary.branch, err: describeGitHubError(error) }, "temporary branch not deleted; the next attempt removes it"),
       );
     }

@@ -3,10 +3,14 @@ import type { MergedPullRequest } from "../backport/merged-pull-request.js";
 import type { TargetState } from "../backport/plan.js";
 import { entryAt, pathChanges, type CommitSide, type PathChange } from "../backport/port-plan.js";
 import { readThroughLag } from "../github/read-through-lag.js";
-import { compareChange, fetchPortFacts, fetchSides, type ComparedChange, type GitPerson, type PortFacts } from "../github/git-data.js";
+import type { GitHub } from "../github/gateway.js";
+import type { ComparedChange, GitPerson, PortFacts } from "../github/git-data.js";
 import type { NodeIdLookups } from "../github/node-ids.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
+
+/** The port's reads: one comparison and the port's facts query, and the sides of a change whose method the history tells. */
+export type PortReadGitHub = Pick<GitHub, "compareChange" | "fetchPortFacts" | "fetchSides">;
 
 /** Everything a port needs, read once for all its targets. */
 export interface PortReading {
@@ -41,13 +45,13 @@ export type PortReadResult = { kind: "read"; reading: PortReading } | { kind: "f
  * guess that is wrong for a rebase (which costs two more): three reads for every merge method.
  */
 export const readPort = async (
-  delivery: Delivery,
+  delivery: Delivery<PortReadGitHub>,
   pr: MergedPullRequest,
   targets: Array<{ target: string; branch: string }>,
   tempPrefix: string,
   lookups?: NodeIdLookups,
 ): Promise<PortReadResult> => {
-  const { octokit, query, repo } = delivery;
+  const { github, repo } = delivery;
   const tip = pr.mergeCommitSha;
   try {
     // GitHub's comparisons take `<sha>^` and `<sha>~<n>` (its docs' "comparisons across commits").
@@ -55,7 +59,7 @@ export const readPort = async (
     // guess (a push, settings changed since the merge).
     const start = expectedStart(pr);
     let compared: ComparedChange | null = start
-      ? await compareChange(octokit, repo, start, tip).catch((error: unknown) => {
+      ? await github.compareChange(repo, start, tip).catch((error: unknown) => {
           if ([404, 422].includes((error as { status?: number }).status ?? 0)) return null;
           throw error;
         })
@@ -63,7 +67,7 @@ export const readPort = async (
     // The merge just announced may not be readable yet (replication lag): read again for a few seconds.
     let facts = await readThroughLag(
       () =>
-        fetchPortFacts(query, repo, {
+        github.fetchPortFacts(repo, {
           number: pr.number,
           mergeSha: tip,
           baseSha: compared?.base ?? tip,
@@ -87,9 +91,9 @@ export const readPort = async (
     let tipSide = facts.tip;
     if (!compared || change.parent !== compared.base) {
       // The start was not known, or a rebase of several commits starts further back.
-      compared = await compareChange(octokit, repo, change.parent, tip);
+      compared = await github.compareChange(repo, change.parent, tip);
       const heads = facts.states.flatMap((state) => (state.head ? [state.head.oid] : []));
-      const sides = await fetchSides(query, repo, [...new Set([change.parent, tip, ...heads])], compared.paths);
+      const sides = await github.fetchSides(repo, [...new Set([change.parent, tip, ...heads])], compared.paths);
       base = sides.get(change.parent) ?? null;
       tipSide = sides.get(tip) ?? null;
       facts = { ...facts, states: facts.states.map((state) => ({ ...state, side: state.head ? (sides.get(state.head.oid) ?? null) : null })) };

@@ -10,17 +10,33 @@ import { revertBody, revertCommitMessage, revertManualCommands, revertTemporaryM
 import type { Actor } from "../governance/approvals/eligibility.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import { incidentReference } from "../governance/rules/incident.js";
-import { createComment, findBotComments, findOwnComments } from "../github/comments.js";
-import { addReaction } from "../github/reactions.js";
-import { createBranch, deleteBranch } from "../github/git-data.js";
-import { labelAndAssign } from "../github/issues.js";
-import { createPullRequest, findPullRequestByHead } from "../github/pull-requests.js";
+import type { GitHub } from "../github/gateway.js";
 import { postmortemCommentPrefix, readPostmortemComment } from "../postmortem/markers.js";
-import { authorizeOrder, readOrderedPullRequest } from "./authorize.js";
-import { pickOnto } from "./cherry-pick.js";
+import { authorizeOrder, readOrderedPullRequest, type AuthorizeGitHub } from "./authorize.js";
+import { pickOnto, type CherryPickGitHub } from "./cherry-pick.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
-import { readPort } from "./port-read.js";
+import { readPort, type PortReadGitHub } from "./port-read.js";
+
+/**
+ * `/revert-emergency`'s calls: the authorization's, the port engine's reads and executor's, the
+ * reaction and reply, the revert branch and PR, and the note on the postmortem.
+ */
+export type RevertGitHub = AuthorizeGitHub &
+  PortReadGitHub &
+  CherryPickGitHub &
+  Pick<
+    GitHub,
+    | "findOwnComments"
+    | "findBotComments"
+    | "createComment"
+    | "addReaction"
+    | "createBranch"
+    | "deleteBranch"
+    | "createPullRequest"
+    | "findPullRequestByHead"
+    | "labelAndAssign"
+  >;
 
 /** A `/revert-emergency [reason]` command as the comment event carries it. */
 export interface RevertCommandRequest {
@@ -49,14 +65,14 @@ type RevertOutcome =
  *    commander; a conflict or a workflow change gets 👎 and the git commands instead;
  * 4. the postmortem issue gets one comment linking the revert; the reply comes last.
  */
-export const handleRevertCommand = async (delivery: Delivery, request: RevertCommandRequest): Promise<void> => {
-  const { octokit, repo } = delivery;
+export const handleRevertCommand = async (delivery: Delivery<RevertGitHub>, request: RevertCommandRequest): Promise<void> => {
+  const { github, repo } = delivery;
   const log = delivery.log.child({ pr: request.number, comment: request.commentId, command: "revert-emergency" });
   const marker = markers.revertReply(request.commentId);
-  const answered = async () => (await findOwnComments(delivery.query, repo, request.number, [marker])).length > 0;
-  const react = (content: "+1" | "-1") => addReaction(octokit, repo, { kind: "comment", id: request.commentId }, content).catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
+  const answered = async () => (await github.findOwnComments(repo, request.number, [marker])).length > 0;
+  const react = (content: "+1" | "-1") => github.addReaction(repo, { kind: "comment", id: request.commentId }, content).catch((error) => log.warn({ err: describeGitHubError(error) }, "reaction failed"));
   const reply = async (body: string): Promise<void> => {
-    await createComment(octokit, repo, request.number, `${marker}\n${quote(request.command)}\n\n${body}`);
+    await github.createComment(repo, request.number, `${marker}\n${quote(request.command)}\n\n${body}`);
   };
   const refuse = async (why: string) => {
     log.info({ outcome: "refused", reason: why }, "revert command refused");
@@ -102,8 +118,8 @@ export const handleRevertCommand = async (delivery: Delivery, request: RevertCom
   }
 };
 
-const revert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixConfig, request: RevertCommandRequest): Promise<RevertOutcome> => {
-  const { octokit, repo } = delivery;
+const revert = async (delivery: Delivery<RevertGitHub>, pr: MergedPullRequest, config: HotfixConfig, request: RevertCommandRequest): Promise<RevertOutcome> => {
+  const { github, repo } = delivery;
   const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
   const branch = revertBranch(pr.number);
   const now = delivery.now();
@@ -129,7 +145,7 @@ const revert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixC
   }
   if (config.dry_run) return { kind: "planned", text: `Would revert the ${describeMethod(change)} on \`${pr.baseRef}\` as \`${branch}\` and open "${revertTitle(pr.title)}".` };
   for (const stale of staleTempBranches(reading.temporaryBranches.map((name) => name.replace(/^refs\/heads\//, "")), pr.number, now, revertTempPrefix(pr.number))) {
-    await deleteBranch(octokit, repo, stale).catch(() => false);
+    await github.deleteBranch(repo, stale).catch(() => false);
   }
   try {
     // The same pick as a backport, with base and change swapped: from the merged tree back to its parent's.
@@ -161,7 +177,7 @@ const revert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixC
         break;
     }
     try {
-      await createBranch(octokit, repo, branch, picked.commit);
+      await github.createBranch(repo, branch, picked.commit);
     } catch (error) {
       // A concurrent command made it first: its PR is found (or opened) next.
       const e = error as { status?: number; message?: string };
@@ -174,12 +190,12 @@ const revert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixC
 };
 
 /** Opens the revert PR from its complete branch, labelled as a hotfix and assigned; a failure removes the branch. */
-const openRevert = async (delivery: Delivery, pr: MergedPullRequest, config: HotfixConfig, request: RevertCommandRequest, commands: string): Promise<RevertOutcome> => {
-  const { octokit, repo } = delivery;
+const openRevert = async (delivery: Delivery<RevertGitHub>, pr: MergedPullRequest, config: HotfixConfig, request: RevertCommandRequest, commands: string): Promise<RevertOutcome> => {
+  const { github, repo } = delivery;
   const branch = revertBranch(pr.number);
   const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
   try {
-    const created = await createPullRequest(octokit, repo, {
+    const created = await github.createPullRequest(repo, {
       title: revertTitle(pr.title),
       body: revertBody({ pr: source, incident: incidentReference(pr.body ?? "", config), reason: request.reason, commander: request.actor.login, requiredSections: config.body.required_sections }),
       head: branch,
@@ -187,31 +203,30 @@ const openRevert = async (delivery: Delivery, pr: MergedPullRequest, config: Hot
     });
     const assignees = [...new Set([...(pr.authorIsBot ? [] : [pr.author]), request.actor.login])];
     try {
-      const { assigned } = await labelAndAssign(octokit, repo, created.number, [config.label], assignees);
+      const { assigned } = await github.labelAndAssign(repo, created.number, [config.label], assignees);
       if (!assigned) delivery.log.info({ outcome: "not-assigned", pullRequest: created.number, assignees }, "the author or the commander cannot be assigned");
     } catch (error) {
       delivery.log.warn({ outcome: "labels-failed", pullRequest: created.number, err: describeGitHubError(error) }, "revert PR not labelled");
     }
     return { kind: "opened", pullRequest: created };
   } catch (error) {
-    const found = await findPullRequestByHead(octokit, repo, branch, pr.baseRef).catch(() => null);
+    const found = await github.findPullRequestByHead(repo, branch, pr.baseRef).catch(() => null);
     if (found) return { kind: "exists", pullRequest: found };
-    const deleted = await deleteBranch(octokit, repo, branch).catch(() => false);
+    const deleted = await github.deleteBranch(repo, branch).catch(() => false);
     return { kind: "not_done", why: `the revert pull request could not be opened (${describeGitHubError(error)})${deleted ? `; the branch \`${branch}\` was removed` : ""}.`, commands };
   }
 };
 
 /** One comment on the postmortem issue linking the revert (its body belongs to the leads), found again by its marker. */
-const notePostmortem = async (delivery: Delivery, pr: MergedPullRequest, revertPull: { number: number; url: string }, request: RevertCommandRequest): Promise<void> => {
+const notePostmortem = async (delivery: Delivery<RevertGitHub>, pr: MergedPullRequest, revertPull: { number: number; url: string }, request: RevertCommandRequest): Promise<void> => {
   const log = delivery.log.child({ pr: pr.number });
   try {
-    const links = await findOwnComments(delivery.query, delivery.repo, pr.number, [postmortemCommentPrefix(pr.number)]);
+    const links = await delivery.github.findOwnComments(delivery.repo, pr.number, [postmortemCommentPrefix(pr.number)]);
     const issue = links.map((body) => readPostmortemComment(body, pr.number)?.issue).find((value): value is number => Boolean(value));
     if (!issue) return log.info({ outcome: "no-postmortem" }, "no postmortem issue: the revert is not linked");
     const marker = markers.revertPostmortem(pr.number);
-    if ((await findBotComments(delivery.octokit, delivery.repo, issue, marker)).length > 0) return;
-    await createComment(
-      delivery.octokit,
+    if ((await delivery.github.findBotComments(delivery.repo, issue, marker)).length > 0) return;
+    await delivery.github.createComment(
       delivery.repo,
       issue,
       [marker, `### #${pr.number} is being reverted`, "", `#${revertPull.number} reverts #${pr.number} on \`${pr.baseRef}\`, ordered by @${request.actor.login} at ${delivery.now().toISOString()}.${request.reason ? ` Reason: ${request.reason}` : ""}`].join("\n"),
