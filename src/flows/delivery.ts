@@ -5,7 +5,7 @@ import { CONFIG_FILE } from "../config/schema.js";
 import { appGitHubGateway, gitHubGateway, type AppGitHub, type GitHub } from "../github/gateway.js";
 import type { RepoRef } from "../github/repo-ref.js";
 import type { Coordination } from "../platform/coordination.js";
-import { instrumentOctokit, readOnlyGraphql, type GraphqlQuery } from "../platform/instrument-octokit.js";
+import { instrumentOctokit, readOnlyGraphql } from "../platform/instrument-octokit.js";
 import type { Runtime } from "../platform/runtime.js";
 import { rememberExpiry, rememberLabel } from "./search-labels.js";
 
@@ -21,11 +21,8 @@ export interface Delivery<G = GitHub> {
   event: string;
   actor: string | null;
   repo: RepoRef;
-  /** The installation's GitHub: the gateway's calls with this delivery's clients bound (`github/gateway.ts`). */
+  /** The installation's GitHub: the gateway's calls bound to its clients (`github/gateway.ts`): REST and mutations on its Octokit, queries on a reader not spaced like writes. The clients themselves are not handed to flows. */
   github: G;
-  octokit: Octokit;
-  /** GraphQL queries (reads only: mutations go through `octokit`), not spaced like writes. */
-  query: GraphqlQuery;
   log: Logger;
   /** This app's id: tells its own check runs from look-alikes of other apps. */
   appId: number | null;
@@ -113,8 +110,6 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
     actor,
     repo,
     github: gitHubGateway(context.octokit, query),
-    octokit: context.octokit,
-    query,
     log: context.log.child({ delivery: context.id, repository: `${repo.owner}/${repo.repo}`, actor }) as unknown as Logger,
     appId: runtime.appId,
     now: runtime.now,
@@ -143,8 +138,6 @@ export const deliveryForRepository = (
     actor: null,
     repo,
     github: gitHubGateway(octokit, query),
-    octokit,
-    query,
     log: options.log.child({ delivery: options.id, repository: `${repo.owner}/${repo.repo}` }),
     appId: runtime.appId,
     now: runtime.now,
