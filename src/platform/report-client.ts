@@ -39,7 +39,7 @@ export interface ReportClient {
 }
 
 /** Probot's config loader, as the app reads it (`_extends`, the org's `.github` repository, an unreadable source is invalid). */
-const configReader = (octokit: Octokit) => (owner: string, repo: string) => loadConfig(configFilesOf(octokit as any, { owner, repo }));
+const configReader = (octokit: Octokit) => (owner: string, repo: string) => loadConfig(configFilesOf(octokit, { owner, repo }));
 
 /**
  * A client for one owner: the app's installation token (APP_ID and PRIVATE_KEY/PRIVATE_KEY_PATH:
