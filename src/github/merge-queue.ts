@@ -1,10 +1,10 @@
+import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { Commit, Label, MergeQueue, MergeQueueEntry, PullRequest, Repository } from "@octokit/graphql-schema";
 import type { OwnCheckRun } from "../governance/facts.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { listed, ownCheckRunsOf, type Nodes, type OwnRunsSelection, type Selected, type Sub } from "./graphql-nodes.js";
 import type { RepoRef } from "./repo-ref.js";
 
-type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
 
 /** A PR of a merge group: its labels and this app's newest verdict on its head commit. */
 export interface QueuedPull {
@@ -89,7 +89,7 @@ const queuedPullOf = (node: QueuedPullNode, appId: number | null, position: numb
 };
 
 export const fetchMergeGroup = async (
-  graphql: Gql,
+  graphql: GraphqlQuery,
   repo: RepoRef,
   group: { baseBranch: string; number: number; headSha: string },
   appId: number | null,

@@ -1,3 +1,4 @@
+import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type {
   BaseRefChangedEvent,
   Commit,
@@ -263,7 +264,7 @@ type Listing<X> = Nodes<X> & { pageInfo: Partial<Selected<NextPage & PreviousPag
  * is never lost while the approval before it is kept.
  */
 const completeList = async <F extends string, X>(
-  graphql: Gql,
+  graphql: GraphqlQuery,
   query: string,
   variables: Record<string, unknown>,
   field: F,
@@ -288,7 +289,6 @@ const completeList = async <F extends string, X>(
 /** GitHub lists at most this many files of a pull request, in REST and GraphQL alike. */
 export const GITHUB_FILE_LIST_CAP = 3000;
 
-type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
 
 
 
@@ -315,7 +315,7 @@ const reviewCommentSource = (node: ReviewCommentNode): CommandSource => ({
 });
 
 /** Every check and status of the head commit, page after page (the head must not move meanwhile). */
-const completeRollup = async (graphql: Gql, variables: Record<string, unknown>, head: HeadCommit): Promise<RollupNode[]> => {
+const completeRollup = async (graphql: GraphqlQuery, variables: Record<string, unknown>, head: HeadCommit): Promise<RollupNode[]> => {
   const contexts = head.statusCheckRollup?.contexts;
   if (!contexts) return [];
   const nodes = [...present(contexts.nodes, "the head commit's checks")];
@@ -334,7 +334,7 @@ const completeRollup = async (graphql: Gql, variables: Record<string, unknown>, 
 
 /** Fetches the facts of PR `number`: one query, plus file pages only beyond 100 changed files. */
 export const fetchPullRequestFacts = async (
-  graphql: Gql,
+  graphql: GraphqlQuery,
   repo: RepoRef,
   number: number,
   appId: number | null,

@@ -1,3 +1,4 @@
+import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { CheckRun, CheckSuite, Commit, IssueComment, Label, PullRequest, Ref, Repository, RepositoryOwner, SearchResultItem } from "@octokit/graphql-schema";
 import { TEMP_BRANCH_ROOT, type TemporaryBranch } from "../backport/naming.js";
 import { CHECK_NAME } from "../governance/check-output.js";
@@ -5,7 +6,6 @@ import type { RepoRef } from "./repo-ref.js";
 import { ACTOR_FRAGMENT, MERGED_PULL_REQUEST_FRAGMENT } from "./graphql-fragments.js";
 import { listed, present, type MergedPullRequestSelection, type NextPage, type Nodes, type Selected, type Sub } from "./graphql-nodes.js";
 
-type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
 
 /**
  * The reconciliation sweep's one read per installation (SPEC §7): in one GraphQL request, two
@@ -197,7 +197,7 @@ const openOf = (node: OpenNode): OpenCandidate => {
 
 /** Runs both searches to the end (one request when each fits in a page of 50). */
 export const fetchReconcileCandidates = async (
-  graphql: Gql,
+  graphql: GraphqlQuery,
   searches: { merged: string; open: string },
   appId: number | null,
 ): Promise<ReconcileCandidates> => {
