@@ -289,10 +289,7 @@ const completeList = async <F extends string, X>(
 /** GitHub lists at most this many files of a pull request, in REST and GraphQL alike. */
 export const GITHUB_FILE_LIST_CAP = 3000;
 
-
-
-
-/** What a comment, a review and a review comment have in common, as `source` reads them. */
+/** What a comment, a review and a review comment have in common, as the command sources read them. */
 const common = (kind: CommandSource["kind"], node: CommentNode | ReviewNode | ReviewCommentNode, createdAt: string, commitSha: string | null): CommandSource => ({
   kind,
   id: present(node.databaseId, `the databaseId of ${kind} ${node.id}`),
