@@ -20,7 +20,8 @@ import { approverPolicy, sameLogin } from "../governance/approvals/policy.js";
 import { createComment, findOwnComments } from "../github/comments.js";
 import { createBranch, deleteBranch } from "../github/git-data.js";
 import { addLabels, labelAndAssign } from "../github/issues.js";
-import { createPullRequest, findPullRequestByHead } from "../github/pull-requests.js";
+import type { NodeIdLookups, NodeIds } from "../github/node-ids.js";
+import { createPullRequest, decoratePullRequest, findPullRequestByHead } from "../github/pull-requests.js";
 import { requestReviewers } from "../github/reviewers.js";
 import { metrics } from "../platform/metrics.js";
 import { pickOnto, type PickResult } from "./cherry-pick.js";
@@ -93,7 +94,13 @@ export const portPullRequest = async (delivery: Delivery, pr: MergedPullRequest,
     );
 
   // 2. The change and every target in one read.
-  const read = await readPort(delivery, pr, plan.targets.map((target) => ({ target, branch: backportBranch(pr.number, target) })), tempBranchPrefix(pr.number));
+  const read = await readPort(
+    delivery,
+    pr,
+    plan.targets.map((target) => ({ target, branch: backportBranch(pr.number, target) })),
+    tempBranchPrefix(pr.number),
+    config.dry_run ? undefined : decorationLookups(pr, config, delivery.repo.owner),
+  );
   if (read.kind === "failed") return failAll(read.reason);
   const reading = read.reading;
   const { change } = reading;
@@ -246,8 +253,8 @@ const openPullRequest = async (context: TargetContext, target: string): Promise<
   const branch = backportBranch(pr.number, target);
   try {
     const created = await createPullRequest(octokit, repo, { title: backportTitle(target, pr.title), body: backportBody(source, target, change), head: branch, base: target });
-    await decorate(context, created.number);
-    return outcome(context, target, "created", { pullRequest: created });
+    await decorate(context, created);
+    return outcome(context, target, "created", { pullRequest: { number: created.number, url: created.url } });
   } catch (error) {
     const found = await findPullRequestByHead(octokit, repo, branch, target).catch(() => null);
     if (found) return outcome(context, target, "created", { pullRequest: found });
@@ -257,25 +264,61 @@ const openPullRequest = async (context: TargetContext, target: string): Promise<
   }
 };
 
+/** What a backport PR gets: `backport.labels`, the original author as assignee, the approvers asked to review. */
+export const decorationOf = (pr: Pick<MergedPullRequest, "author" | "authorIsBot">, config: HotfixConfig, owner: string) => {
+  const policy = approverPolicy(config, owner);
+  return {
+    labels: config.backport.labels,
+    assignees: pr.authorIsBot ? [] : [pr.author],
+    users: policy.users.filter((login) => config.approvals.allow_author || !sameLogin(login, pr.author)),
+    teams: policy.teams.map((team) => team.slug),
+  };
+};
+
+/** The names whose node ids the port's read looks up, so that `decorate` can write by id. */
+const decorationLookups = (pr: MergedPullRequest, config: HotfixConfig, owner: string): NodeIdLookups => {
+  const want = decorationOf(pr, config, owner);
+  return { labels: want.labels, users: [...new Set([...want.assignees, ...want.users])], teams: want.teams };
+};
+
+/** Every name's id, or null when one is not known (then the names go over REST). */
+const idsFor = (want: ReturnType<typeof decorationOf>, ids: NodeIds) => {
+  const all = (names: string[], known: Map<string, string | null>) => {
+    const found = names.map((name) => known.get(name) ?? null);
+    return found.every((id) => id !== null) ? (found as string[]) : null;
+  };
+  const labels = all(want.labels, ids.labels);
+  const assignees = all(want.assignees, ids.users);
+  const users = all(want.users, ids.users);
+  const teams = all(want.teams, ids.teams);
+  return labels && assignees && users && teams ? { labels, assignees, users, teams } : null;
+};
+
 /**
- * Labels (`backport.labels`), the original author as assignee, and the approvers asked to
- * review. Best effort: a refusal is logged, never undoes the backport.
+ * Labels, assignee and review requests (`decorationOf`). With every id known from the port's
+ * read, one GraphQL write does all three; whatever it did not do (or everything, when an id is
+ * missing: a label not created yet) is done over REST by name, where GitHub creates a missing
+ * label. Best effort: a refusal is logged, never undoes the backport.
  */
-const decorate = async (context: TargetContext, number: number): Promise<void> => {
+const decorate = async (context: TargetContext, created: { number: number; nodeId: string }): Promise<void> => {
   const { delivery, pr, config } = context;
   const { octokit, repo } = delivery;
-  const assignees = pr.authorIsBot ? [] : [pr.author];
-  try {
-    const { assigned } = await labelAndAssign(octokit, repo, number, config.backport.labels, assignees);
-    if (!assigned) delivery.log.info({ outcome: "not-assigned", pullRequest: number, assignee: pr.author }, "the original author cannot be assigned in this repository");
-  } catch (error) {
-    delivery.log.warn({ outcome: "labels-failed", pullRequest: number, err: describeGitHubError(error) }, "backport PR not labelled");
+  const { number } = created;
+  const want = decorationOf(pr, config, repo.owner);
+  if (want.labels.length + want.assignees.length + want.users.length + want.teams.length === 0) return;
+  const ids = idsFor(want, context.reading.facts.ids);
+  const done = ids ? await decoratePullRequest(octokit, created.nodeId, ids) : { labelledAndAssigned: false, reviewsRequested: false };
+  if (!done.labelledAndAssigned) {
+    try {
+      const { assigned } = await labelAndAssign(octokit, repo, number, want.labels, want.assignees);
+      if (!assigned) delivery.log.info({ outcome: "not-assigned", pullRequest: number, assignee: pr.author }, "the original author cannot be assigned in this repository");
+    } catch (error) {
+      delivery.log.warn({ outcome: "labels-failed", pullRequest: number, err: describeGitHubError(error) }, "backport PR not labelled");
+    }
   }
-  const policy = approverPolicy(config, repo.owner);
-  const users = policy.users.filter((login) => config.approvals.allow_author || !sameLogin(login, pr.author));
-  const teams = policy.teams.map((team) => team.slug);
+  if (done.reviewsRequested) return;
   try {
-    const { refused } = await requestReviewers(octokit, repo, number, users, teams);
+    const { refused } = await requestReviewers(octokit, repo, number, want.users, want.teams);
     if (refused.length > 0) {
       delivery.log.info({ outcome: "reviewers-refused", pullRequest: number, refused: refused.map((item) => item.reviewer) }, "GitHub would not ask some approvers to review");
     }

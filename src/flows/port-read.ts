@@ -4,6 +4,7 @@ import type { TargetState } from "../backport/plan.js";
 import { entryAt, pathChanges, type CommitSide, type PathChange } from "../backport/port-plan.js";
 import { readThroughLag } from "../github/read-through-lag.js";
 import { compareChange, fetchPortFacts, fetchSides, type ComparedChange, type GitPerson, type PortFacts } from "../github/git-data.js";
+import type { NodeIdLookups } from "../github/node-ids.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
 
@@ -27,38 +28,55 @@ export interface PortReading {
 
 export type PortReadResult = { kind: "read"; reading: PortReading } | { kind: "failed"; reason: string };
 
-/** The repository allows only rebase merges (the PR's own `base.repo` says so) and the PR had several commits. */
-const expectsRebase = (pr: MergedPullRequest): boolean => pr.commitCount > 1 && pr.mergeMethods?.length === 1 && pr.mergeMethods[0] === "rebase";
+/**
+ * Where the change starts, as far as the PR's own data tells, before any read:
+ * - one commit, or a repository that allows no rebase merges: the merged commit's (first) parent
+ *   (`<tip>^`), right for a squash, a merge commit and a rebase of one commit;
+ * - a repository that allows only rebase merges: as many commits back as the PR had (`<tip>~<n>`);
+ * - otherwise (several commits, rebase among other methods, or settings unknown): not known until
+ *   the history is read.
+ */
+export const expectedStart = (pr: Pick<MergedPullRequest, "mergeCommitSha" | "commitCount" | "mergeMethods">): string | null => {
+  const tip = pr.mergeCommitSha;
+  if (pr.commitCount <= 1) return `${tip}^`;
+  const methods = pr.mergeMethods;
+  if (!methods || methods.length === 0) return null;
+  if (!methods.includes("rebase")) return `${tip}^`;
+  return methods.length === 1 ? `${tip}~${pr.commitCount}` : null;
+};
 
 /**
- * The reads of a port, without a clone and whatever the repository's size:
- * 1. one comparison of the merged commit with its (first) parent: the paths the change touches
- *    (right for squash, merge-commit and one-commit merges; where only rebase merges are allowed,
- *    with the commit as many commits back as the PR had: right for its rebase; step 2 tells);
- * 2. one GraphQL query: the PR's commits, the merge commit, and the entries at those paths on
- *    the parent, the merged commit and every target head, with the targets' state;
- * 3. only when step 2 shows a rebase of several commits: the comparison from the change's real
- *    start, and the entries at its paths.
+ * The reads of a port, without a clone and whatever the repository's size, three at most:
+ * 1. when the PR's data tells where the change starts (`expectedStart`), one comparison from there
+ *    to the merged commit: the paths the change touches;
+ * 2. one GraphQL query: the PR's commits, the merge commit (and the history when the PR had
+ *    several commits), the targets' state, and the entries at those paths on the parent, the
+ *    merged commit and every target head;
+ * 3. when step 1 was not possible, or step 2 shows that it guessed wrong: the comparison from the
+ *    change's real start, and the entries at its paths.
+ * Reading the history first when the start is not known costs one read less than comparing from a
+ * guess that is wrong for a rebase (which costs two more): three reads for every merge method.
  */
 export const readPort = async (
   delivery: Delivery,
   pr: MergedPullRequest,
   targets: Array<{ target: string; branch: string }>,
   tempPrefix: string,
+  lookups?: NodeIdLookups,
 ): Promise<PortReadResult> => {
   const { octokit, query, repo } = delivery;
   const tip = pr.mergeCommitSha;
   try {
     // GitHub's comparisons take `<sha>^` and `<sha>~<n>` (its docs' "comparisons across commits").
-    // The change starts at the merged commit's parent, unless the repository allows only rebase
-    // merges: then a PR of n commits is n commits on the base, and the change starts `~<n>` back.
-    // Step 2 confirms it from the history; a wrong guess (a push, settings changed since) costs the
-    // two reads of step 3, as does a start GitHub does not resolve.
-    const start = expectsRebase(pr) ? `${tip}~${pr.commitCount}` : `${tip}^`;
-    let compared: ComparedChange | null = await compareChange(octokit, repo, start, tip).catch((error: unknown) => {
-      if ([404, 422].includes((error as { status?: number }).status ?? 0)) return null;
-      throw error;
-    });
+    // A start GitHub does not resolve (a root commit) is read again from the history, as is a wrong
+    // guess (a push, settings changed since the merge).
+    const start = expectedStart(pr);
+    let compared: ComparedChange | null = start
+      ? await compareChange(octokit, repo, start, tip).catch((error: unknown) => {
+          if ([404, 422].includes((error as { status?: number }).status ?? 0)) return null;
+          throw error;
+        })
+      : null;
     // The merge just announced may not be readable yet (replication lag): read again for a few seconds.
     let facts = await readThroughLag(
       () =>
@@ -70,6 +88,7 @@ export const readPort = async (
           targets,
           tempPrefix,
           history: pr.commitCount > 1 ? pr.commitCount : 0,
+          ...(lookups ? { lookups } : {}),
         }),
       { delaysMs: delivery.readRetryDelaysMs },
     );
@@ -84,7 +103,7 @@ export const readPort = async (
     let base = facts.base;
     let tipSide = facts.tip;
     if (!compared || change.parent !== compared.base) {
-      // A rebase of several commits: the change starts further back.
+      // The start was not known, or a rebase of several commits starts further back.
       compared = await compareChange(octokit, repo, change.parent, tip);
       const heads = facts.states.flatMap((state) => (state.head ? [state.head.oid] : []));
       const sides = await fetchSides(query, repo, [...new Set([change.parent, tip, ...heads])], compared.paths);

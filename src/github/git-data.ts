@@ -3,6 +3,7 @@ import type { HistoryCommit, MergeCommitFacts, PullCommitFacts } from "../backpo
 import type { TargetState } from "../backport/plan.js";
 import { octalMode, WORKFLOWS_DIR, type CommitSide, type Entry, type TreeWrite } from "../backport/port-plan.js";
 import type { GraphqlQuery } from "../platform/instrument-octokit.js";
+import { isLookupError, nodeIdFields, nodeIdsOf, type NodeIdData, type NodeIdLookups, type NodeIds } from "./node-ids.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -81,7 +82,8 @@ const sideOf = (node: CommitNode | null | undefined, paths: string[]): CommitSid
  * (with the entries), whether a ruleset requires signed commits there, the port branch, the PRs
  * opened from it; plus the app's leftover temporary branches.
  */
-export const portFactsQuery = (targets: number, paths: number): string => {
+export const portFactsQuery = (targets: number, paths: number, lookups: NodeIdLookups = { labels: [], users: [], teams: [] }): string => {
+  const ids = nodeIdFields(lookups);
   const variables = Array.from({ length: targets }, (_, index) => `, $target${index}: String!, $branch${index}: String!, $head${index}: String!`).join("");
   const fields = Array.from(
     { length: targets },
@@ -96,7 +98,7 @@ export const portFactsQuery = (targets: number, paths: number): string => {
       }`,
   ).join("");
   return /* GraphQL */ `
-  query PortFacts($owner: String!, $repo: String!, $number: Int!, $merge: GitObjectID!, $base: GitObjectID!, $tempPrefix: String!, $history: Int!, $withHistory: Boolean!${variables}${pathVariables(paths)}) {
+  query PortFacts($owner: String!, $repo: String!, $number: Int!, $merge: GitObjectID!, $base: GitObjectID!, $tempPrefix: String!, $history: Int!, $withHistory: Boolean!${variables}${pathVariables(paths)}${ids.variables}) {
     repository(owner: $owner, name: $repo) {
       pullRequest(number: $number) {
         commits(last: 100) {
@@ -122,7 +124,7 @@ export const portFactsQuery = (targets: number, paths: number): string => {
         }
       }
       temporary: refs(refPrefix: $tempPrefix, first: 100) { nodes { prefix name } }${fields}
-    }
+    }${ids.fields}
   }
   ${entriesFragment(paths)}
 `;
@@ -165,6 +167,8 @@ export interface PortFacts {
   states: TargetState[];
   /** Full ref names of the app's temporary branches for this PR. */
   temporaryBranches: string[];
+  /** The node ids asked for with the facts (`lookups`). */
+  ids: NodeIds;
 }
 
 /**
@@ -177,8 +181,18 @@ const signatureRequired = (ref: { rules?: { nodes: Array<{ type: string }> } | n
 export const fetchPortFacts = async (
   graphql: GraphQL,
   repo: RepoRef,
-  input: { number: number; mergeSha: string; baseSha: string; paths: string[]; targets: Array<{ target: string; branch: string }>; tempPrefix: string; history: number },
+  input: {
+    number: number;
+    mergeSha: string;
+    baseSha: string;
+    paths: string[];
+    targets: Array<{ target: string; branch: string }>;
+    tempPrefix: string;
+    history: number;
+    lookups?: NodeIdLookups;
+  },
 ): Promise<PortFacts> => {
+  const lookups = input.lookups ?? { labels: [], users: [], teams: [] };
   const variables: Record<string, unknown> = {
     owner: repo.owner,
     repo: repo.repo,
@@ -195,8 +209,17 @@ export const fetchPortFacts = async (
     variables[`head${index}`] = branch;
   });
   input.paths.forEach((path, index) => (variables[`p${index}`] = path));
+  Object.assign(variables, nodeIdFields(lookups).values);
   type RefNode = { target: (CommitNode & { message?: string }) | null; rules?: { nodes: Array<{ type: string }> } | null } | null;
-  const data = await graphql<{ repository: Record<string, unknown> }>(portFactsQuery(input.targets.length, input.paths.length), variables);
+  // A name the lookups ask for that GitHub does not know is an error at its own field only: the
+  // facts are there all the same, and that name has no id.
+  const data = await graphql<{ repository: Record<string, unknown> } & NodeIdData>(portFactsQuery(input.targets.length, input.paths.length, lookups), variables).catch(
+    (error: { data?: ({ repository: Record<string, unknown> | null } & NodeIdData) | null; errors?: Array<{ path?: Array<string | number> }> }) => {
+      const answered = error?.data?.repository ? (error.data as { repository: Record<string, unknown> } & NodeIdData) : null;
+      if (answered && error.errors?.length && error.errors.every(isLookupError)) return answered;
+      throw error;
+    },
+  );
   const repository = data.repository;
   const pull = repository.pullRequest as { commits: { totalCount: number; nodes: Array<{ commit: { oid: string; message: string; authors: { nodes: Actor[] } } }> } } | null;
   const mergeNode = repository.mergeCommit as (CommitNode & { message?: string; parents?: { nodes: Array<{ oid: string }> }; author?: Actor }) | null;
@@ -247,6 +270,7 @@ export const fetchPortFacts = async (
     states,
     // A ref's full name is its prefix and its name, whatever part of it the prefix covers.
     temporaryBranches: temporary.nodes.map((node) => (node.name.startsWith("refs/") ? node.name : `${node.prefix}${node.name}`)),
+    ids: nodeIdsOf(lookups, data),
   };
 };
 
@@ -264,7 +288,7 @@ export const portSidesQuery = (commits: number, paths: number): string => {
 };
 
 /** Samples of the generated documents, validated against GitHub's schema by the tests. */
-export const PORT_FACTS_QUERY = portFactsQuery(2, 3);
+export const PORT_FACTS_QUERY = portFactsQuery(2, 3, { labels: ["backport"], users: ["dev", "alice"], teams: ["sre"] });
 export const PORT_SIDES_QUERY = portSidesQuery(3, 2);
 
 export const fetchSides = async (graphql: GraphQL, repo: RepoRef, commits: string[], paths: string[]): Promise<Map<string, CommitSide | null>> => {

@@ -122,9 +122,42 @@ export const createPullRequest = async (
   octokit: Octokit,
   repo: RepoRef,
   pull: { title: string; body: string; head: string; base: string },
-): Promise<{ number: number; url: string }> => {
+): Promise<{ number: number; url: string; nodeId: string }> => {
   const { data } = await octokit.rest.pulls.create({ ...repo, title: fitTitle(pull.title), body: fitBody(pull.body), head: pull.head, base: pull.base, maintainer_can_modify: true });
-  return { number: data.number, url: data.html_url };
+  return { number: data.number, url: data.html_url, nodeId: data.node_id };
+};
+
+export const DECORATE_PULL_REQUEST_MUTATION = /* GraphQL */ `
+  mutation DecoratePullRequest($pullRequest: ID!, $labels: [ID!], $assignees: [ID!], $users: [ID!], $teams: [ID!], $reviews: Boolean!) {
+    update: updatePullRequest(input: { pullRequestId: $pullRequest, labelIds: $labels, assigneeIds: $assignees }) { clientMutationId }
+    reviews: requestReviews(input: { pullRequestId: $pullRequest, userIds: $users, teamIds: $teams, union: true }) @include(if: $reviews) { clientMutationId }
+  }
+`;
+
+/** What one `decoratePullRequest` did: each part GitHub refused is to be done over REST, by name. */
+export interface Decorated {
+  labelledAndAssigned: boolean;
+  reviewsRequested: boolean;
+}
+
+/**
+ * A new PR's labels and assignees (`updatePullRequest`) and its review requests (`requestReviews`,
+ * added to any there) in one GraphQL request: one write where REST takes two. Every id must be
+ * known (`node-ids.ts`). GitHub runs a document's mutations one after another and answers each on
+ * its own: a part it refuses (an assignee who may not be assigned, a reviewer who is not a
+ * collaborator) is reported as not done, never thrown; so is a request that failed as a whole.
+ */
+export const decoratePullRequest = async (
+  octokit: Octokit,
+  pullRequestId: string,
+  ids: { labels: string[]; assignees: string[]; users: string[]; teams: string[] },
+): Promise<Decorated> => {
+  const reviews = ids.users.length + ids.teams.length > 0;
+  type Answer = { update?: { clientMutationId: string | null } | null; reviews?: { clientMutationId: string | null } | null } | null;
+  const data = await octokit
+    .graphql<Answer>(DECORATE_PULL_REQUEST_MUTATION, { pullRequest: pullRequestId, labels: ids.labels, assignees: ids.assignees, users: ids.users, teams: ids.teams, reviews })
+    .catch((error: { data?: Answer }) => error?.data ?? null);
+  return { labelledAndAssigned: Boolean(data?.update), reviewsRequested: !reviews || Boolean(data?.reviews) };
 };
 
 export type MergeAnswer = { merged: true; sha: string } | { merged: false; status: number; message: string };

@@ -33,8 +33,12 @@ const backportCommit = (s: Scenario, number: number, target = "release/1.0") => 
 };
 
 describe("cherry-picks through the REST API give what git cherry-pick gives", () => {
-  test("squash merge: one commit on the target, same tree as `git cherry-pick`, a complete PR", async () => {
+  test.each([
+    ["the first backport (no `backport` label yet: labelled by name over REST, which creates it)", false],
+    ["the `backport` label exists (labels, assignee and reviewers in one GraphQL write)", true],
+  ])("squash merge: one commit on the target, same tree as `git cherry-pick`, a complete PR; %s", async (_name, labelExists) => {
     const s = await createScenario();
+    if (labelExists) s.t.sim.repo(REPO).labels.add("backport");
     seedHistory(s.git);
     s.git.createBranch("fix", "main");
     s.git.commitFiles("fix", { "src/checkout.ts": s.git.readFile("main", "src/checkout.ts")!.toString().replace("0);", "0) * 100 / 100;") }, "Round totals");
@@ -65,6 +69,11 @@ describe("cherry-picks through the REST API give what git cherry-pick gives", ()
     expect(backport.body).toContain(`https://github.com/${REPO}/commit/${mergeSha}`);
     expect(temporaryBranches(s)).toEqual([]);
     expect(appComments(s, pr.number)).toEqual([]);
+    expect(s.t.sim.writes().filter((write) => !/\/git\//.test(write.path)).map((write) => `${write.method} ${write.path}`)).toEqual(
+      labelExists
+        ? [`POST /repos/${REPO}/pulls`, "POST /graphql"]
+        : [`POST /repos/${REPO}/pulls`, `PATCH /repos/${REPO}/issues/${backport.number}`, `POST /repos/${REPO}/pulls/${backport.number}/requested_reviewers`],
+    );
 
     // Every path the change touches is unchanged on the target: one tree, one commit, one ref.
     expect(s.t.sim.writes().filter((write) => /\/git\/|\/merges$/.test(write.path)).map((write) => `${write.method} ${write.path}`)).toEqual([
@@ -403,8 +412,12 @@ describe("targets", () => {
     expect(s.t.sim.writes()).toEqual([]);
   });
 
-  test("a PR merged from a fork is ported like any other (its commits are in the repository once merged)", async () => {
+  test.each([
+    ["", false],
+    ["; with the label there, GitHub refuses the one GraphQL write for the assignee and the labels go over REST", true],
+  ])("a PR merged from a fork is ported like any other (its commits are in the repository once merged)%s", async (_name, labelExists) => {
     const s = await createScenario();
+    if (labelExists) s.t.sim.repo(REPO).labels.add("backport");
     seedHistory(s.git);
     s.git.createBranch("pr-head", "main");
     s.git.commitFiles("pr-head", { "src/cart.ts": "export const cart = ['fork'];\n" }, "Fork fix", { author: { name: "outsider", email: "outsider@example.com" } });
@@ -732,9 +745,11 @@ test("dry run: reads, then one comment saying what would have been created; no b
 });
 
 describe("cost: GitHub requests per target do not depend on the repository or the change", () => {
-  const measure = async (files: number, changed: number, method: "squash" | "rebase" | "merge", options: { rebaseOnly?: boolean } = {}) => {
+  /** By default the repository has the `backport` label already (every backport after its first). */
+  const measure = async (files: number, changed: number, method: "squash" | "rebase" | "merge", options: { rebaseOnly?: boolean; newLabel?: boolean } = {}) => {
     const s = await createScenario();
     if (options.rebaseOnly) allowMergeMethods(s.t.sim, REPO, { merge: false, squash: false });
+    if (!options.newLabel) s.t.sim.repo(REPO).labels.add("backport");
     s.git.bulkCommit("main", Array.from({ length: files }, (_, index) => ({ path: `src/module${index % 50}/file${index}.ts`, content: `export const value${index} = ${index};\n` })), "A big repository");
     s.git.createBranch("release/1.0", "main");
     s.git.commitFiles("release/1.0", { "CHANGELOG.md": "## 1.0\n" }, "Release 1.0");
@@ -755,6 +770,8 @@ describe("cost: GitHub requests per target do not depend on the repository or th
     );
   };
 
+  // The read (comparison, facts with the node ids), three git-data writes, the PR, and one GraphQL
+  // write for its labels, assignee and review requests.
   const CLEAN = [
     "GET /repos/acme/shop/compare/<tip>^...<tip>",
     "POST /graphql",
@@ -762,25 +779,28 @@ describe("cost: GitHub requests per target do not depend on the repository or th
     "POST /repos/acme/shop/git/commits",
     "POST /repos/acme/shop/git/refs",
     "POST /repos/acme/shop/pulls",
-    "PATCH /repos/acme/shop/issues/2",
-    "POST /repos/acme/shop/pulls/2/requested_reviewers",
+    "POST /graphql",
   ];
 
-  test("small or large repository, two files or 150: the same 8 requests for one target, 3 of them git data", async () => {
+  test("small or large repository, two files or 150: the same 7 requests for one target, 3 of them git data", async () => {
     const small = await measure(20, 2, "squash");
     const large = await measure(1500, 150, "squash");
     expect(large).toEqual(small);
     expect(small).toEqual(CLEAN);
   });
 
-  test("a merge commit costs the same; a rebase of several commits reads its change once more (its start is found in the history)", async () => {
+  test("a merge commit costs the same; a rebase of several commits, where other methods are allowed too, reads the history first: 8", async () => {
     expect(await measure(20, 4, "merge")).toEqual(CLEAN);
-    expect(await measure(20, 4, "rebase")).toEqual([...CLEAN.slice(0, 2), "GET /repos/acme/shop/compare/<parent>...<tip>", "POST /graphql", ...CLEAN.slice(2)]);
+    expect(await measure(20, 4, "rebase")).toEqual(["POST /graphql", "GET /repos/acme/shop/compare/<parent>...<tip>", "POST /graphql", ...CLEAN.slice(2)]);
   });
 
-  test("where the repository allows only rebase merges, a rebase of several commits costs the same 8: the comparison starts `~<n>` back", async () => {
+  test("where the repository allows only rebase merges, a rebase of several commits costs the same 7: the comparison starts `~<n>` back", async () => {
     expect(await measure(20, 4, "rebase", { rebaseOnly: true })).toEqual(["GET /repos/acme/shop/compare/<tip>~<n>...<tip>", ...CLEAN.slice(1)]);
     expect(await measure(1500, 150, "rebase", { rebaseOnly: true })).toEqual(["GET /repos/acme/shop/compare/<tip>~<n>...<tip>", ...CLEAN.slice(1)]);
+  });
+
+  test("the first backport of a repository, whose `backport` label does not exist yet: labels by name over REST (GitHub creates the label), then reviews", async () => {
+    expect(await measure(20, 2, "squash", { newLabel: true })).toEqual([...CLEAN.slice(0, 6), "PATCH /repos/acme/shop/issues/2", "POST /repos/acme/shop/pulls/2/requested_reviewers"]);
   });
 });
 

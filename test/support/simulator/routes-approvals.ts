@@ -1,8 +1,8 @@
 import { GraphQLError } from "graphql";
-import { extendCommentNode, extendGraphqlRoot, type CommentKind } from "./graphql.js";
+import { extendCommentNode, extendGraphqlRoot, extendRepositoryNode, userNode, type CommentKind } from "./graphql.js";
 import { restPull, restUser } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
-import type { SimComment, SimReaction, SimRepo, SimUser } from "./state.js";
+import { assignable, type SimComment, type SimPull, type SimReaction, type SimRepo, type SimUser } from "./state.js";
 
 /** The app's own account, as GitHub shows what the installation writes. */
 export const appBot = (sim: GitHubSimulator): SimUser => sim.user(`${SIM_APP.slug}[bot]`, "Bot");
@@ -82,18 +82,8 @@ export const registerApprovalRoutes = (sim: GitHubSimulator): void => {
     if (!repo || !pull) return ghError(404, "Not Found");
     const reviewers: string[] = body?.reviewers ?? [];
     const teams: string[] = body?.team_reviewers ?? [];
-    if (reviewers.some((login) => login.toLowerCase() === pull.user.login.toLowerCase())) {
-      return ghError(422, "Review cannot be requested from pull request author.");
-    }
-    const notCollaborator =
-      reviewers.some((login) => !repo.permissions.has(login) && login.toLowerCase() !== repo.owner.login.toLowerCase()) ||
-      teams.some((slug) => !sim.teams.has(`${repo.owner.login}/${slug}`.toLowerCase()));
-    if (notCollaborator) {
-      return ghError(
-        422,
-        `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${repo.owner.login}/${repo.name} repository.`,
-      );
-    }
+    const refusal = reviewRefusal(sim, repo, pull, reviewers, teams);
+    if (refusal) return ghError(422, refusal);
     for (const login of reviewers) if (!pull.requestedReviewers.includes(login)) pull.requestedReviewers.push(login);
     for (const slug of teams) if (!pull.requestedTeams.includes(slug)) pull.requestedTeams.push(slug);
     return { status: 201, body: restPull(sim, repo, pull) };
@@ -165,5 +155,103 @@ extendGraphqlRoot((sim) => ({
       return { clientMutationId: null, reaction: { id: `REA_${reaction.id}`, content: input.content, createdAt: reaction.createdAt }, subject: { id: subject!.nodeId } };
     }
     throw new GraphQLError(`Could not resolve to a node with the global id of '${input.subjectId}'`, { extensions: { type: "NOT_FOUND" } });
+  },
+}));
+
+/** GitHub's refusals of a review request (REST answers 422 with them; GraphQL reports them as the mutation's error). */
+const reviewRefusal = (sim: GitHubSimulator, repo: SimRepo, pull: SimPull, reviewers: string[], teams: string[]): string | null => {
+  if (reviewers.some((login) => login.toLowerCase() === pull.user.login.toLowerCase())) return "Review cannot be requested from pull request author.";
+  const notCollaborator =
+    reviewers.some((login) => !repo.permissions.has(login) && login.toLowerCase() !== repo.owner.login.toLowerCase()) ||
+    teams.some((slug) => !sim.teams.has(`${repo.owner.login}/${slug}`.toLowerCase()));
+  return notCollaborator
+    ? `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${repo.owner.login}/${repo.name} repository.`
+    : null;
+};
+
+// ---- GraphQL: node ids of labels, users and teams; a PR's labels, assignees and review requests by id ----
+
+/** A label's node id names its repository and itself (the simulator keeps labels by name). */
+export const labelNodeId = (repo: SimRepo, name: string): string => `LA_${repo.id}_${Buffer.from(name).toString("base64url")}`;
+
+const notFound = (message: string) => new GraphQLError(message, { extensions: { type: "NOT_FOUND" } });
+
+const pullByNodeId = (sim: GitHubSimulator, id: string): { repo: SimRepo; pull: SimPull } | null => {
+  for (const repo of sim.repos.values()) for (const pull of repo.pulls.values()) if (pull.nodeId === id) return { repo, pull };
+  return null;
+};
+
+/** `user(login:)`: GitHub answers a login it does not know with a NOT_FOUND error at the field. */
+extendGraphqlRoot((sim) => ({
+  user: ({ login }: { login: string }) => {
+    const user = [...sim.users.values()].find((candidate) => candidate.type === "User" && candidate.login.toLowerCase() === login.toLowerCase());
+    if (!user) throw notFound(`Could not resolve to a User with the login of '${login}'.`);
+    return userNode(user);
+  },
+  organization: ({ login }: { login: string }) => {
+    const owner = [...sim.repos.values()].find((repo) => repo.owner.login.toLowerCase() === login.toLowerCase())?.owner;
+    if (!owner) throw notFound(`Could not resolve to an Organization with the login of '${login}'.`);
+    return {
+      id: `O_${owner.id}`,
+      login: owner.login,
+      team: ({ slug }: { slug: string }) => {
+        const team = sim.teams.get(`${owner.login}/${slug}`.toLowerCase());
+        return team ? { id: `T_${team.id}`, slug: team.slug, name: team.slug } : null;
+      },
+    };
+  },
+  updatePullRequest: ({ input }: { input: { pullRequestId: string; labelIds?: string[] | null; assigneeIds?: string[] | null } }) => {
+    const found = pullByNodeId(sim, input.pullRequestId);
+    if (!found) throw notFound(`Could not resolve to a node with the global id of '${input.pullRequestId}'`);
+    const { repo, pull } = found;
+    const labels = input.labelIds?.map((id) => {
+      const name = [...repo.labels].find((candidate) => labelNodeId(repo, candidate) === id);
+      if (name === undefined) throw notFound(`Could not resolve to a node with the global id of '${id}'`);
+      return name;
+    });
+    const assignees = input.assigneeIds?.map((id) => {
+      const user = [...sim.users.values()].find((candidate) => userNode(candidate).id === id);
+      if (!user) throw notFound(`Could not resolve to a node with the global id of '${id}'`);
+      return user.login;
+    });
+    // Nothing is changed when one assignee may not be assigned (the whole mutation fails).
+    const refused = assignees?.find((login) => !assignable(repo, login));
+    if (refused) throw new GraphQLError(`${refused} cannot be assigned to this pull request.`, { extensions: { type: "UNPROCESSABLE" } });
+    if (labels) pull.labels = [...new Set(labels)];
+    if (assignees) pull.assignees = [...new Set(assignees)];
+    pull.updatedAt = sim.now();
+    return { clientMutationId: null, pullRequest: { id: pull.nodeId } };
+  },
+  requestReviews: ({ input }: { input: { pullRequestId: string; userIds?: string[] | null; teamIds?: string[] | null; union?: boolean | null } }) => {
+    const found = pullByNodeId(sim, input.pullRequestId);
+    if (!found) throw notFound(`Could not resolve to a node with the global id of '${input.pullRequestId}'`);
+    const { repo, pull } = found;
+    const users = (input.userIds ?? []).map((id) => {
+      const user = [...sim.users.values()].find((candidate) => userNode(candidate).id === id);
+      if (!user) throw notFound(`Could not resolve to a node with the global id of '${id}'`);
+      return user.login;
+    });
+    const teams = (input.teamIds ?? []).map((id) => {
+      const team = [...sim.teams.values()].find((candidate) => `T_${candidate.id}` === id);
+      if (!team) throw notFound(`Could not resolve to a node with the global id of '${id}'`);
+      return team.slug;
+    });
+    const refusal = reviewRefusal(sim, repo, pull, users, teams);
+    if (refusal) throw new GraphQLError(refusal, { extensions: { type: "UNPROCESSABLE" } });
+    // Without `union`, the requests replace the ones there (GitHub's default).
+    if (!input.union) {
+      pull.requestedReviewers = [];
+      pull.requestedTeams = [];
+    }
+    for (const login of users) if (!pull.requestedReviewers.includes(login)) pull.requestedReviewers.push(login);
+    for (const slug of teams) if (!pull.requestedTeams.includes(slug)) pull.requestedTeams.push(slug);
+    return { clientMutationId: null, pullRequest: { id: pull.nodeId } };
+  },
+}));
+
+extendRepositoryNode((_sim, repo) => ({
+  label: ({ name }: { name: string }) => {
+    const found = [...repo.labels].find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    return found === undefined ? null : { id: labelNodeId(repo, found), name: found, color: "ededed" };
   },
 }));

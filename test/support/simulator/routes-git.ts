@@ -3,7 +3,7 @@ import { GitRepo, type ChangedPath, type GitCommitInfo, type Identity } from "..
 import { connection, extendRepositoryNode, pullRequestNode, type ConnectionArgs } from "./graphql.js";
 import { fullName, restLabel, restPull, restUser } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator, type SimResponse } from "./simulator.js";
-import type { SimCommit, SimFile, SimPull, SimRepo, SimUser } from "./state.js";
+import { assignable, type SimCommit, type SimFile, type SimPull, type SimRepo, type SimUser } from "./state.js";
 
 /**
  * GitHub's git endpoints backed by a REAL git repository on disk, driven by the git CLI: refs,
@@ -696,13 +696,6 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
   });
 };
 
-/** Who may be assigned: the owner and collaborators with triage or more; never a bot. */
-const assignable = (repo: SimRepo, login: string): boolean => {
-  if (login.endsWith("[bot]")) return false;
-  if (login.toLowerCase() === repo.owner.login.toLowerCase()) return true;
-  const permission = [...repo.permissions.entries()].find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
-  return permission !== undefined && permission !== "read";
-};
 
 // ---- GraphQL: refs, git objects and PRs by branch, from git ----------------------------------------
 

@@ -3,7 +3,7 @@ import { approvalTimelineItems } from "./routes-activity.js";
 import { pullRequestSearchConnection } from "./routes-report.js";
 import { restIssue, restIssueComment, restRepo, fullName } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
-import type { SimComment, SimIssue, SimPull, SimRepo, SimUser } from "./state.js";
+import { assignable, type SimComment, type SimIssue, type SimPull, type SimRepo, type SimUser } from "./state.js";
 
 /**
  * Issues, issue comments, assignees, the app's installations and two GraphQL views: a PR's
@@ -83,13 +83,6 @@ const issueBody = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue) => ({
 const findRepo = (sim: GitHubSimulator, params: Record<string, string>): SimRepo | undefined =>
   sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
 
-/** Who may be assigned: the owner and collaborators with triage or more; never a bot. */
-const assignable = (repo: SimRepo, login: string): boolean => {
-  if (login.endsWith("[bot]")) return false;
-  if (login.toLowerCase() === repo.owner.login.toLowerCase()) return true;
-  const permission = [...repo.permissions.entries()].find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
-  return permission !== undefined && permission !== "read";
-};
 
 const validation = (resource: string, field: string, message: string, value?: unknown) =>
   ghError(422, "Validation Failed", { errors: [{ resource, code: "invalid", field, message, value }] });

@@ -17,6 +17,9 @@ import type {
 export const SIM_APP = { id: 1, slug: "hotfix-governance" };
 export const BASE_URL = "https://api.github.com";
 
+/** A GraphQL document whose operation is a mutation (`mutation Name(...) {` or `mutation {`). */
+export const isMutation = (document: unknown): boolean => typeof document === "string" && /^\s*(#[^\n]*\n\s*)*mutation\b/.test(document);
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -514,9 +517,10 @@ export class GitHubSimulator {
     return this.checkRuns(fullName, sha, name).at(-1);
   }
 
+  /** Every request that changes something: REST writes and GraphQL mutations (a GraphQL query is a read, though sent with POST). */
   writes(): RecordedRequest[] {
-    return this.requests.filter(
-      (request) => request.method !== "GET" && request.path !== "/graphql" && !/\/access_tokens$/.test(request.path),
+    return this.requests.filter((request) =>
+      request.path === "/graphql" ? isMutation(request.body?.query) : request.method !== "GET" && !/\/access_tokens$/.test(request.path),
     );
   }
 

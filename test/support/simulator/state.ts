@@ -184,3 +184,11 @@ export interface SimTeam {
   /** login → membership state */
   members: Map<string, "active" | "pending">;
 }
+
+/** Who may be assigned: the owner and collaborators with triage or more; never a bot. */
+export const assignable = (repo: SimRepo, login: string): boolean => {
+  if (login.endsWith("[bot]")) return false;
+  if (login.toLowerCase() === repo.owner.login.toLowerCase()) return true;
+  const permission = [...repo.permissions.entries()].find(([name]) => name.toLowerCase() === login.toLowerCase())?.[1];
+  return permission !== undefined && permission !== "read";
+};
