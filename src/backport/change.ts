@@ -85,3 +85,20 @@ export const detectFromHistory = (input: { merge: MergeCommitFacts; prCommits: P
 
 export const describeMethod = (change: MergedChange): string =>
   change.method === "merge" ? "merge commit" : change.method === "squash" ? "squash merge" : `rebase merge of ${change.commits} commits`;
+
+/**
+ * Where the change starts, as far as the PR's own data tells, before any read:
+ * - one commit, or a repository that allows no rebase merges: the merged commit's (first) parent
+ *   (`<tip>^`), right for a squash, a merge commit and a rebase of one commit;
+ * - a repository that allows only rebase merges: as many commits back as the PR had (`<tip>~<n>`);
+ * - otherwise (several commits, rebase among other methods, or settings unknown): not known until
+ *   the history is read.
+ */
+export const expectedStart = (pr: { mergeCommitSha: string; commitCount: number; mergeMethods?: MergeMethod[] }): string | null => {
+  const tip = pr.mergeCommitSha;
+  if (pr.commitCount <= 1) return `${tip}^`;
+  const methods = pr.mergeMethods;
+  if (!methods || methods.length === 0) return null;
+  if (!methods.includes("rebase")) return `${tip}^`;
+  return methods.length === 1 ? `${tip}~${pr.commitCount}` : null;
+};

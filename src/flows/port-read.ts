@@ -1,4 +1,4 @@
-import { detectFromHistory, detectFromMergeCommit, type MergedChange } from "../backport/change.js";
+import { detectFromHistory, detectFromMergeCommit, expectedStart, type MergedChange } from "../backport/change.js";
 import type { MergedPullRequest } from "../backport/merged-pull-request.js";
 import type { TargetState } from "../backport/plan.js";
 import { entryAt, pathChanges, type CommitSide, type PathChange } from "../backport/port-plan.js";
@@ -27,23 +27,6 @@ export interface PortReading {
 }
 
 export type PortReadResult = { kind: "read"; reading: PortReading } | { kind: "failed"; reason: string };
-
-/**
- * Where the change starts, as far as the PR's own data tells, before any read:
- * - one commit, or a repository that allows no rebase merges: the merged commit's (first) parent
- *   (`<tip>^`), right for a squash, a merge commit and a rebase of one commit;
- * - a repository that allows only rebase merges: as many commits back as the PR had (`<tip>~<n>`);
- * - otherwise (several commits, rebase among other methods, or settings unknown): not known until
- *   the history is read.
- */
-export const expectedStart = (pr: Pick<MergedPullRequest, "mergeCommitSha" | "commitCount" | "mergeMethods">): string | null => {
-  const tip = pr.mergeCommitSha;
-  if (pr.commitCount <= 1) return `${tip}^`;
-  const methods = pr.mergeMethods;
-  if (!methods || methods.length === 0) return null;
-  if (!methods.includes("rebase")) return `${tip}^`;
-  return methods.length === 1 ? `${tip}~${pr.commitCount}` : null;
-};
 
 /**
  * The reads of a port, without a clone and whatever the repository's size, three at most:

@@ -212,12 +212,17 @@ export const fetchPortFacts = async (
   Object.assign(variables, nodeIdFields(lookups).values);
   type RefNode = { target: (CommitNode & { message?: string }) | null; rules?: { nodes: Array<{ type: string }> } | null } | null;
   // A name the lookups ask for that GitHub does not know is an error at its own field only: the
-  // facts are there all the same, and that name has no id.
-  const data = await graphql<{ repository: Record<string, unknown> } & NodeIdData>(portFactsQuery(input.targets.length, input.paths.length, lookups), variables).catch(
-    (error: { data?: ({ repository: Record<string, unknown> | null } & NodeIdData) | null; errors?: Array<{ path?: Array<string | number> }> }) => {
-      const answered = error?.data?.repository ? (error.data as { repository: Record<string, unknown> } & NodeIdData) : null;
+  // facts are there all the same, and that name has no id. Any other GraphQL error with lookups
+  // asked is read once more without them: the ids only save a write, the facts are the port.
+  type Data = { repository: Record<string, unknown> } & NodeIdData;
+  const asked = lookups.labels.length + lookups.users.length + lookups.teams.length > 0;
+  const data = await graphql<Data>(portFactsQuery(input.targets.length, input.paths.length, lookups), variables).catch(
+    async (error: { data?: ({ repository: Record<string, unknown> | null } & NodeIdData) | null; errors?: Array<{ path?: Array<string | number> }> }) => {
+      const answered = error?.data?.repository ? (error.data as Data) : null;
       if (answered && error.errors?.length && error.errors.every(isLookupError)) return answered;
-      throw error;
+      if (!asked || !Array.isArray(error?.errors)) throw error;
+      const withoutLookups = Object.fromEntries(Object.entries(variables).filter(([name]) => !/^id[LUT]\d+$/.test(name)));
+      return graphql<Data>(portFactsQuery(input.targets.length, input.paths.length), withoutLookups);
     },
   );
   const repository = data.repository;
@@ -270,6 +275,7 @@ export const fetchPortFacts = async (
     states,
     // A ref's full name is its prefix and its name, whatever part of it the prefix covers.
     temporaryBranches: temporary.nodes.map((node) => (node.name.startsWith("refs/") ? node.name : `${node.prefix}${node.name}`)),
+    // Read without the lookups (above): no ids, so the names go over REST.
     ids: nodeIdsOf(lookups, data),
   };
 };

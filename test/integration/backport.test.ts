@@ -744,6 +744,60 @@ test("dry run: reads, then one comment saying what would have been created; no b
   expect(s.t.sim.writes()).toEqual([]);
 });
 
+describe("the backport PR's labels, assignee and reviewers: one GraphQL write by node id, REST by name for what it could not do", () => {
+  const squashed = async (config: string, setUp: (s: Scenario) => void = () => {}) => {
+    const s = await createScenario(config);
+    s.t.sim.repo(REPO).labels.add("backport");
+    setUp(s);
+    seedHistory(s.git);
+    s.git.createBranch("fix", "main");
+    s.git.commitFiles("fix", { "src/cart.ts": "export const cart = ['r'];\n" }, "r");
+    const { pr } = mergeHotfix(s, { head: "fix", method: "squash" });
+    s.t.sim.reset();
+    await receiveMerge(s, pr.number);
+    const [backport] = backportPulls(s);
+    expect(backportPulls(s)).toHaveLength(1);
+    const writes = s.t.sim.writes().filter((write) => !/\/git\//.test(write.path)).map((write) => `${write.method} ${write.path}`);
+    return { s, backport, writes };
+  };
+  const config = (users: string, teams = "[]") => BACKPORT_CONFIG.replace("users: [lead, ops]", `users: ${users}\n  teams: ${teams}`);
+
+  test("users and a team, all known: one GraphQL write does it all", async () => {
+    const { s, backport, writes } = await squashed(config("[lead, ops]", "[sre]"), (s) => s.t.sim.addTeam("acme", "sre", { lead: "active" }));
+    expect(backport).toMatchObject({ labels: ["backport"], assignees: ["dev"], requestedReviewers: ["lead", "ops"], requestedTeams: ["sre"] });
+    expect(writes).toEqual([`POST /repos/${REPO}/pulls`, "POST /graphql"]);
+    expect(s.t.sim.unhandled).toEqual([]);
+  });
+
+  test("an approver GitHub knows no account of (the lookup's NOT_FOUND): the port reads its facts all the same, and the names go over REST", async () => {
+    const { backport, writes } = await squashed(config("[lead, ops, gone-user]"));
+    expect(backport).toMatchObject({ labels: ["backport"], assignees: ["dev"], requestedReviewers: ["lead", "ops"] });
+    // All three at once (422: one is no collaborator), then each on its own.
+    expect(writes).toEqual([
+      `POST /repos/${REPO}/pulls`,
+      `PATCH /repos/${REPO}/issues/${backport.number}`,
+      ...Array.from({ length: 4 }, () => `POST /repos/${REPO}/pulls/${backport.number}/requested_reviewers`),
+    ]);
+  });
+
+  test("GitHub fails the facts query that carries the lookups as a whole (no data): it is read again without them, and the names go over REST", async () => {
+    const { s, backport, writes } = await squashed(config("[lead, ops]"), (s) =>
+      s.t.sim.fail("POST", /^\/graphql$/, { status: 200, body: { data: null, errors: [{ message: "Something went wrong while executing your query." }] } }, 1, (body) => /idUser0: user/.test(body?.query ?? "")),
+    );
+    expect(backport).toMatchObject({ labels: ["backport"], assignees: ["dev"], requestedReviewers: ["lead", "ops"] });
+    expect(writes).toEqual([`POST /repos/${REPO}/pulls`, `PATCH /repos/${REPO}/issues/${backport.number}`, `POST /repos/${REPO}/pulls/${backport.number}/requested_reviewers`]);
+    const facts = s.t.sim.requests.filter((request) => /query PortFacts/.test(request.body?.query ?? ""));
+    expect(facts.map((request) => /idUser0/.test(request.body.query))).toEqual([true, false]);
+  });
+
+  test("an approver who is no collaborator: GitHub refuses the review requests of the GraphQL write; the labels and assignee stay done, the reviews go over REST", async () => {
+    // An account GitHub knows, without access to the repository.
+    const { backport, writes } = await squashed(config("[lead, ops, visitor]"), (s) => s.t.sim.user("visitor"));
+    expect(backport).toMatchObject({ labels: ["backport"], assignees: ["dev"], requestedReviewers: ["lead", "ops"] });
+    expect(writes).toEqual([`POST /repos/${REPO}/pulls`, "POST /graphql", ...Array.from({ length: 4 }, () => `POST /repos/${REPO}/pulls/${backport.number}/requested_reviewers`)]);
+  });
+});
+
 describe("cost: GitHub requests per target do not depend on the repository or the change", () => {
   /** By default the repository has the `backport` label already (every backport after its first). */
   const measure = async (files: number, changed: number, method: "squash" | "rebase" | "merge", options: { rebaseOnly?: boolean; newLabel?: boolean } = {}) => {

@@ -110,7 +110,7 @@ test("what each step costs on GitHub (requests, of which writes): the figures th
     ["issue_comment.created", 6, 3], // config, facts, pushes; check text, 👎, reply (the author needs no look-up)
     ["issue_comment.created", 7, 3], // config, facts, pushes, @maria's role; check, 👍, status comment
     ["check_run.completed", 5, 2], // facts (config cached 5 min), pushes, role (cached 60 s: this is 2 minutes later); check, status comment
-    ["pull_request.closed", 23, 14], // a clean forward-port (tree, commit, ref), one PR, the conflict report, the review after merge (facts, comment), the postmortem
+    ["pull_request.closed", 24, 14], // the history first (a squash of several commits where rebase is allowed too), a clean forward-port (tree, commit, ref), one PR labelled by name (no `backport` label yet), the conflict report, the review after merge (facts, comment), the postmortem
   ]);
 });
 

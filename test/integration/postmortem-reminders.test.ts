@@ -3,7 +3,8 @@ import nock from "nock";
 import { runReminderSweep, startReminderSchedule } from "../../src/flows/reminders.js";
 import { reminderIntervalFromEnv } from "../../src/platform/runtime.js";
 import { createTestApp, type TestApp } from "../support/app.js";
-import { addInstallation, addIssue, appBot } from "../support/simulator/routes-issues.js";
+import { addInstallation } from "../support/simulator/routes-apps.js";
+import { addIssue, appBot } from "../support/simulator/routes-issues.js";
 import type { SimIssue } from "../support/simulator/state.js";
 
 let t: TestApp;

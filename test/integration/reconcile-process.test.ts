@@ -8,7 +8,8 @@ import { disposeAllGitRepos } from "../support/git/git-repo.js";
 import { seedHistory } from "../support/git/scenario.js";
 import { createSimulator, SIM_APP } from "../support/simulator/index.js";
 import { attachGit, mergePullFromGit, openPullFromGit, syncBranches } from "../support/simulator/routes-git.js";
-import { addInstallation, appBot } from "../support/simulator/routes-issues.js";
+import { addInstallation } from "../support/simulator/routes-apps.js";
+import { appBot } from "../support/simulator/routes-issues.js";
 import { serveSimulator } from "../support/simulator/server.js";
 
 /**

@@ -5,7 +5,8 @@ import { pullRequestEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
 import { backportPulls, createScenario, mergeHotfix, receiveMerge, REPO, seedHistory, type Scenario } from "../support/git/scenario.js";
 import { SIM_APP } from "../support/simulator/index.js";
-import { addInstallation, appBot } from "../support/simulator/routes-issues.js";
+import { addInstallation } from "../support/simulator/routes-apps.js";
+import { appBot } from "../support/simulator/routes-issues.js";
 
 /**
  * SPEC §7: nothing depends on a redelivery. GitHub never redelivers a failed delivery by itself

@@ -5,7 +5,7 @@ import { clockAt, fakeDateOnly } from "../support/clock.js";
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewEvent } from "../support/events.js";
 import { disposeAllGitRepos } from "../support/git/git-repo.js";
 import { cartFix, createScenario, openLabelledHotfix, REPO, type Scenario } from "../support/git/scenario.js";
-import { addInstallation } from "../support/simulator/routes-issues.js";
+import { addInstallation } from "../support/simulator/routes-apps.js";
 import { addRuleset, appBypass } from "../support/simulator/routes-merge.js";
 import type { SimComment, SimPull } from "../support/simulator/state.js";
 

@@ -9,7 +9,8 @@ import type { CommandSource } from "../../src/governance/facts.js";
 import { dueMarker, postmortemMarker } from "../../src/postmortem/markers.js";
 import { pullRequestFacts } from "./facts.js";
 import { createSimulator, sha, SIM_APP, type GitHubSimulator } from "./simulator/index.js";
-import { addInstallation, addIssue, appBot, changeLabel } from "./simulator/routes-issues.js";
+import { addInstallation } from "./simulator/routes-apps.js";
+import { addIssue, appBot, changeLabel } from "./simulator/routes-issues.js";
 import { setMergeCommitMessage } from "./simulator/routes-report.js";
 import type { SimPull } from "./simulator/state.js";
 

@@ -1,4 +1,4 @@
-import { detectFromHistory, detectFromMergeCommit, type HistoryCommit } from "../../src/backport/change.js";
+import { detectFromHistory, detectFromMergeCommit, expectedStart, type HistoryCommit, type MergeMethod } from "../../src/backport/change.js";
 
 const sha = (name: string) => name.padEnd(40, "0");
 const commit = (oid: string, message: string, parents: string[]): HistoryCommit => ({ oid: sha(oid), message, parents: parents.map(sha) });
@@ -85,5 +85,23 @@ describe("detectFromHistory", () => {
   ])("$name", ({ history, expected, ...rest }) => {
     const input = { merge: (rest as { merge?: typeof merge }).merge ?? merge, prCommits, totalPrCommits: 3, history };
     expect(detectFromHistory(input)).toEqual(expected);
+  });
+});
+
+describe("expectedStart: where the change starts, before any read", () => {
+  const tip = sha("tip");
+  test.each<{ name: string; commitCount: number; mergeMethods?: MergeMethod[]; expected: string | null }>([
+    { name: "one commit, whatever the settings: the parent", commitCount: 1, mergeMethods: ["merge", "squash", "rebase"], expected: `${tip}^` },
+    { name: "one commit, settings unknown", commitCount: 1, expected: `${tip}^` },
+    { name: "several commits, squash only", commitCount: 3, mergeMethods: ["squash"], expected: `${tip}^` },
+    { name: "several commits, merge commits only", commitCount: 3, mergeMethods: ["merge"], expected: `${tip}^` },
+    { name: "several commits, squash or merge commit: the parent either way", commitCount: 3, mergeMethods: ["merge", "squash"], expected: `${tip}^` },
+    { name: "several commits, rebase only: as many commits back", commitCount: 3, mergeMethods: ["rebase"], expected: `${tip}~3` },
+    { name: "several commits, rebase or squash: the history tells", commitCount: 3, mergeMethods: ["squash", "rebase"], expected: null },
+    { name: "several commits, every method: the history tells", commitCount: 2, mergeMethods: ["merge", "squash", "rebase"], expected: null },
+    { name: "several commits, settings unknown: the history tells", commitCount: 2, expected: null },
+    { name: "several commits, no method listed (not sent): the history tells", commitCount: 2, mergeMethods: [], expected: null },
+  ])("$name", ({ commitCount, mergeMethods, expected }) => {
+    expect(expectedStart({ mergeCommitSha: tip, commitCount, ...(mergeMethods ? { mergeMethods } : {}) })).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { SIM_APP, type GitHubSimulator } from "./simulator.js";
+import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import type { SimCheckRun, SimComment, SimIssue, SimPull, SimRepo, SimUser } from "./state.js";
 
 /** REST object shapes, trimmed to the fields GitHub always sends and the app may read. */
@@ -138,3 +138,10 @@ export const restIssue = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue) 
 });
 
 export { SIM_APP };
+
+/** The REST API's own URL, as GitHub writes it into its answers. */
+export const API = "https://api.github.com";
+
+/** GitHub's 422 for a body it refuses, naming the resource and field. */
+export const validationFailed = (resource: string, field: string, code: string, message?: string) =>
+  ghError(422, "Validation Failed", { errors: [{ resource, field, code, ...(message ? { message } : {}) }] });

@@ -31,7 +31,6 @@ const cursor = (id: number): string => Buffer.from(`activity:${id}`).toString("b
 const uncursor = (value: string): number => Number(Buffer.from(value, "base64url").toString().split(":")[1]);
 
 /** `PatchStatus` → REST's file `status`. */
-const REST_STATUS: Record<string, string> = { ADDED: "added", DELETED: "removed", MODIFIED: "modified", RENAMED: "renamed", COPIED: "copied", CHANGED: "changed" };
 
 const validation = (message: string) => ghError(422, message);
 
@@ -65,31 +64,6 @@ export const registerActivityRoutes = (sim: GitHubSimulator): void => {
     return { status: 200, body: page.map(restActivity), headers };
   });
 
-  // GET /repos/{owner}/{repo}/pulls/{pull_number}/files: 30 a page by default, at most 100, at most 3000 files.
-  sim.route("GET", "/repos/{owner}/{repo}/pulls/{number}/files", ({ params, query }) => {
-    const repo = findRepo(sim, params);
-    const pull = repo?.pulls.get(Number(params.number));
-    if (!repo || !pull) return ghError(404, "Not Found");
-    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
-    const page = Math.max(Number(query.get("page") ?? 1), 1);
-    const listed = pull.files.slice(0, 3000);
-    const slice = listed.slice((page - 1) * perPage, page * perPage);
-    return {
-      status: 200,
-      body: slice.map((file) => ({
-        sha: "0".repeat(40),
-        filename: file.path,
-        status: REST_STATUS[file.changeType ?? "MODIFIED"] ?? "modified",
-        additions: file.additions,
-        deletions: file.deletions,
-        changes: file.additions + file.deletions,
-        blob_url: `https://github.com/${repo.owner.login}/${repo.name}/blob/${pull.head.sha}/${file.path}`,
-        raw_url: `https://github.com/${repo.owner.login}/${repo.name}/raw/${pull.head.sha}/${file.path}`,
-        contents_url: `https://api.github.com/repos/${repo.owner.login}/${repo.name}/contents/${file.path}?ref=${pull.head.sha}`,
-        ...(file.changeType === "RENAMED" && file.previousPath ? { previous_filename: file.previousPath } : {}),
-      })),
-    };
-  });
 };
 
 const TIMELINE_TYPES: Record<string, SimTimelineEvent["type"]> = {

@@ -1,9 +1,9 @@
 import { GraphQLError } from "graphql";
 import { GitRepo, type ChangedPath, type GitCommitInfo, type Identity } from "../git/git-repo.js";
 import { connection, extendRepositoryNode, pullRequestNode, type ConnectionArgs } from "./graphql.js";
-import { fullName, restLabel, restPull, restUser } from "./rest-shapes.js";
+import { API, fullName, restUser, validationFailed } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator, type SimResponse } from "./simulator.js";
-import { assignable, type SimCommit, type SimFile, type SimPull, type SimRepo, type SimUser } from "./state.js";
+import type { SimCommit, SimFile, SimPull, SimRepo, SimUser } from "./state.js";
 
 /**
  * GitHub's git endpoints backed by a REAL git repository on disk, driven by the git CLI: refs,
@@ -12,8 +12,6 @@ import { assignable, type SimCommit, type SimFile, type SimPull, type SimRepo, t
  * update the backport flow needs, and GraphQL `ref`, `refs`, `object` and `pullRequests` on a
  * repository. A repository is served from git once a test calls `attachGit`.
  */
-
-const API = "https://api.github.com";
 
 interface GitBacking {
   git: GitRepo;
@@ -38,6 +36,14 @@ export const attachGit = (sim: GitHubSimulator, name: string, options: { workflo
   backings.set(repo, { git, workflowsPermission: options.workflowsPermission ?? false, refRules: [], signatureRules: [], signed: new Set() });
   syncBranches(repo);
   return git;
+};
+
+/** The repository and its git backing; 404 for repositories without one. */
+export const withGit = (sim: GitHubSimulator, params: Record<string, string>, handle: (repo: SimRepo, backing: GitBacking) => SimResponse): SimResponse => {
+  const repo = sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+  const backing = repo && backings.get(repo);
+  if (!repo || !backing) return ghError(404, "Not Found");
+  return handle(repo, backing);
 };
 
 export const gitBacking = (sim: GitHubSimulator, name: string): GitBacking => {
@@ -121,10 +127,10 @@ export const mergePullFromGit = (sim: GitHubSimulator, name: string, number: num
 const changeType = (status: ChangedPath["status"]): string =>
   ({ added: "ADDED", removed: "DELETED", modified: "MODIFIED", renamed: "RENAMED", copied: "COPIED", changed: "CHANGED" })[status];
 
-const filesOf = (git: GitRepo, from: string, to: string): SimFile[] =>
+export const filesOf = (git: GitRepo, from: string, to: string): SimFile[] =>
   git.diff(from, to).map((file) => ({ path: file.filename, additions: file.additions, deletions: file.deletions, changeType: changeType(file.status) }));
 
-const commitsOf = (sim: GitHubSimulator, git: GitRepo, base: string, head: string): SimCommit[] =>
+export const commitsOf = (sim: GitHubSimulator, git: GitRepo, base: string, head: string): SimCommit[] =>
   git
     .log(`${base}..${head}`)
     .reverse()
@@ -223,8 +229,6 @@ const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 /** What a commit changed against its first parent (the empty tree for a root commit). */
 const changesOf = (git: GitRepo, info: GitCommitInfo): ChangedPath[] => git.diff(info.parents[0] ?? EMPTY_TREE, info.sha);
 
-const validationFailed = (resource: string, field: string, code: string, message?: string) =>
-  ghError(422, "Validation Failed", { errors: [{ resource, field, code, ...(message ? { message } : {}) }] });
 
 /**
  * GitHub refuses a ref write from an app without the `workflows` permission when it makes
@@ -292,19 +296,12 @@ const resolveRevision = (git: GitRepo, revision: string): string | null => {
 // ---- routes ---------------------------------------------------------------------------------------
 
 export const registerGitRoutes = (sim: GitHubSimulator): void => {
-  /** The repository and its git backing; 404 for repositories without one. */
-  const withGit = (params: Record<string, string>, handle: (repo: SimRepo, backing: GitBacking) => SimResponse): SimResponse => {
-    const repo = sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
-    const backing = repo && backings.get(repo);
-    if (!repo || !backing) return ghError(404, "Not Found");
-    return handle(repo, backing);
-  };
 
   // ---- refs -------------------------------------------------------------------------------------
 
   // GET /repos/{owner}/{repo}/git/ref/{ref}: ref is "heads/<branch>" or "tags/<tag>".
   sim.route("GET", "/repos/{owner}/{repo}/git/ref/{ref*}", ({ params }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(sim, params, (repo, { git }) => {
       const name = `refs/${params.ref}`;
       const sha = git.ref(name);
       return sha ? { status: 200, body: restRef(repo, name, sha, git.objectType(sha)!) } : ghError(404, "Not Found");
@@ -313,7 +310,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // GET /repos/{owner}/{repo}/git/matching-refs/{ref}: every ref starting with refs/<ref>.
   sim.route("GET", "/repos/{owner}/{repo}/git/matching-refs/{ref*}", ({ params }) =>
-    withGit(params, (repo, { git }) => ({
+    withGit(sim, params, (repo, { git }) => ({
       status: 200,
       body: [...git.refs(`refs/${params.ref}`)].map(([name, sha]) => restRef(repo, name, sha, git.objectType(sha)!)),
     })),
@@ -321,7 +318,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // POST /repos/{owner}/{repo}/git/refs: 201; 422 when it exists (creation is atomic), the object is missing, or the name is bad.
   sim.route("POST", "/repos/{owner}/{repo}/git/refs", ({ params, body }) =>
-    withGit(params, (repo, backing) => {
+    withGit(sim, params, (repo, backing) => {
       const { git } = backing;
       const ref = body?.ref;
       if (typeof ref !== "string" || !ref.startsWith("refs/") || ref.split("/").length < 3) {
@@ -342,7 +339,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // PATCH /repos/{owner}/{repo}/git/refs/{ref}: fast-forward unless force.
   sim.route("PATCH", "/repos/{owner}/{repo}/git/refs/{ref*}", ({ params, body }) =>
-    withGit(params, (repo, backing) => {
+    withGit(sim, params, (repo, backing) => {
       const { git } = backing;
       const name = `refs/${params.ref}`;
       const current = git.ref(name);
@@ -359,7 +356,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // DELETE /repos/{owner}/{repo}/git/refs/{ref}: 204; 422 when there is no such ref.
   sim.route("DELETE", "/repos/{owner}/{repo}/git/refs/{ref*}", ({ params }) =>
-    withGit(params, (repo, backing) => {
+    withGit(sim, params, (repo, backing) => {
       const name = `refs/${params.ref}`;
       if (!backing.git.ref(name)) return ghError(422, "Reference does not exist");
       const refused = ruleRefusal(backing, name);
@@ -373,14 +370,14 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
   // ---- commits, trees, blobs --------------------------------------------------------------------
 
   sim.route("GET", "/repos/{owner}/{repo}/git/commits/{sha}", ({ params }) =>
-    withGit(params, (repo, { git, signed }) =>
+    withGit(sim, params, (repo, { git, signed }) =>
       isSha(params.sha) && git.objectType(params.sha) === "commit" ? { status: 200, body: restGitCommit(repo, git.commit(params.sha), signed.has(params.sha)) } : ghError(404, "Not Found"),
     ),
   );
 
   // POST /repos/{owner}/{repo}/git/commits: author defaults to the app, committer to the author.
   sim.route("POST", "/repos/{owner}/{repo}/git/commits", ({ params, body }) =>
-    withGit(params, (repo, { git, signed }) => {
+    withGit(sim, params, (repo, { git, signed }) => {
       if (typeof body?.message !== "string") return validationFailed("Commit", "message", "missing_field");
       if (!isSha(body.tree) || git.objectType(body.tree) !== "tree") return ghError(422, "Tree SHA does not exist");
       const parents: unknown[] = body.parents ?? [];
@@ -400,7 +397,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
   );
 
   sim.route("GET", "/repos/{owner}/{repo}/git/trees/{sha}", ({ params, query }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(sim, params, (repo, { git }) => {
       const tree = isSha(params.sha) ? (git.objectType(params.sha) === "commit" ? git.tree(params.sha) : params.sha) : resolveRevision(git, params.sha) && git.tree(resolveRevision(git, params.sha)!);
       if (!tree || git.objectType(tree) !== "tree") return ghError(404, "Not Found");
       const recursive = query.has("recursive") && !["0", "false"].includes(query.get("recursive") ?? "");
@@ -425,7 +422,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // POST /repos/{owner}/{repo}/git/trees: blobs by sha or content on top of base_tree; sha null deletes.
   sim.route("POST", "/repos/{owner}/{repo}/git/trees", ({ params, body }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(sim, params, (repo, { git }) => {
       if (!Array.isArray(body?.tree)) return validationFailed("Tree", "tree", "missing_field");
       if (body.base_tree && git.objectType(body.base_tree) !== "tree") return ghError(422, "base_tree is not a valid tree oid");
       const changes: Array<{ path: string; mode?: string; sha: string | null }> = [];
@@ -464,7 +461,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
   );
 
   sim.route("POST", "/repos/{owner}/{repo}/git/blobs", ({ params, body }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(sim, params, (repo, { git }) => {
       if (typeof body?.content !== "string") return validationFailed("Blob", "content", "missing_field");
       const sha = git.hashBlob(body.encoding === "base64" ? Buffer.from(body.content, "base64") : body.content);
       return { status: 201, body: { sha, url: `${API}/repos/${fullName(repo)}/git/blobs/${sha}` } };
@@ -472,7 +469,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
   );
 
   sim.route("GET", "/repos/{owner}/{repo}/git/blobs/{sha}", ({ params }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(sim, params, (repo, { git }) => {
       if (!isSha(params.sha) || git.objectType(params.sha) !== "blob") return ghError(404, "Not Found");
       const raw = git.readBlob(params.sha);
       return { status: 200, body: { sha: params.sha, node_id: `B_${params.sha}`, size: raw.length, url: `${API}/repos/${fullName(repo)}/git/blobs/${params.sha}`, content: raw.toString("base64"), encoding: "base64" } };
@@ -483,7 +480,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // GET /repos/{owner}/{repo}/commits: `git log` from `sha` (default branch by default), paged.
   sim.route("GET", "/repos/{owner}/{repo}/commits", ({ params, query }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(sim, params, (repo, { git }) => {
       const start = resolveRevision(git, query.get("sha") ?? repo.defaultBranch);
       if (!start) return ghError(404, "Not Found");
       const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
@@ -500,7 +497,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // GET /repos/{owner}/{repo}/commits/{ref}: the commit with stats and (up to 300) files.
   sim.route("GET", "/repos/{owner}/{repo}/commits/{ref*}", ({ params }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(sim, params, (repo, { git }) => {
       const sha = resolveRevision(git, params.ref);
       if (!sha) return ghError(422, `No commit found for SHA: ${params.ref}`);
       const info = git.commit(sha);
@@ -510,7 +507,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // GET /repos/{owner}/{repo}/compare/{base}...{head}
   sim.route("GET", "/repos/{owner}/{repo}/compare/{basehead*}", ({ params }) =>
-    withGit(params, (repo, { git }) => {
+    withGit(sim, params, (repo, { git }) => {
       const [baseName, headName] = params.basehead.includes("...") ? params.basehead.split("...") : params.basehead.split("..");
       const base = baseName && resolveRevision(git, baseName);
       const head = headName && resolveRevision(git, headName);
@@ -548,7 +545,7 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
    * (`git merge-tree --write-tree` decides); 404 when base or head does not exist.
    */
   sim.route("POST", "/repos/{owner}/{repo}/merges", ({ params, body }) =>
-    withGit(params, (repo, backing) => {
+    withGit(sim, params, (repo, backing) => {
       const { git } = backing;
       if (typeof body?.base !== "string" || typeof body?.head !== "string") return validationFailed("Merge", "base", "missing_field");
       const baseRef = `refs/heads/${body.base}`;
@@ -573,127 +570,6 @@ export const registerGitRoutes = (sim: GitHubSimulator): void => {
 
   // ---- pull requests and issues the backport flow writes -------------------------------------------
 
-  // GET /repos/{owner}/{repo}/pulls?state=&head=owner:branch&base=
-  sim.route("GET", "/repos/{owner}/{repo}/pulls", ({ params, query }) => {
-    const repo = sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
-    if (!repo) return ghError(404, "Not Found");
-    const state = query.get("state") ?? "open";
-    const head = query.get("head");
-    const base = query.get("base");
-    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
-    const page = Number(query.get("page") ?? 1);
-    const pulls = [...repo.pulls.values()]
-      .filter((pull) => state === "all" || pull.state === state)
-      .filter((pull) => !base || pull.base.ref === base)
-      .filter((pull) => {
-        if (!head) return true;
-        const [owner, branch] = head.includes(":") ? head.split(/:(.*)/s) : [repo.owner.login, head];
-        return pull.head.ref === branch && pull.head.repoFullName.split("/")[0].toLowerCase() === owner.toLowerCase();
-      })
-      .sort((a, b) => b.number - a.number);
-    return { status: 200, body: pulls.slice((page - 1) * perPage, page * perPage).map((pull) => restPull(sim, repo, pull)) };
-  });
-
-  // POST /repos/{owner}/{repo}/pulls: 422 when head or base is missing, nothing differs, or an open PR exists.
-  sim.route("POST", "/repos/{owner}/{repo}/pulls", ({ params, body }) =>
-    withGit(params, (repo, { git }) => {
-      if (typeof body?.title !== "string" || !body.title) return validationFailed("PullRequest", "title", "missing_field");
-      // GitHub: "title is too long (maximum is 256 characters)", "body is too long (maximum is 65536 characters)".
-      if (body.title.length > 256) return validationFailed("PullRequest", "title", "custom");
-      if (typeof body.body === "string" && body.body.length > 65536) return validationFailed("PullRequest", "body", "custom");
-      if (typeof body.head !== "string" || typeof body.base !== "string") return validationFailed("PullRequest", "head", "missing_field");
-      const [owner, branch] = body.head.includes(":") ? body.head.split(/:(.*)/s) : [repo.owner.login, body.head];
-      const headSha = owner.toLowerCase() === repo.owner.login.toLowerCase() ? git.ref(`refs/heads/${branch}`) : null;
-      if (!headSha) return validationFailed("PullRequest", "head", "invalid");
-      const baseSha = git.ref(`refs/heads/${body.base}`);
-      if (!baseSha) return validationFailed("PullRequest", "base", "invalid");
-      const open = [...repo.pulls.values()].find((pull) => pull.state === "open" && pull.head.ref === branch && pull.base.ref === body.base);
-      if (open) {
-        return ghError(422, "Validation Failed", { errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${owner}:${branch}.` }] });
-      }
-      if (git.isAncestor(headSha, baseSha)) {
-        return ghError(422, "Validation Failed", { errors: [{ resource: "PullRequest", code: "custom", message: `No commits between ${body.base} and ${branch}` }] });
-      }
-      const pull = sim.addPull(fullName(repo), {
-        title: body.title,
-        body: typeof body.body === "string" ? body.body : null,
-        author: `${SIM_APP.slug}[bot]`,
-        base: body.base,
-        head: branch,
-        headSha,
-        draft: Boolean(body.draft),
-        labels: [],
-        files: filesOf(git, git.mergeBase(baseSha, headSha) ?? baseSha, headSha),
-        commits: commitsOf(sim, git, baseSha, headSha),
-      });
-      pull.maintainerCanModify = body.maintainer_can_modify !== false;
-      return { status: 201, body: restPull(sim, repo, pull) };
-    }),
-  );
-
-  /** POST /repos/{owner}/{repo}/issues/{issue_number}/labels: adds labels (creating missing ones), keeps the others. */
-  sim.route("POST", "/repos/{owner}/{repo}/issues/{number}/labels", ({ params, body }) => {
-    const repo = sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
-    const number = Number(params.number);
-    const target = repo?.pulls.get(number) ?? repo?.issues.get(number);
-    if (!repo || !target) return ghError(404, "Not Found");
-    const given: unknown[] = Array.isArray(body) ? body : Array.isArray(body?.labels) ? body.labels : [];
-    const names = given.map((label) => (typeof label === "string" ? label : (label as { name: string }).name));
-    if (names.length === 0) return validationFailed("Label", "labels", "missing_field");
-    for (const name of names) {
-      if (!target.labels.some((label) => label.toLowerCase() === name.toLowerCase())) target.labels.push(name);
-      repo.labels.add(name);
-    }
-    target.updatedAt = sim.now();
-    return { status: 200, body: target.labels.map(restLabel) };
-  });
-
-  /** PATCH /repos/{owner}/{repo}/issues/{issue_number}: labels and assignees are replaced; PRs are issues. */
-  sim.route("PATCH", "/repos/{owner}/{repo}/issues/{number}", ({ params, body }) => {
-    const repo = sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
-    const number = Number(params.number);
-    const target = repo?.pulls.get(number) ?? repo?.issues.get(number);
-    if (!repo || !target) return ghError(404, "Not Found");
-    if (Array.isArray(body?.assignees)) {
-      const invalid = (body.assignees as string[]).filter((login) => !assignable(repo, login));
-      if (invalid.length > 0) {
-        return ghError(422, "Validation Failed", { errors: [{ value: invalid, resource: "Issue", field: "assignees", code: "invalid" }] });
-      }
-      target.assignees = [...new Set(body.assignees as string[])];
-    }
-    if (Array.isArray(body?.labels)) {
-      target.labels = [...new Set((body.labels as Array<string | { name: string }>).map((label) => (typeof label === "string" ? label : label.name)))];
-      for (const label of target.labels) repo.labels.add(label);
-    }
-    if (typeof body?.title === "string") target.title = body.title;
-    if (body?.body !== undefined) target.body = body.body;
-    target.updatedAt = sim.now();
-    const isPull = repo.pulls.has(number);
-    return {
-      status: 200,
-      body: {
-        id: target.id,
-        node_id: target.nodeId,
-        url: `${API}/repos/${fullName(repo)}/issues/${number}`,
-        html_url: `https://github.com/${fullName(repo)}/${isPull ? "pull" : "issues"}/${number}`,
-        number,
-        state: target.state,
-        title: target.title,
-        body: target.body,
-        user: restUser(target.user),
-        labels: target.labels.map(restLabel),
-        assignee: target.assignees[0] ? restUser(sim.user(target.assignees[0])) : null,
-        assignees: target.assignees.map((login) => restUser(sim.user(login))),
-        locked: false,
-        comments: repo.issueComments.filter((comment) => comment.issueNumber === number).length,
-        created_at: target.createdAt,
-        updated_at: target.updatedAt,
-        closed_at: target.closedAt,
-        author_association: "NONE",
-        ...(isPull ? { pull_request: { url: `${API}/repos/${fullName(repo)}/pulls/${number}`, html_url: `https://github.com/${fullName(repo)}/pull/${number}` } } : {}),
-      },
-    };
-  });
 };
 
 

@@ -1,12 +1,12 @@
-import { extendGraphqlRoot, extendPullRequestNode, connection, pullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
+import { extendGraphqlRoot, extendPullRequestNode, extendRepositoryNode, connection, pullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
 import { approvalTimelineItems } from "./routes-activity.js";
 import { pullRequestSearchConnection } from "./routes-report.js";
-import { restIssue, restIssueComment, restRepo, fullName } from "./rest-shapes.js";
+import { API, restIssue, restIssueComment, restLabel, restUser, fullName, validationFailed } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import { assignable, type SimComment, type SimIssue, type SimPull, type SimRepo, type SimUser } from "./state.js";
 
 /**
- * Issues, issue comments, assignees, the app's installations and two GraphQL views: a PR's
+ * Issues, issue comments, labels, assignees and two GraphQL views: a PR's
  * `timelineItems` (labels, comments, reviews, cross-references, with the viewer's reactions) and
  * `search(type: ISSUE)`. The viewer of GraphQL is the app's bot, as with an installation token.
  */
@@ -21,17 +21,8 @@ interface SimLabelEvent {
   at: string;
 }
 
-export interface SimInstallation {
-  id: number;
-  account: { login: string; type: "Organization" | "User" };
-  suspendedAt?: string | null;
-  /** "selected": the installation reaches only `repositories` (full names) of its account. */
-  repositorySelection?: "all" | "selected";
-  repositories?: string[];
-}
 
 const labelEvents = new WeakMap<SimPull, SimLabelEvent[]>();
-const installations = new WeakMap<GitHubSimulator, SimInstallation[]>();
 
 /**
  * Records a label change in the PR's timeline (GitHub's LabeledEvent/UnlabeledEvent) and applies
@@ -45,10 +36,6 @@ export const changeLabel = (sim: GitHubSimulator, repoName: string, number: numb
   if (action === "labeled" && !pull.labels.includes(label)) pull.labels.push(label);
   if (action === "unlabeled") pull.labels = pull.labels.filter((name) => name !== label);
   sim.repo(repoName).labels.add(label);
-};
-
-export const addInstallation = (sim: GitHubSimulator, installation: SimInstallation): void => {
-  installations.set(sim, [...(installations.get(sim) ?? []), installation]);
 };
 
 export const addIssue = (sim: GitHubSimulator, repoName: string, issue: Partial<SimIssue> & { title: string; author?: string }): SimIssue => {
@@ -349,59 +336,6 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
     },
   }));
 
-  sim.route("GET", "/app", () => ({
-    status: 200,
-    body: { id: SIM_APP.id, slug: SIM_APP.slug, name: "Hotfix Governance", node_id: `A_${SIM_APP.id}`, owner: null, permissions: {}, events: [] },
-  }));
-
-  sim.route("GET", "/app/installations", ({ query }) => {
-    const listed = installations.get(sim) ?? [];
-    const page = Number(query.get("page") ?? 1);
-    const perPage = Number(query.get("per_page") ?? 30);
-    const slice = listed.slice((page - 1) * perPage, page * perPage);
-    return {
-      status: 200,
-      body: slice.map((installation) => ({
-        id: installation.id,
-        account: { login: installation.account.login, id: sim.user(installation.account.login).id, type: installation.account.type },
-        app_id: SIM_APP.id,
-        app_slug: SIM_APP.slug,
-        target_type: installation.account.type,
-        repository_selection: installation.repositorySelection ?? "all",
-        permissions: { issues: "write", pull_requests: "write", checks: "write", contents: "write", metadata: "read" },
-        events: [],
-        suspended_at: installation.suspendedAt ?? null,
-        created_at: "2024-01-01T00:00:00Z",
-        updated_at: "2024-01-01T00:00:00Z",
-      })),
-      headers:
-        page * perPage < listed.length
-          ? { link: `<${sim.baseUrl}/app/installations?per_page=${perPage}&page=${page + 1}>; rel="next"` }
-          : undefined,
-    };
-  });
-
-  // The repositories an installation token reaches: its account's, minus those it cannot see.
-  sim.route("GET", "/installation/repositories", ({ query, headers }) => {
-    const token = /ghs_simulated(\d+)/.exec(String(headers.authorization ?? ""))?.[1];
-    const installation = (installations.get(sim) ?? []).find((candidate) => String(candidate.id) === token);
-    if (!installation) return ghError(401, "Bad credentials");
-    const selected = installation.repositorySelection === "selected" ? new Set((installation.repositories ?? []).map((name) => name.toLowerCase())) : null;
-    const repos = [...sim.repos.values()].filter(
-      (repo) =>
-        repo.owner.login.toLowerCase() === installation.account.login.toLowerCase() &&
-        !sim.invisibleRepositories.has(fullName(repo).toLowerCase()) &&
-        (!selected || selected.has(fullName(repo).toLowerCase())),
-    );
-    const page = Number(query.get("page") ?? 1);
-    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
-    return {
-      status: 200,
-      body: { total_count: repos.length, repository_selection: installation.repositorySelection ?? "all", repositories: repos.slice((page - 1) * perPage, page * perPage).map((repo) => restRepo(repo)) },
-      headers: page * perPage < repos.length ? { link: `<${sim.baseUrl}/installation/repositories?per_page=${perPage}&page=${page + 1}>; rel="next"` } : undefined,
-    };
-  });
-
   sim.route("GET", "/repos/{owner}/{repo}/assignees/{login}", ({ params }) => {
     const repo = findRepo(sim, params);
     if (!repo) return ghError(404, "Not Found");
@@ -512,4 +446,78 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
     comment.lastEditedAt = comment.updatedAt;
     return { status: 200, body: restIssueComment(repo, comment) };
   });
+
+  /** POST /repos/{owner}/{repo}/issues/{issue_number}/labels: adds labels (creating missing ones), keeps the others. */
+  sim.route("POST", "/repos/{owner}/{repo}/issues/{number}/labels", ({ params, body }) => {
+    const repo = sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+    const number = Number(params.number);
+    const target = repo?.pulls.get(number) ?? repo?.issues.get(number);
+    if (!repo || !target) return ghError(404, "Not Found");
+    const given: unknown[] = Array.isArray(body) ? body : Array.isArray(body?.labels) ? body.labels : [];
+    const names = given.map((label) => (typeof label === "string" ? label : (label as { name: string }).name));
+    if (names.length === 0) return validationFailed("Label", "labels", "missing_field");
+    for (const name of names) {
+      if (!target.labels.some((label) => label.toLowerCase() === name.toLowerCase())) target.labels.push(name);
+      repo.labels.add(name);
+    }
+    target.updatedAt = sim.now();
+    return { status: 200, body: target.labels.map(restLabel) };
+  });
+
+  /** PATCH /repos/{owner}/{repo}/issues/{issue_number}: labels and assignees are replaced; PRs are issues. */
+  sim.route("PATCH", "/repos/{owner}/{repo}/issues/{number}", ({ params, body }) => {
+    const repo = sim.repos.get(`${params.owner}/${params.repo}`.toLowerCase());
+    const number = Number(params.number);
+    const target = repo?.pulls.get(number) ?? repo?.issues.get(number);
+    if (!repo || !target) return ghError(404, "Not Found");
+    if (Array.isArray(body?.assignees)) {
+      const invalid = (body.assignees as string[]).filter((login) => !assignable(repo, login));
+      if (invalid.length > 0) {
+        return ghError(422, "Validation Failed", { errors: [{ value: invalid, resource: "Issue", field: "assignees", code: "invalid" }] });
+      }
+      target.assignees = [...new Set(body.assignees as string[])];
+    }
+    if (Array.isArray(body?.labels)) {
+      target.labels = [...new Set((body.labels as Array<string | { name: string }>).map((label) => (typeof label === "string" ? label : label.name)))];
+      for (const label of target.labels) repo.labels.add(label);
+    }
+    if (typeof body?.title === "string") target.title = body.title;
+    if (body?.body !== undefined) target.body = body.body;
+    target.updatedAt = sim.now();
+    const isPull = repo.pulls.has(number);
+    return {
+      status: 200,
+      body: {
+        id: target.id,
+        node_id: target.nodeId,
+        url: `${API}/repos/${fullName(repo)}/issues/${number}`,
+        html_url: `https://github.com/${fullName(repo)}/${isPull ? "pull" : "issues"}/${number}`,
+        number,
+        state: target.state,
+        title: target.title,
+        body: target.body,
+        user: restUser(target.user),
+        labels: target.labels.map(restLabel),
+        assignee: target.assignees[0] ? restUser(sim.user(target.assignees[0])) : null,
+        assignees: target.assignees.map((login) => restUser(sim.user(login))),
+        locked: false,
+        comments: repo.issueComments.filter((comment) => comment.issueNumber === number).length,
+        created_at: target.createdAt,
+        updated_at: target.updatedAt,
+        closed_at: target.closedAt,
+        author_association: "NONE",
+        ...(isPull ? { pull_request: { url: `${API}/repos/${fullName(repo)}/pulls/${number}`, html_url: `https://github.com/${fullName(repo)}/pull/${number}` } } : {}),
+      },
+    };
+  });
 };
+
+/** A label's node id names its repository and itself (the simulator keeps labels by name). */
+export const labelNodeId = (repo: SimRepo, name: string): string => `LA_${repo.id}_${Buffer.from(name).toString("base64url")}`;
+
+extendRepositoryNode((_sim, repo) => ({
+  label: ({ name }: { name: string }) => {
+    const found = [...repo.labels].find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    return found === undefined ? null : { id: labelNodeId(repo, found), name: found, color: "ededed" };
+  },
+}));

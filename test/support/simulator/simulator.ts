@@ -50,6 +50,7 @@ interface Route {
   method: string;
   pattern: RegExp;
   keys: string[];
+  specificity: [number, number];
   handler: RouteHandler;
 }
 
@@ -58,6 +59,8 @@ interface Fault {
   path: RegExp;
   times: number;
   response: SimResponse | "hang" | "reset";
+  /** Only requests whose body this accepts (e.g. one GraphQL document among others). */
+  when?: (body: any) => boolean;
 }
 
 /** GitHub's error body. */
@@ -66,14 +69,26 @@ export const ghError = (status: number, message: string, extra: Record<string, u
   body: { message, documentation_url: "https://docs.github.com/rest", status: String(status), ...extra },
 });
 
-const compile = (path: string): { pattern: RegExp; keys: string[] } => {
+/**
+ * A route's path as a pattern. Its specificity orders the routes that match one request, as
+ * GitHub's router does (`/commits/{sha}/pulls` before `/commits/{ref*}`): fewer catch-all
+ * parameters first, then more literal characters. The order of registration (the route module
+ * an endpoint lives in) never decides.
+ */
+const compile = (path: string): { pattern: RegExp; keys: string[]; specificity: [number, number] } => {
   const keys: string[] = [];
+  let catchAll = 0;
   const source = path.replace(/\{(\w+)(\*?)\}/g, (_all, key: string, rest: string) => {
     keys.push(key);
+    if (rest) catchAll += 1;
     return rest ? "(.+)" : "([^/]+)";
   });
-  return { pattern: new RegExp(`^${source}$`), keys };
+  return { pattern: new RegExp(`^${source}$`), keys, specificity: [catchAll, path.replace(/\{\w+\*?\}/g, "").length] };
 };
+
+/** The more specific of two routes that match the same path first. */
+const bySpecificity = (a: { specificity: [number, number] }, b: { specificity: [number, number] }): number =>
+  a.specificity[0] - b.specificity[0] || b.specificity[1] - a.specificity[1];
 
 /**
  * A stateful GitHub, served through nock (`nock-serve.ts`, in-process tests) or over loopback HTTP
@@ -155,16 +170,17 @@ export class GitHubSimulator {
 
   /** One route per endpoint: a second registration would never be reached, so it is an error. */
   route(method: string, path: string, handler: RouteHandler): void {
-    const { pattern, keys } = compile(path);
+    const { pattern, keys, specificity } = compile(path);
     if (this.routes.some((route) => route.method === method && route.pattern.source === pattern.source)) {
       throw new Error(`simulator: ${method} ${path} is registered twice`);
     }
-    this.routes.push({ method, pattern, keys, handler });
+    this.routes.push({ method, pattern, keys, specificity, handler });
+    this.routes.sort(bySpecificity);
   }
 
-  /** The next `times` requests matching answer `response` (or never answer: "hang"). */
-  fail(method: string, path: RegExp, response: SimResponse | "hang" | "reset", times = 1): void {
-    this.faults.push({ method, path, times, response });
+  /** The next `times` requests matching (and whose body `when` accepts) answer `response` (or never answer: "hang"). */
+  fail(method: string, path: RegExp, response: SimResponse | "hang" | "reset", times = 1, when?: (body: any) => boolean): void {
+    this.faults.push({ method, path, times, response, when });
   }
 
   clearFaults(): void {
@@ -539,7 +555,7 @@ export class GitHubSimulator {
   ): Promise<SimResponse | "hang" | "reset"> {
     const parsed = new URL(url, this.baseUrl);
     const path = decodeURIComponent(parsed.pathname.replace(/^\/api\/v3/, "").replace(/^\/api(?=\/graphql)/, ""));
-    const fault = this.faults.find((candidate) => candidate.method === method && candidate.path.test(path) && candidate.times > 0);
+    const fault = this.faults.find((candidate) => candidate.method === method && candidate.path.test(path) && candidate.times > 0 && (!candidate.when || candidate.when(body)));
     if (fault) {
       fault.times -= 1;
       this.requests.push({ method, path, query: parsed.searchParams, body, status: typeof fault.response === "string" ? 0 : fault.response.status });
