@@ -1,5 +1,7 @@
+import type { IssueComment, PullRequest, Repository } from "@octokit/graphql-schema";
 import type { ProbotOctokit } from "probot";
 import type { GraphqlQuery } from "../platform/instrument-octokit.js";
+import { listed, present, type Nodes, type PreviousPage, type Selected, type Sub } from "./graphql-nodes.js";
 import { fitBody } from "./limits.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -21,19 +23,22 @@ export const PULL_REQUEST_COMMENTS_QUERY = /* GraphQL */ `
   }
 `;
 
+type CommentsAnswer = {
+  repository?: Sub<Repository, { pullRequest: Sub<PullRequest, { comments: Nodes<Selected<IssueComment, "body" | "viewerDidAuthor">> & { pageInfo: PreviousPage } }> }> | null;
+};
+
 /** Bodies of the comments the app wrote on PR #`number` that contain any of `needles` (stops paging once all are found). */
 export const findOwnComments = async (graphql: GraphqlQuery, repo: RepoRef, number: number, needles: string[]): Promise<string[]> => {
   const found: string[] = [];
   let before: string | null = null;
   for (let page = 0; page < 30; page++) {
-    const data: { repository: { pullRequest: { comments: { pageInfo: { hasPreviousPage: boolean; startCursor: string | null }; nodes: Array<{ body: string; viewerDidAuthor: boolean }> } } | null } } =
-      await graphql(PULL_REQUEST_COMMENTS_QUERY, { owner: repo.owner, repo: repo.repo, number, before });
-    const comments = data.repository.pullRequest?.comments;
+    const data: CommentsAnswer = await graphql<CommentsAnswer>(PULL_REQUEST_COMMENTS_QUERY, { owner: repo.owner, repo: repo.repo, number, before });
+    const comments = present(data.repository, `the repository ${repo.owner}/${repo.repo}`).pullRequest?.comments;
     if (!comments) return found;
-    found.push(...comments.nodes.filter((comment) => comment.viewerDidAuthor && needles.some((needle) => comment.body.includes(needle))).map((comment) => comment.body));
+    found.push(...listed(comments.nodes, `the comments of #${number}`).filter((comment) => comment.viewerDidAuthor && needles.some((needle) => comment.body.includes(needle))).map((comment) => comment.body));
     if (needles.every((needle) => found.some((body) => body.includes(needle)))) return found;
     if (!comments.pageInfo.hasPreviousPage) return found;
-    before = comments.pageInfo.startCursor;
+    before = comments.pageInfo.startCursor ?? null;
   }
   return found;
 };

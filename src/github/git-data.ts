@@ -1,9 +1,11 @@
+import type { Commit, GitActor, GitObject, Label, PullRequest, Ref, Repository, RepositoryRule, Tree, TreeEntry } from "@octokit/graphql-schema";
 import type { ProbotOctokit } from "probot";
 import type { HistoryCommit, MergeCommitFacts, PullCommitFacts } from "../backport/change.js";
 import type { TargetState } from "../backport/plan.js";
 import { octalMode, WORKFLOWS_DIR, type CommitSide, type Entry, type TreeWrite } from "../backport/port-plan.js";
 import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import { isLookupError, nodeIdFields, nodeIdsOf, type NodeIdData, type NodeIdLookups, type NodeIds } from "./node-ids.js";
+import { listed, present, type ActorSelection, type NextPage, type Nodes, type Selected, type Sub } from "./graphql-nodes.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -26,7 +28,7 @@ export interface GitPerson {
   date: string | null;
 }
 
-type Actor = { name: string | null; email: string | null; date: string | null } | null | undefined;
+type Actor = Selected<GitActor, "name" | "email" | "date"> | null | undefined;
 const person = (actor: Actor): GitPerson | null => (actor?.name && actor.email ? { name: actor.name, email: actor.email, date: actor.date ?? null } : null);
 
 // ---- the change's paths: one comparison -------------------------------------------------------------
@@ -53,8 +55,14 @@ export const compareChange = async (octokit: Octokit, repo: RepoRef, base: strin
 
 // ---- entries at those paths, and the targets: one GraphQL query ----------------------------------------
 
-type EntryNode = { oid: string; mode: number; type: string } | null;
-type CommitNode = { oid?: string; tree?: { oid: string }; workflows?: EntryNode } & Record<string, unknown>;
+/** The answers, as selections of GitHub's schema types (see graphql-nodes.ts). */
+type EntryNode = Selected<TreeEntry, "oid" | "mode" | "type">;
+type FileField = Sub<Commit, { file: EntryNode }>["file"];
+/** `PortEntries` (`workflows` and `p<i>` are aliases of `file`); `{}` where the object is no commit (`... on Commit`). */
+type CommitNode = Partial<Selected<Commit, "oid"> & Sub<Commit, { tree: Selected<Tree, "oid"> }> & { workflows: FileField } & { [path: `p${number}`]: FileField }>;
+/** `object(oid:)` and `ref(qualifiedName:)` under their aliases: null when there is none. */
+type ObjectField<X> = Sub<Repository, { object: X }>["object"];
+type RefField<X> = Sub<Repository, { ref: X }>["ref"];
 
 /** The fragment every side's commit is read with: tree, workflows directory, and the entry at each path `$p<i>`. */
 export const entriesFragment = (paths: number): string =>
@@ -66,13 +74,13 @@ export const entriesFragment = (paths: number): string =>
 
 const pathVariables = (paths: number): string => Array.from({ length: paths }, (_, index) => `, $p${index}: String!`).join("");
 
-const entry = (node: EntryNode | undefined): Entry | null =>
+const entry = (node: EntryNode | null | undefined): Entry | null =>
   node && (node.type === "blob" || node.type === "tree" || node.type === "commit") ? { mode: octalMode(node.mode), sha: node.oid, type: node.type } : null;
 
 const sideOf = (node: CommitNode | null | undefined, paths: string[]): CommitSide | null => {
   if (!node?.oid || !node.tree) return null;
   const entries = new Map<string, Entry | null>();
-  paths.forEach((path, index) => entries.set(path, entry(node[`p${index}`] as EntryNode)));
+  paths.forEach((path, index) => entries.set(path, entry(node[`p${index}`])));
   return { commit: node.oid, tree: node.tree.oid, workflows: entry(node.workflows), entries };
 };
 
@@ -146,13 +154,32 @@ export const HISTORY_PAGE_QUERY = /* GraphQL */ `
   }
 `;
 
-type HistoryConnection = {
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: Array<{ oid: string; message: string; parents: { nodes: Array<{ oid: string }> } }>;
-};
+type Parents = { parents: Nodes<Selected<Commit, "oid">> };
+type HistoryConnection = Nodes<Selected<Commit, "oid" | "message"> & Parents> & { pageInfo: NextPage };
+const oidsOf = (parents: Parents["parents"]): string[] => listed(parents.nodes, "a commit's parents").map((parent) => parent.oid);
 
 const historyCommits = (connection: HistoryConnection | undefined): HistoryCommit[] =>
-  connection?.nodes.map((node) => ({ oid: node.oid, message: node.message, parents: node.parents.nodes.map((parent) => parent.oid) })) ?? [];
+  connection ? listed(connection.nodes, "the history").map((node) => ({ oid: node.oid, message: node.message, parents: oidsOf(node.parents) })) : [];
+
+type TargetRef = Sub<Ref, { target: CommitNode; rules: Nodes<Selected<RepositoryRule, "type">> }>;
+/** `target { oid ... on Commit { message } }` */
+type BranchRef = Sub<Ref, { target: Selected<GitObject, "oid"> & Partial<Selected<Commit, "message">> }>;
+type PortPull = Selected<PullRequest, "number" | "url" | "state" | "baseRefName" | "isCrossRepository"> &
+  Sub<PullRequest, { author: ActorSelection & { __typename: string }; labels: Nodes<Selected<Label, "name">> }>;
+type PortFactsRepository = Sub<Repository, {
+  pullRequest: { commits: Selected<PullRequest["commits"], "totalCount"> & Nodes<{ commit: Selected<Commit, "oid" | "message"> & { authors: Nodes<NonNullable<Actor>> } }> };
+}> & {
+  mergeCommit: ObjectField<CommitNode & Partial<Selected<Commit, "message"> & Parents & Sub<Commit, { author: NonNullable<Actor> }>>>;
+  base: ObjectField<CommitNode>;
+  /** `@include(if: $withHistory)`: absent when not asked; `{}` for no commit. */
+  history?: ObjectField<{ history?: HistoryConnection }>;
+  temporary: Sub<Repository, { refs: Nodes<Selected<Ref, "prefix" | "name">> }>["refs"];
+} & { [alias: `target${number}`]: RefField<TargetRef> } & { [alias: `branch${number}`]: RefField<BranchRef> } & {
+  [alias: `pulls${number}`]: Sub<Repository, { pullRequests: Nodes<PortPull> }>["pullRequests"];
+};
+type PortFactsAnswer = { repository?: PortFactsRepository | null } & NodeIdData;
+type HistoryPageAnswer = { repository?: Sub<Repository, { object: { history?: HistoryConnection } }> | null };
+type SidesAnswer = { repository?: { [alias: `c${number}`]: ObjectField<CommitNode> } | null };
 
 export interface PortFacts {
   prCommits: PullCommitFacts[];
@@ -176,7 +203,8 @@ export interface PortFacts {
  * permission; classic branch protection (`Ref.branchProtectionRule`) needs `administration`,
  * which the app does not ask for (GitHub answers "Resource not accessible by integration").
  */
-const signatureRequired = (ref: { rules?: { nodes: Array<{ type: string }> } | null } | null): boolean => Boolean(ref?.rules?.nodes.some((rule) => rule.type === "REQUIRED_SIGNATURES"));
+const signatureRequired = (ref: TargetRef | null | undefined): boolean =>
+  ref?.rules ? listed(ref.rules.nodes, "a target's rules").some((rule) => rule.type === "REQUIRED_SIGNATURES") : false;
 
 export const fetchPortFacts = async (
   graphql: GraphQL,
@@ -210,30 +238,26 @@ export const fetchPortFacts = async (
   });
   input.paths.forEach((path, index) => (variables[`p${index}`] = path));
   Object.assign(variables, nodeIdFields(lookups).values);
-  type RefNode = { target: (CommitNode & { message?: string }) | null; rules?: { nodes: Array<{ type: string }> } | null } | null;
   // A name the lookups ask for that GitHub does not know is an error at its own field only: the
   // facts are there all the same, and that name has no id. Any other GraphQL error with lookups
   // asked is read once more without them: the ids only save a write, the facts are the port.
-  type Data = { repository: Record<string, unknown> } & NodeIdData;
   const asked = lookups.labels.length + lookups.users.length + lookups.teams.length > 0;
-  const data = await graphql<Data>(portFactsQuery(input.targets.length, input.paths.length, lookups), variables).catch(
-    async (error: { data?: ({ repository: Record<string, unknown> | null } & NodeIdData) | null; errors?: Array<{ path?: Array<string | number> }> }) => {
-      const answered = error?.data?.repository ? (error.data as Data) : null;
+  const data = await graphql<PortFactsAnswer>(portFactsQuery(input.targets.length, input.paths.length, lookups), variables).catch(
+    async (error: { data?: PortFactsAnswer | null; errors?: Array<{ path?: Array<string | number> }> }) => {
+      const answered = error?.data?.repository ? error.data : null;
       if (answered && error.errors?.length && error.errors.every(isLookupError)) return answered;
       if (!asked || !Array.isArray(error?.errors)) throw error;
       const withoutLookups = Object.fromEntries(Object.entries(variables).filter(([name]) => !/^id[LUT]\d+$/.test(name)));
-      return graphql<Data>(portFactsQuery(input.targets.length, input.paths.length), withoutLookups);
+      return graphql<PortFactsAnswer>(portFactsQuery(input.targets.length, input.paths.length), withoutLookups);
     },
   );
-  const repository = data.repository;
-  const pull = repository.pullRequest as { commits: { totalCount: number; nodes: Array<{ commit: { oid: string; message: string; authors: { nodes: Actor[] } } }> } } | null;
-  const mergeNode = repository.mergeCommit as (CommitNode & { message?: string; parents?: { nodes: Array<{ oid: string }> }; author?: Actor }) | null;
+  const repository = present(data.repository, `the repository ${repo.owner}/${repo.repo}`);
+  const pull = repository.pullRequest;
+  const mergeNode = repository.mergeCommit;
   const states = input.targets.map(({ target }, index): TargetState => {
-    const head = repository[`target${index}`] as RefNode;
-    const branch = repository[`branch${index}`] as RefNode;
-    const pulls = repository[`pulls${index}`] as {
-      nodes: Array<{ number: number; url: string; state: "OPEN" | "CLOSED" | "MERGED"; baseRefName: string; isCrossRepository: boolean; author: { __typename: string; login: string } | null; labels: { nodes: Array<{ name: string }> } }>;
-    };
+    const head = repository[`target${index}`];
+    const branch = repository[`branch${index}`];
+    const pulls = repository[`pulls${index}`];
     const side = sideOf(head?.target, input.paths);
     return {
       target,
@@ -241,40 +265,42 @@ export const fetchPortFacts = async (
       side,
       requiresSignatures: signatureRequired(head),
       branch: branch?.target?.oid ? { oid: branch.target.oid, message: branch.target.message ?? "" } : null,
-      pullRequests: pulls.nodes.map((node) => ({
+      pullRequests: listed(pulls.nodes, `the PRs from ${target}'s port branch`).map((node) => ({
         number: node.number,
         url: node.url,
         state: node.state,
         baseRefName: node.baseRefName,
         isCrossRepository: node.isCrossRepository,
         authorIsBot: node.author?.__typename === "Bot",
-        labels: node.labels.nodes.map((label) => label.name),
+        labels: listed(node.labels?.nodes, `the labels of #${node.number}`).map((label) => label.name),
       })),
     };
   });
-  const first = (repository.history as { history?: HistoryConnection } | undefined)?.history;
+  const first = repository.history?.history;
   const history = historyCommits(first);
   let page = first?.pageInfo;
   while (page?.hasNextPage && history.length < input.history) {
-    const next = await graphql<{ repository: { object: { history?: HistoryConnection } | null } }>(HISTORY_PAGE_QUERY, { owner: repo.owner, repo: repo.repo, merge: input.mergeSha, after: page.endCursor });
-    history.push(...historyCommits(next.repository.object?.history));
-    page = next.repository.object?.history?.pageInfo;
+    const next = await graphql<HistoryPageAnswer>(HISTORY_PAGE_QUERY, { owner: repo.owner, repo: repo.repo, merge: input.mergeSha, after: page.endCursor });
+    const object = present(next.repository, `the repository ${repo.owner}/${repo.repo}`).object;
+    history.push(...historyCommits(object?.history));
+    page = object?.history?.pageInfo;
   }
-  const temporary = repository.temporary as { nodes: Array<{ prefix: string; name: string }> };
-  const newest = pull?.commits.nodes.at(-1);
+  const temporary = present(repository.temporary, "the temporary branches");
+  const prCommits = pull ? listed(pull.commits.nodes, `the commits of #${input.number}`) : [];
+  const newest = prCommits.at(-1);
   return {
-    prCommits: pull?.commits.nodes.map((node) => ({ oid: node.commit.oid, message: node.commit.message })) ?? [],
+    prCommits: prCommits.map((node) => ({ oid: node.commit.oid, message: node.commit.message })),
     totalPrCommits: pull?.commits.totalCount ?? 0,
-    headAuthor: person(newest?.commit.authors.nodes[0]),
+    headAuthor: person(newest ? listed(newest.commit.authors.nodes, `the authors of ${newest.commit.oid}`)[0] : undefined),
     merge: mergeNode?.oid
-      ? { oid: mergeNode.oid, message: mergeNode.message ?? "", parents: mergeNode.parents?.nodes.map((parent) => parent.oid) ?? [], author: person(mergeNode.author) }
+      ? { oid: mergeNode.oid, message: mergeNode.message ?? "", parents: mergeNode.parents ? oidsOf(mergeNode.parents) : [], author: person(mergeNode.author) }
       : null,
     tip: sideOf(mergeNode, input.paths),
-    base: sideOf(repository.base as CommitNode | null, input.paths),
+    base: sideOf(repository.base, input.paths),
     history,
     states,
     // A ref's full name is its prefix and its name, whatever part of it the prefix covers.
-    temporaryBranches: temporary.nodes.map((node) => (node.name.startsWith("refs/") ? node.name : `${node.prefix}${node.name}`)),
+    temporaryBranches: listed(temporary.nodes, "the temporary branches").map((node) => (node.name.startsWith("refs/") ? node.name : `${node.prefix}${node.name}`)),
     // Read without the lookups (above): no ids, so the names go over REST.
     ids: nodeIdsOf(lookups, data),
   };
@@ -302,8 +328,9 @@ export const fetchSides = async (graphql: GraphQL, repo: RepoRef, commits: strin
   const variables: Record<string, unknown> = { owner: repo.owner, repo: repo.repo };
   commits.forEach((commit, index) => (variables[`c${index}`] = commit));
   paths.forEach((path, index) => (variables[`p${index}`] = path));
-  const data = await graphql<{ repository: Record<string, CommitNode | null> }>(query, variables);
-  return new Map(commits.map((commit, index) => [commit, sideOf(data.repository[`c${index}`], paths)]));
+  const data = await graphql<SidesAnswer>(query, variables);
+  const repository = present(data.repository, `the repository ${repo.owner}/${repo.repo}`);
+  return new Map(commits.map((commit, index) => [commit, sideOf(repository[`c${index}`], paths)]));
 };
 
 // ---- writes ---------------------------------------------------------------------------------------

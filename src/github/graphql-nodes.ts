@@ -1,4 +1,4 @@
-import type { Actor as ActorNode, CheckRun, CheckSuite, Commit, PullRequest, StatusContext } from "@octokit/graphql-schema";
+import type { Actor as ActorNode, App, CheckRun, CheckSuite, Commit, PageInfo, PullRequest, StatusContext } from "@octokit/graphql-schema";
 import type { Actor, HeadCheck, OwnCheckRun } from "../governance/facts.js";
 
 /**
@@ -7,15 +7,53 @@ import type { Actor, HeadCheck, OwnCheckRun } from "../governance/facts.js";
  * read here that GitHub does not have, or whose nullability differs, fails the typecheck.
  */
 
-/** Fields `K` of the schema's type `T`, as a query selects them. */
-type Selected<T, K extends keyof T> = Pick<T, K>;
+/**
+ * Fields `K` of the schema's type `T`, as a query selects them. The schema package types GitHub's
+ * custom scalars (DateTime, URI, GitObjectID, HTML...) as `any`, which would hide their
+ * nullability; all of them are JSON strings, so they are read as `string`, and as
+ * `string | null` when the schema lets them be null (the package makes exactly those optional).
+ */
+export type Selected<T, K extends keyof T> = { [P in keyof Pick<T, K>]: ScalarOf<T, P> };
+type ScalarOf<T, P extends keyof T> = 0 extends 1 & T[P] ? ({} extends Pick<T, P> ? string | null : string) : T[P];
+
+/**
+ * Object fields of `T` with their sub-selections (`{ author: ActorSelection }`), as nullable as
+ * the schema makes each field: a key `T` lacks fails the typecheck.
+ */
+export type Sub<T, S extends { [P in keyof S]: P extends keyof T ? unknown : never }> = {
+  [P in keyof Pick<T, keyof S & keyof T>]: null extends T[P] ? S[P & keyof S] | null : S[P & keyof S];
+};
+
+/** A connection's `nodes` as GitHub's schema types them: the list and each entry may be null. */
+export type Nodes<X> = { nodes?: Array<X | null> | null };
+/** `pageInfo { hasNextPage endCursor }` */
+export type NextPage = Selected<PageInfo, "hasNextPage" | "endCursor">;
+/** `pageInfo { hasPreviousPage startCursor }` */
+export type PreviousPage = Selected<PageInfo, "hasPreviousPage" | "startCursor">;
+
+/**
+ * The entries of a list the schema lets be null (or hold nulls) but that GitHub fills in every
+ * answer without errors (Octokit throws on those): a gap fails the read, as reading it did
+ * before the types said so, instead of silently shortening a list the rules count on.
+ */
+export const listed = <X>(nodes: ReadonlyArray<X | null | undefined> | null | undefined, what: string): X[] => {
+  if (!nodes || nodes.some((node) => node == null)) throw new Error(`GitHub's answer lacks ${what}`);
+  return nodes as X[];
+};
+
+/** A field the schema lets be null but that GitHub gives whenever the read succeeded (see `listed`). */
+export const present = <X>(value: X | null | undefined, what: string): X => {
+  if (value == null) throw new Error(`GitHub's answer lacks ${what}`);
+  return value;
+};
 
 /** `ActorFields` (graphql-fragments.ts). */
 export type ActorSelection = Selected<ActorNode, "login"> & { __typename?: string };
 
 /** A `CheckRun` or `StatusContext` of `RollupFields`. */
 export type RollupSelection =
-  | (Selected<CheckRun, "name" | "status" | "conclusion" | "completedAt"> & Partial<Selected<CheckRun, "startedAt">> & { __typename: "CheckRun" })
+  | (Selected<CheckRun, "name" | "status" | "conclusion" | "startedAt" | "completedAt"> &
+      Sub<CheckRun, { checkSuite: Sub<CheckSuite, { app: Selected<App, "databaseId"> }> }> & { __typename: "CheckRun" })
   | (Selected<StatusContext, "context" | "state" | "createdAt"> & { __typename: "StatusContext" });
 
 /** A run of `OwnCheckRuns`. */

@@ -1,12 +1,10 @@
+import type { ProbotOctokit } from "probot";
 import type { RepoRef } from "./repo-ref.js";
 
 /** The app's installations (the app's JWT) and what one installation reaches (its token). */
 
-/** Any Octokit with the paginate plugin: Probot's, or @octokit/rest's (the report's own client). */
-interface Paginating {
-  request: (route: string, parameters?: Record<string, unknown>) => Promise<{ data: any }>;
-  paginate: (route: string, parameters?: Record<string, unknown>) => Promise<any[]>;
-}
+/** An Octokit with the paginate plugin (Probot's class: the app's and the report's clients), typed by route. */
+type Paginating = Pick<InstanceType<typeof ProbotOctokit>, "request" | "paginate">;
 
 export interface Installation {
   id: number;

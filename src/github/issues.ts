@@ -1,7 +1,42 @@
+import type {
+  Commit,
+  CrossReferencedEvent,
+  Issue,
+  IssueComment,
+  Label,
+  LabeledEvent,
+  PullRequest,
+  PullRequestReview,
+  PullRequestReviewComment,
+  PullRequestTimelineItems,
+  ReactionGroup,
+  ReferencedSubject,
+  Repository,
+  RepositoryOwner,
+  SearchResultItem,
+  SearchResultItemConnection,
+  UnlabeledEvent,
+  User,
+} from "@octokit/graphql-schema";
 import { readApprovalsRecord } from "../governance/approvals/evaluate-approvals.js";
 import type { ProbotOctokit } from "probot";
 import { ACTOR_FRAGMENT, MERGED_PULL_REQUEST_FRAGMENT, OWN_CHECK_RUNS_FRAGMENT, ROLLUP_FRAGMENT } from "./graphql-fragments.js";
-import { actorOf, headCheckOf, mergedPullRequestOf, ownCheckRunsOf } from "./graphql-nodes.js";
+import {
+  actorOf,
+  headCheckOf,
+  listed,
+  mergedPullRequestOf,
+  ownCheckRunsOf,
+  present,
+  type ActorSelection,
+  type MergedPullRequestSelection,
+  type NextPage,
+  type Nodes,
+  type OwnRunsSelection,
+  type RollupSelection,
+  type Selected,
+  type Sub,
+} from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import type { HistoryComment, LabelEvent, PullRequestHistory, ReferencingIssue, ReferencingPullRequest } from "../postmortem/history.js";
 import { fitBody, fitTitle } from "./limits.js";
@@ -103,20 +138,59 @@ const MAX_TIMELINE_PAGES = 20;
 
 
 
-const comment = (kind: HistoryComment["kind"], node: any): HistoryComment => ({
+/** The answers, as selections of GitHub's schema types (see graphql-nodes.ts). */
+type HistoryCommentFields = "body" | "createdAt" | "lastEditedAt" | "viewerDidAuthor" | "databaseId" | "url";
+type HistoryCommentParts = { author: ActorSelection; reactionGroups: Array<Selected<ReactionGroup, "content" | "viewerHasReacted">> };
+type IssueCommentNode = Selected<IssueComment, HistoryCommentFields> & Sub<IssueComment, HistoryCommentParts>;
+type ReviewCommentNode = Selected<PullRequestReviewComment, HistoryCommentFields> & Sub<PullRequestReviewComment, HistoryCommentParts>;
+type ReviewNode = Selected<PullRequestReview, HistoryCommentFields | "state" | "submittedAt"> &
+  Sub<PullRequestReview, HistoryCommentParts & { commit: Selected<Commit, "oid">; comments: Nodes<ReviewCommentNode> }>;
+type WithActor = { actor?: Selected<User, "login"> | null };
+type LabelParts = { label: Selected<Label, "name"> };
+/** `CrossReferencedEvent.source`: an issue, a PR (another subject would answer its `__typename` alone). */
+type SourceNode =
+  | (Selected<Issue, "number" | "url" | "title" | "body" | "state" | "viewerDidAuthor"> & { __typename: "Issue" })
+  | (Selected<PullRequest, "number" | "url" | "body" | "headRefName" | "createdAt" | "mergedAt" | "viewerDidAuthor"> & { __typename: "PullRequest" })
+  | { __typename: Exclude<NonNullable<ReferencedSubject["__typename"]>, "Issue" | "PullRequest"> };
+/** `HistoryItem`: the item types asked for (`ITEM_TYPES`; another member would answer its `__typename` alone). */
+type HistoryItem =
+  | (Selected<LabeledEvent, "createdAt"> & WithActor & Sub<LabeledEvent, LabelParts> & { __typename: "LabeledEvent" })
+  | (Selected<UnlabeledEvent, "createdAt"> & WithActor & Sub<UnlabeledEvent, LabelParts> & { __typename: "UnlabeledEvent" })
+  | (IssueCommentNode & { __typename: "IssueComment" })
+  | (ReviewNode & { __typename: "PullRequestReview" })
+  | (Selected<CrossReferencedEvent, "isCrossRepository"> & Sub<CrossReferencedEvent, { source: SourceNode }> & { __typename: "CrossReferencedEvent" })
+  | {
+      __typename: Exclude<NonNullable<PullRequestTimelineItems["__typename"]>, "LabeledEvent" | "UnlabeledEvent" | "IssueComment" | "PullRequestReview" | "CrossReferencedEvent">;
+    };
+type HistoryTimeline = Nodes<HistoryItem> & { pageInfo: NextPage };
+type HistoryHead = Selected<Commit, "oid"> & Sub<Commit, { statusCheckRollup: { contexts: Nodes<RollupSelection> } }> & NonNullable<OwnRunsSelection>;
+type HistoryAnswer = {
+  repository?: {
+    pullRequest?:
+      | (MergedPullRequestSelection &
+          Sub<PullRequest, { labels: Nodes<Selected<Label, "name">>; timelineItems: HistoryTimeline }> & {
+            headCommit: Sub<PullRequest, { commits: Nodes<{ commit: HistoryHead }> }>["commits"];
+          })
+      | null;
+  } | null;
+};
+type HistoryPageAnswer = { repository?: { pullRequest?: Sub<PullRequest, { timelineItems: HistoryTimeline }> | null } | null };
+
+const comment = (kind: HistoryComment["kind"], node: IssueCommentNode | ReviewCommentNode, createdAt = node.createdAt): HistoryComment => ({
   kind,
   id: node.databaseId ?? null,
   url: node.url ?? null,
   author: actorOf(node.author),
   body: node.body ?? "",
-  createdAt: kind === "review" ? (node.submittedAt ?? node.createdAt) : node.createdAt,
+  createdAt,
   lastEditedAt: node.lastEditedAt ?? null,
-  ...(kind === "review" ? { state: node.state, commitSha: node.commit?.oid ?? null } : {}),
   byApp: Boolean(node.viewerDidAuthor),
-  appReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),
+  appReactions: (node.reactionGroups ?? []).filter((group) => group.viewerHasReacted).map((group) => group.content),
 });
 
-const readItems = (nodes: any[], into: { labelEvents: LabelEvent[]; comments: HistoryComment[]; referencingIssues: ReferencingIssue[]; referencingPullRequests: ReferencingPullRequest[] }) => {
+const review = (node: ReviewNode): HistoryComment => ({ ...comment("review", node, node.submittedAt ?? node.createdAt), state: node.state, commitSha: node.commit?.oid ?? null });
+
+const readItems = (nodes: ReadonlyArray<HistoryItem | null>, into: { labelEvents: LabelEvent[]; comments: HistoryComment[]; referencingIssues: ReferencingIssue[]; referencingPullRequests: ReferencingPullRequest[] }) => {
   for (const node of nodes) {
     if (!node) continue;
     switch (node.__typename) {
@@ -135,16 +209,16 @@ const readItems = (nodes: any[], into: { labelEvents: LabelEvent[]; comments: Hi
       case "PullRequestReview":
         // A pending review is invisible to others; its body is not a command yet.
         if (node.state === "PENDING") break;
-        into.comments.push(comment("review", node));
-        for (const inner of node.comments?.nodes ?? []) into.comments.push(comment("review_comment", inner));
+        into.comments.push(review(node));
+        for (const inner of listed(node.comments?.nodes ?? [], "a review's comments")) into.comments.push(comment("review_comment", inner));
         break;
       case "CrossReferencedEvent":
-        if (!node.isCrossRepository && node.source?.__typename === "Issue") {
+        if (!node.isCrossRepository && node.source.__typename === "Issue") {
           const source = node.source;
           into.referencingIssues.push({ number: source.number, url: source.url, title: source.title, body: source.body ?? "", state: source.state, byApp: Boolean(source.viewerDidAuthor) });
         }
         // A revert or backport the app opened says `Reverts #n` / `Backport of #n`: the postmortem's timeline shows it.
-        if (!node.isCrossRepository && node.source?.__typename === "PullRequest") {
+        if (!node.isCrossRepository && node.source.__typename === "PullRequest") {
           const source = node.source;
           into.referencingPullRequests.push({ number: source.number, url: source.url, body: source.body ?? "", headRefName: source.headRefName, createdAt: source.createdAt, mergedAt: source.mergedAt ?? null, byApp: Boolean(source.viewerDidAuthor) });
         }
@@ -161,9 +235,9 @@ const isNotFound = (error: unknown): boolean =>
  * comments, reviews, issues that reference it). One query; more pages only for very long timelines.
  */
 export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, number: number, appId: number | null): Promise<PullRequestHistory | null> => {
-  let data: any;
+  let data: HistoryAnswer;
   try {
-    data = await graphql<any>(PULL_REQUEST_HISTORY_QUERY, { owner: repo.owner, repo: repo.repo, number, appId, checkName: CHECK_NAME });
+    data = await graphql<HistoryAnswer>(PULL_REQUEST_HISTORY_QUERY, { owner: repo.owner, repo: repo.repo, number, appId, checkName: CHECK_NAME });
   } catch (error) {
     if (isNotFound(error)) return null;
     throw error;
@@ -171,15 +245,15 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
   const pr = data?.repository?.pullRequest;
   if (!pr) return null;
   const items = { labelEvents: [] as LabelEvent[], comments: [] as HistoryComment[], referencingIssues: [] as ReferencingIssue[], referencingPullRequests: [] as ReferencingPullRequest[] };
-  readItems(pr.timelineItems.nodes, items);
+  readItems(listed(pr.timelineItems.nodes, `the timeline of #${number}`), items);
   let page = pr.timelineItems.pageInfo;
   for (let pages = 1; page.hasNextPage && pages < MAX_TIMELINE_PAGES; pages++) {
-    const next = await graphql<any>(PULL_REQUEST_HISTORY_PAGE_QUERY, { owner: repo.owner, repo: repo.repo, number, after: page.endCursor });
-    const connection = next.repository.pullRequest.timelineItems;
-    readItems(connection.nodes, items);
+    const next = await graphql<HistoryPageAnswer>(PULL_REQUEST_HISTORY_PAGE_QUERY, { owner: repo.owner, repo: repo.repo, number, after: page.endCursor });
+    const connection = present(next.repository?.pullRequest, `the pull request #${number}`).timelineItems;
+    readItems(listed(connection.nodes, `the timeline of #${number}`), items);
     page = connection.pageInfo;
   }
-  const head = pr.headCommit.nodes[0]?.commit;
+  const head = listed(pr.headCommit.nodes, `the head commit of #${number}`)[0]?.commit;
   // The newest own run that carries a record (a neutral or cannot-evaluate run carries none).
   const approvalsRecord =
     ownCheckRunsOf(head, appId)
@@ -188,9 +262,9 @@ export const fetchPullRequestHistory = async (graphql: Gql, repo: RepoRef, numbe
       .find((record) => record !== null) ?? null;
   return {
     ...mergedPullRequestOf(pr),
-    labels: pr.labels.nodes.map((label: any) => label.name),
+    labels: listed(pr.labels?.nodes, `the labels of #${number}`).map((label) => label.name),
     headSha: head?.oid ?? pr.headRefOid,
-    headChecks: (head?.statusCheckRollup?.contexts?.nodes ?? []).filter(Boolean).map(headCheckOf),
+    headChecks: (head?.statusCheckRollup?.contexts?.nodes ?? []).filter((node): node is RollupSelection => Boolean(node)).map(headCheckOf),
     approvalsRecord,
     ...items,
   };
@@ -325,13 +399,25 @@ export interface OpenPostmortem {
 /** GitHub's search returns at most 1000 results per query. */
 const SEARCH_CAP = 1000;
 
+type PostmortemNode = Selected<Issue, "number" | "url" | "body" | "state" | "viewerDidAuthor"> &
+  Sub<Issue, {
+    repository: Selected<Repository, "name" | "isArchived"> & { owner: Selected<RepositoryOwner, "login"> };
+    assignees: Nodes<Selected<User, "login">>;
+    comments: Nodes<Selected<IssueComment, "viewerDidAuthor" | "body">>;
+  }>;
+type PostmortemsAnswer = {
+  search: Selected<SearchResultItemConnection, "issueCount"> & { pageInfo: NextPage } & Nodes<
+    (PostmortemNode & { __typename: "Issue" }) | { __typename: Exclude<NonNullable<SearchResultItem["__typename"]>, "Issue"> }
+  >;
+};
+
 /** Open issues matching a GitHub search query (`is:issue is:open ...`), page by page. */
 export const searchOpenPostmortems = async function* (graphql: Gql, query: string): AsyncGenerator<OpenPostmortem> {
   let after: string | null = null;
   for (let seen = 0; seen < SEARCH_CAP; ) {
     // `query` is reserved by @octokit/graphql for the document itself.
-    const data: any = await graphql<any>(OPEN_POSTMORTEMS_QUERY, { search: query, after });
-    const nodes: any[] = data.search.nodes ?? [];
+    const data: PostmortemsAnswer = await graphql<PostmortemsAnswer>(OPEN_POSTMORTEMS_QUERY, { search: query, after });
+    const nodes = data.search.nodes ?? [];
     for (const node of nodes) {
       if (node?.__typename !== "Issue" || node.state !== "OPEN") continue;
       yield {
@@ -341,12 +427,14 @@ export const searchOpenPostmortems = async function* (graphql: Gql, query: strin
         body: node.body ?? "",
         byApp: Boolean(node.viewerDidAuthor),
         archived: Boolean(node.repository.isArchived),
-        assignees: node.assignees.nodes.map((user: any) => user.login),
-        appComments: node.comments.nodes.filter((item: any) => item.viewerDidAuthor).map((item: any) => item.body ?? ""),
+        assignees: listed(node.assignees.nodes, `the assignees of #${node.number}`).map((user) => user.login),
+        appComments: listed(node.comments.nodes, `the comments of #${node.number}`)
+          .filter((item) => item.viewerDidAuthor)
+          .map((item) => item.body ?? ""),
       };
     }
     seen += nodes.length;
     if (!data.search.pageInfo.hasNextPage || nodes.length === 0) return;
-    after = data.search.pageInfo.endCursor;
+    after = data.search.pageInfo.endCursor ?? null;
   }
 };

@@ -1,9 +1,10 @@
+import type { GraphqlQuery } from "../platform/instrument-octokit.js";
+import type { Commit, Label, MergeQueue, MergeQueueEntry, PullRequest, Repository } from "@octokit/graphql-schema";
 import type { OwnCheckRun } from "../governance/facts.js";
 import { CHECK_NAME } from "../governance/check-output.js";
-import { ownCheckRunsOf } from "./graphql-nodes.js";
+import { listed, ownCheckRunsOf, type Nodes, type OwnRunsSelection, type Selected, type Sub } from "./graphql-nodes.js";
 import type { RepoRef } from "./repo-ref.js";
 
-type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
 
 /** A PR of a merge group: its labels and this app's newest verdict on its head commit. */
 export interface QueuedPull {
@@ -66,18 +67,34 @@ export const MERGE_GROUP_QUERY = /* GraphQL */ `
   ${QUEUED_PULL_FRAGMENT}
 `;
 
-const queuedPullOf = (node: any, appId: number | null, position: number | null): QueuedPull => {
+/** `QueuedPull`, as a selection of GitHub's schema types (see graphql-nodes.ts). */
+type QueuedPullNode = Selected<PullRequest, "number" | "headRefOid"> &
+  Sub<PullRequest, { labels: Nodes<Selected<Label, "name">> }> & {
+    headCommit: Sub<PullRequest, { commits: Nodes<{ commit: Selected<Commit, "oid"> & NonNullable<OwnRunsSelection> }> }>["commits"];
+  };
+type MergeGroupAnswer = {
+  repository?:
+    | (Sub<Repository, {
+        pullRequest: QueuedPullNode;
+        mergeQueue: Sub<MergeQueue, { entries: Nodes<Selected<MergeQueueEntry, "position"> & Sub<MergeQueueEntry, { pullRequest: QueuedPullNode }>> }>;
+        /** `... on Commit`: another kind of object answers `{}`. */
+        object: NonNullable<OwnRunsSelection>;
+      }>)
+    | null;
+};
+
+const queuedPullOf = (node: QueuedPullNode, appId: number | null, position: number | null): QueuedPull => {
   const runs = ownCheckRunsOf(node.headCommit?.nodes?.[0]?.commit, appId).sort((a, b) => b.id - a.id);
-  return { number: node.number, headSha: node.headRefOid, labels: node.labels.nodes.map((label: any) => label.name), verdict: runs[0] ?? null, position };
+  return { number: node.number, headSha: node.headRefOid, labels: listed(node.labels?.nodes, `the labels of #${node.number}`).map((label) => label.name), verdict: runs[0] ?? null, position };
 };
 
 export const fetchMergeGroup = async (
-  graphql: Gql,
+  graphql: GraphqlQuery,
   repo: RepoRef,
   group: { baseBranch: string; number: number; headSha: string },
   appId: number | null,
 ): Promise<MergeGroupFacts> => {
-  const data = await graphql<any>(MERGE_GROUP_QUERY, {
+  const data = await graphql<MergeGroupAnswer>(MERGE_GROUP_QUERY, {
     owner: repo.owner,
     repo: repo.repo,
     branch: group.baseBranch,
@@ -85,15 +102,14 @@ export const fetchMergeGroup = async (
     groupSha: group.headSha,
     appId,
     checkName: CHECK_NAME,
-  }).catch((error: any) => {
+  }).catch((error: unknown) => {
     // The PR may be gone (GraphQL answers NOT_FOUND beside the rest of the data).
-    if (error?.data?.repository) return error.data;
+    const partial = (error as { data?: MergeGroupAnswer } | null)?.data;
+    if (partial?.repository) return partial;
     throw error;
   });
   const repository = data?.repository;
-  const entries = (repository?.mergeQueue?.entries?.nodes ?? [])
-    .filter((entry: any) => entry?.pullRequest)
-    .map((entry: any) => queuedPullOf(entry.pullRequest, appId, entry.position));
-  const pull = repository?.pullRequest ? queuedPullOf(repository.pullRequest, appId, entries.find((entry: QueuedPull) => entry.number === group.number)?.position ?? null) : null;
+  const entries = (repository?.mergeQueue?.entries?.nodes ?? []).flatMap((entry) => (entry?.pullRequest ? [queuedPullOf(entry.pullRequest, appId, entry.position)] : []));
+  const pull = repository?.pullRequest ? queuedPullOf(repository.pullRequest, appId, entries.find((entry) => entry.number === group.number)?.position ?? null) : null;
   return { pull, entries, groupRuns: ownCheckRunsOf(repository?.object, appId) };
 };

@@ -1,6 +1,41 @@
+import type { GraphqlQuery } from "../platform/instrument-octokit.js";
+import type {
+  BaseRefChangedEvent,
+  Commit,
+  CommentDeletedEvent,
+  HeadRefForcePushedEvent,
+  IssueComment,
+  Label,
+  PullRequest,
+  PullRequestChangedFile,
+  PullRequestReview,
+  PullRequestReviewComment,
+  PullRequestTimelineItems,
+  ReactionGroup,
+  Ref,
+  Repository,
+  ReviewDismissedEvent,
+  User,
+} from "@octokit/graphql-schema";
 import type { ProbotOctokit } from "probot";
 import type { ChangedFile, CommandSource, OwnCheckRun, PullRequestFacts, PullRequestTimeline, PushHistory, PushRecord } from "../governance/facts.js";
-import { actorOf, headCheckOf, mergedPullRequestOf, ownCheckRunsOf } from "./graphql-nodes.js";
+import {
+  actorOf,
+  headCheckOf,
+  listed,
+  mergedPullRequestOf,
+  ownCheckRunsOf,
+  present,
+  type ActorSelection,
+  type MergedPullRequestSelection,
+  type NextPage,
+  type Nodes,
+  type OwnRunsSelection,
+  type PreviousPage,
+  type RollupSelection,
+  type Selected,
+  type Sub,
+} from "./graphql-nodes.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import { settleAll } from "../platform/settle-all.js";
 import type { RepoRef } from "./repo-ref.js";
@@ -161,34 +196,91 @@ export const PULL_REQUEST_ROLLUP_QUERY = pageQuery(
   ROLLUP_FRAGMENT,
 );
 
+/** The answers, as selections of GitHub's schema types (see graphql-nodes.ts). */
+type CommentFields = "id" | "databaseId" | "body" | "createdAt" | "lastEditedAt" | "viewerDidAuthor";
+type CommentParts = { author: ActorSelection; reactionGroups: Array<Selected<ReactionGroup, "content" | "viewerHasReacted">> };
+type CommentNode = Selected<IssueComment, CommentFields> & Sub<IssueComment, CommentParts>;
+type ReviewNode = Selected<PullRequestReview, CommentFields | "state" | "submittedAt"> & Sub<PullRequestReview, CommentParts & { commit: Selected<Commit, "oid"> }>;
+type ReviewCommentNode = Selected<PullRequestReviewComment, CommentFields> &
+  Sub<PullRequestReviewComment, CommentParts & { commit: Selected<Commit, "oid">; originalCommit: Selected<Commit, "oid">; pullRequestReview: Selected<PullRequestReview, "databaseId" | "state"> }>;
+type ThreadNode = { comments: Nodes<ReviewCommentNode> };
+type Login = Selected<User, "login">;
+/** `CommitFields` */
+type CommitNode = { commit: Selected<Commit, "oid"> & Sub<Commit, { authors: Nodes<{ user?: Login | null }>; committer: { user?: Login | null } }> };
+type FileNode = Selected<PullRequestChangedFile, "path" | "additions" | "deletions" | "changeType">;
+type WithActor = { actor?: Selected<User, "login"> | null };
+/** `TIMELINE_FIELDS`: the four event types asked for (any other member would answer only its `__typename`). */
+type TimelineNode =
+  | (Selected<BaseRefChangedEvent, "createdAt" | "previousRefName" | "currentRefName"> & WithActor & { __typename: "BaseRefChangedEvent" })
+  | (Selected<CommentDeletedEvent, "createdAt"> & WithActor & Sub<CommentDeletedEvent, { deletedCommentAuthor: Login }> & { __typename: "CommentDeletedEvent" })
+  | (Selected<ReviewDismissedEvent, "createdAt"> & WithActor & Sub<ReviewDismissedEvent, { review: Selected<PullRequestReview, "databaseId"> & Sub<PullRequestReview, { author: Login }> }> & { __typename: "ReviewDismissedEvent" })
+  | (Selected<HeadRefForcePushedEvent, "createdAt"> & WithActor & Sub<HeadRefForcePushedEvent, { beforeCommit: Selected<Commit, "oid">; afterCommit: Selected<Commit, "oid"> }> & { __typename: "HeadRefForcePushedEvent" })
+  | { __typename: Exclude<NonNullable<PullRequestTimelineItems["__typename"]>, "BaseRefChangedEvent" | "CommentDeletedEvent" | "ReviewDismissedEvent" | "HeadRefForcePushedEvent"> };
+type Timeline = Nodes<TimelineNode> & { pageInfo: Selected<PreviousPage, "hasPreviousPage"> };
+/** A `RollupFields` context, as the facts query's fragment selects it (with the run's app). */
+type RollupNode = RollupSelection;
+type RollupContexts = Nodes<RollupNode> & { pageInfo: NextPage };
+type HeadCommit = Selected<Commit, "oid"> & Sub<Commit, { statusCheckRollup: { contexts: RollupContexts } }> & NonNullable<OwnRunsSelection>;
+type Backward<X> = Nodes<X> & { pageInfo: PreviousPage };
+type Forward<X> = Nodes<X> & { pageInfo: NextPage };
+
+type FactsAnswer = {
+  repository?:
+    | (Selected<Repository, "mergeCommitAllowed" | "squashMergeAllowed" | "rebaseMergeAllowed"> &
+        Sub<Repository, { defaultBranchRef: Selected<Ref, "name"> }> & {
+          pullRequest?:
+            | (MergedPullRequestSelection &
+                Selected<PullRequest, "id" | "state" | "isDraft" | "baseRefName" | "headRefName" | "isCrossRepository" | "additions" | "deletions" | "changedFiles"> &
+                Sub<PullRequest, {
+                  headRepository: Selected<Repository, "nameWithOwner">;
+                  timelineItems: Timeline;
+                  labels: Nodes<Selected<Label, "name">>;
+                  commits: Forward<CommitNode> & Selected<PullRequest["commits"], "totalCount">;
+                  comments: Backward<CommentNode>;
+                  reviews: Backward<ReviewNode>;
+                  reviewThreads: Backward<ThreadNode>;
+                }> & {
+                  /** `@include(if: $withFiles)`: absent when not asked. */
+                  files?: Sub<PullRequest, { files: Forward<FileNode> }>["files"];
+                  headCommit: Sub<PullRequest, { commits: Nodes<{ commit: HeadCommit }> }>["commits"];
+                })
+            | null;
+        })
+    | null;
+};
+/** An answer of `pageQuery`: one connection of the PR. */
+type PageAnswer<F extends string, X> = { repository?: { pullRequest?: { [K in F]: Listing<X> } | null } | null };
+type FilesAnswer = { repository?: { pullRequest?: { files?: Forward<FileNode> | null } | null } | null };
+type RollupAnswer = { repository?: { pullRequest?: { headCommit: Nodes<{ commit: Selected<Commit, "oid"> & Sub<Commit, { statusCheckRollup: { contexts: RollupContexts } }> }> } | null } | null };
+
 /** At most this many extra pages per list: enough for any PR a person can read. */
 const MAX_PAGES = 30;
 
-type Connection = { nodes: any[]; pageInfo: { hasPreviousPage?: boolean; startCursor?: string | null; hasNextPage?: boolean; endCursor?: string | null } };
+type Listing<X> = Nodes<X> & { pageInfo: Partial<Selected<NextPage & PreviousPage, "hasNextPage" | "endCursor" | "hasPreviousPage" | "startCursor">> };
 
 /**
  * The whole list behind `first`, oldest first. Newest-first lists (comments, reviews, threads)
  * are completed backwards: what a cap would drop is the oldest part, so a `/revoke-emergency`
  * is never lost while the approval before it is kept.
  */
-const completeList = async (
-  graphql: Gql,
+const completeList = async <F extends string, X>(
+  graphql: GraphqlQuery,
   query: string,
   variables: Record<string, unknown>,
-  field: string,
-  first: Connection,
+  field: F,
+  first: Listing<X>,
   direction: "backward" | "forward",
-): Promise<any[]> => {
-  const nodes = [...first.nodes];
+): Promise<X[]> => {
+  const nodes = [...listed(first.nodes, `the PR's ${field}`)];
   let info = first.pageInfo;
   for (let pages = 0; pages < MAX_PAGES; pages++) {
     const more = direction === "backward" ? info.hasPreviousPage : info.hasNextPage;
     if (!more) break;
     const cursor = direction === "backward" ? info.startCursor : info.endCursor;
-    const next = await graphql<any>(query, { ...variables, cursor });
-    const connection: Connection = next.repository.pullRequest[field];
-    if (direction === "backward") nodes.unshift(...connection.nodes);
-    else nodes.push(...connection.nodes);
+    const next = await graphql<PageAnswer<F, X>>(query, { ...variables, cursor });
+    const connection = present(next.repository?.pullRequest, "the pull request")[field];
+    if (direction === "backward") nodes.unshift(...listed(connection.nodes, `the PR's ${field}`));
+    else nodes.push(...listed(connection.nodes, `the PR's ${field}`));
     info = connection.pageInfo;
   }
   return nodes;
@@ -197,45 +289,49 @@ const completeList = async (
 /** GitHub lists at most this many files of a pull request, in REST and GraphQL alike. */
 export const GITHUB_FILE_LIST_CAP = 3000;
 
-type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
-
-
-
-const source = (kind: CommandSource["kind"], node: any): CommandSource => ({
+/** What a comment, a review and a review comment have in common, as the command sources read them. */
+const common = (kind: CommandSource["kind"], node: CommentNode | ReviewNode | ReviewCommentNode, createdAt: string, commitSha: string | null): CommandSource => ({
   kind,
-  id: node.databaseId,
+  id: present(node.databaseId, `the databaseId of ${kind} ${node.id}`),
   author: actorOf(node.author),
   body: node.body ?? "",
-  createdAt: kind === "review" ? (node.submittedAt ?? node.createdAt) : node.createdAt,
+  createdAt,
   lastEditedAt: node.lastEditedAt ?? null,
-  commitSha: (kind === "review_comment" ? (node.originalCommit?.oid ?? node.commit?.oid) : node.commit?.oid) ?? null,
-  ...(kind === "review" ? { state: node.state } : {}),
-  ...(kind === "review_comment" ? { reviewState: node.pullRequestReview?.state ?? null, reviewId: node.pullRequestReview?.databaseId ?? null } : {}),
+  commitSha,
   nodeId: node.id,
   viewerDidAuthor: Boolean(node.viewerDidAuthor),
-  viewerReactions: (node.reactionGroups ?? []).filter((group: any) => group.viewerHasReacted).map((group: any) => group.content),
+  viewerReactions: (node.reactionGroups ?? []).filter((group) => group.viewerHasReacted).map((group) => group.content),
+});
+
+const commentSource = (node: CommentNode): CommandSource => common("comment", node, node.createdAt, null);
+const reviewSource = (node: ReviewNode): CommandSource => ({ ...common("review", node, node.submittedAt ?? node.createdAt, node.commit?.oid ?? null), state: node.state });
+const reviewCommentSource = (node: ReviewCommentNode): CommandSource => ({
+  ...common("review_comment", node, node.createdAt, node.originalCommit?.oid ?? node.commit?.oid ?? null),
+  reviewState: node.pullRequestReview?.state ?? null,
+  reviewId: node.pullRequestReview?.databaseId ?? null,
 });
 
 /** Every check and status of the head commit, page after page (the head must not move meanwhile). */
-const completeRollup = async (graphql: Gql, variables: Record<string, unknown>, head: any): Promise<any[]> => {
+const completeRollup = async (graphql: GraphqlQuery, variables: Record<string, unknown>, head: HeadCommit): Promise<RollupNode[]> => {
   const contexts = head.statusCheckRollup?.contexts;
   if (!contexts) return [];
-  const nodes = [...contexts.nodes];
+  const nodes = [...present(contexts.nodes, "the head commit's checks")];
   let info = contexts.pageInfo;
   while (info?.hasNextPage) {
-    const next = await graphql<any>(PULL_REQUEST_ROLLUP_QUERY, { ...variables, cursor: info.endCursor });
-    const commit = next.repository.pullRequest.headCommit.nodes[0]?.commit;
+    const next = await graphql<RollupAnswer>(PULL_REQUEST_ROLLUP_QUERY, { ...variables, cursor: info.endCursor });
+    const commit = present(present(next.repository?.pullRequest, "the pull request").headCommit.nodes, "the PR's head commit")[0]?.commit;
     // A push in between: the rest belongs to another commit, and that push brings its own evaluation.
     if (commit?.oid !== head.oid) throw new Error(`the head commit moved from ${head.oid} while its checks were being read`);
-    nodes.push(...commit.statusCheckRollup.contexts.nodes);
-    info = commit.statusCheckRollup.contexts.pageInfo;
+    const more = present(commit.statusCheckRollup, "the head commit's checks").contexts;
+    nodes.push(...present(more.nodes, "the head commit's checks"));
+    info = more.pageInfo;
   }
-  return nodes.filter(Boolean);
+  return nodes.filter((node): node is RollupNode => Boolean(node));
 };
 
 /** Fetches the facts of PR `number`: one query, plus file pages only beyond 100 changed files. */
 export const fetchPullRequestFacts = async (
-  graphql: Gql,
+  graphql: GraphqlQuery,
   repo: RepoRef,
   number: number,
   appId: number | null,
@@ -243,7 +339,7 @@ export const fetchPullRequestFacts = async (
   options: { files?: boolean } = {},
 ): Promise<PullRequestFacts | null> => {
   const withFiles = options.files ?? true;
-  const data = await graphql<any>(PULL_REQUEST_FACTS_QUERY, {
+  const data = await graphql<FactsAnswer>(PULL_REQUEST_FACTS_QUERY, {
     owner: repo.owner,
     repo: repo.repo,
     number,
@@ -251,15 +347,17 @@ export const fetchPullRequestFacts = async (
     checkName: CHECK_NAME,
     withFiles,
   });
-  const pr = data?.repository?.pullRequest;
-  if (!pr) return null;
+  const repository = data?.repository;
+  const pr = repository?.pullRequest;
+  if (!repository || !pr) return null;
 
-  const files = withFiles ? [...pr.files.nodes] : [];
-  let page = withFiles ? pr.files.pageInfo : { hasNextPage: false, endCursor: null };
+  const firstFiles = withFiles ? present(pr.files, "the PR's files") : null;
+  const files = firstFiles ? [...listed(firstFiles.nodes, "the PR's files")] : [];
+  let page: NextPage = firstFiles ? firstFiles.pageInfo : { hasNextPage: false, endCursor: null };
   while (page.hasNextPage && files.length < GITHUB_FILE_LIST_CAP) {
-    const next = await graphql<any>(PULL_REQUEST_FILES_QUERY, { owner: repo.owner, repo: repo.repo, number, after: page.endCursor });
-    const connection = next.repository.pullRequest.files;
-    files.push(...connection.nodes);
+    const next = await graphql<FilesAnswer>(PULL_REQUEST_FILES_QUERY, { owner: repo.owner, repo: repo.repo, number, after: page.endCursor });
+    const connection = present(present(next.repository?.pullRequest, "the pull request").files, "the PR's files");
+    files.push(...listed(connection.nodes, "the PR's files"));
     page = connection.pageInfo;
   }
 
@@ -267,25 +365,25 @@ export const fetchPullRequestFacts = async (
   const [commitNodes, commentNodes, reviewNodes, threadNodes] = await settleAll([
     completeList(graphql, PULL_REQUEST_COMMITS_QUERY, variables, "commits", pr.commits, "forward"),
     completeList(graphql, PULL_REQUEST_COMMENTS_QUERY, variables, "comments", pr.comments, "backward"),
-    completeList(graphql, PULL_REQUEST_REVIEWS_QUERY, variables, "reviews", pr.reviews, "backward"),
+    completeList(graphql, PULL_REQUEST_REVIEWS_QUERY, variables, "reviews", present(pr.reviews, "the PR's reviews"), "backward"),
     completeList(graphql, PULL_REQUEST_THREADS_QUERY, variables, "reviewThreads", pr.reviewThreads, "backward"),
   ]);
 
-  const head = pr.headCommit.nodes[0]?.commit;
+  const head = present(pr.headCommit.nodes, "the PR's head commit")[0]?.commit;
   const ownCheckRuns: OwnCheckRun[] = ownCheckRunsOf(head, appId);
   const rollupNodes = head ? await completeRollup(graphql, variables, head) : [];
   const headChecks = rollupNodes
-    .filter((node: any) => !(node.__typename === "CheckRun" && node.name === CHECK_NAME && (appId == null || node.checkSuite?.app?.databaseId === appId)))
+    .filter((node) => !(node.__typename === "CheckRun" && node.name === CHECK_NAME && (appId == null || node.checkSuite?.app?.databaseId === appId)))
     .map(headCheckOf);
 
   return {
     owner: repo.owner,
     repo: repo.repo,
-    defaultBranch: data.repository.defaultBranchRef?.name ?? "main",
+    defaultBranch: repository.defaultBranchRef?.name ?? "main",
     mergeMethods: [
-      ...(data.repository.mergeCommitAllowed ? ["merge" as const] : []),
-      ...(data.repository.squashMergeAllowed ? ["squash" as const] : []),
-      ...(data.repository.rebaseMergeAllowed ? ["rebase" as const] : []),
+      ...(repository.mergeCommitAllowed ? ["merge" as const] : []),
+      ...(repository.squashMergeAllowed ? ["squash" as const] : []),
+      ...(repository.rebaseMergeAllowed ? ["rebase" as const] : []),
     ],
     ...mergedPullRequestOf(pr),
     nodeId: pr.id,
@@ -296,22 +394,24 @@ export const fetchPullRequestFacts = async (
     headSha: pr.headRefOid,
     isCrossRepository: pr.isCrossRepository,
     headRepository: pr.headRepository?.nameWithOwner ?? null,
-    labels: pr.labels.nodes.map((label: any) => label.name),
+    labels: listed(pr.labels?.nodes, "the PR's labels").map((label) => label.name),
     additions: pr.additions,
     deletions: pr.deletions,
     changedFiles: pr.changedFiles,
     files,
     // Not read is not incomplete: no rule looks at the paths then.
     filesComplete: !withFiles || files.length >= pr.changedFiles,
-    commits: commitNodes.map((node: any) => ({
+    commits: commitNodes.map((node) => ({
       sha: node.commit.oid,
-      authorLogins: node.commit.authors.nodes.map((author: any) => author.user?.login).filter(Boolean),
+      authorLogins: listed(node.commit.authors.nodes, `the authors of ${node.commit.oid}`)
+        .map((author) => author.user?.login)
+        .filter((login): login is string => Boolean(login)),
       committerLogin: node.commit.committer?.user?.login ?? null,
     })),
     totalCommits: pr.commits.totalCount,
-    comments: commentNodes.map((node: any) => source("comment", node)),
-    reviews: reviewNodes.map((node: any) => source("review", node)),
-    reviewComments: threadNodes.flatMap((thread: any) => thread.comments.nodes.map((node: any) => source("review_comment", node))),
+    comments: commentNodes.map(commentSource),
+    reviews: reviewNodes.map(reviewSource),
+    reviewComments: threadNodes.flatMap((thread) => listed(thread.comments.nodes, "a review thread's comments").map(reviewCommentSource)),
     headChecks,
     ownCheckRuns,
     pushes: timelinePushes(pr.timelineItems, pr.headRepository?.nameWithOwner ?? null),
@@ -319,17 +419,20 @@ export const fetchPullRequestFacts = async (
   };
 };
 
-const login = (actor: any): string | null => actor?.login ?? null;
+const login = (actor: Login | null | undefined): string | null => actor?.login ?? null;
+
+type EventOf<N extends string> = Extract<TimelineNode, { __typename: N }>;
+const eventsOf = <N extends TimelineNode["__typename"]>(items: Timeline, type: N): Array<EventOf<N>> =>
+  listed(items.nodes, "the PR's timeline").filter((node): node is EventOf<N> => node.__typename === type);
 
 /** Until the activity API is read (`github/activity.ts`), the timeline's force-pushes are the pushes known. */
-const timelinePushes = (items: any, repository: string | null): PushHistory => ({
+const timelinePushes = (items: Timeline, repository: string | null): PushHistory => ({
   state: "not_read",
   repository,
   complete: !items.pageInfo.hasPreviousPage,
-  records: items.nodes
-    .filter((node: any) => node.__typename === "HeadRefForcePushedEvent")
+  records: eventsOf(items, "HeadRefForcePushedEvent")
     .map(
-      (node: any): PushRecord => ({
+      (node): PushRecord => ({
         after: node.afterCommit?.oid ?? "",
         before: node.beforeCommit?.oid ?? null,
         actor: login(node.actor),
@@ -340,20 +443,20 @@ const timelinePushes = (items: any, repository: string | null): PushHistory => (
     ),
 });
 
-const timelineOf = (items: any): PullRequestTimeline => {
-  const nodes: any[] = items.nodes;
-  const of = (type: string) => nodes.filter((node) => node.__typename === type);
+const timelineOf = (items: Timeline): PullRequestTimeline => {
+  const nodes = listed(items.nodes, "the PR's timeline");
+  const since = nodes[0] && "createdAt" in nodes[0] ? nodes[0].createdAt : null;
   return {
-    baseChanges: of("BaseRefChangedEvent").map((node) => ({ at: node.createdAt, actor: login(node.actor), from: node.previousRefName, to: node.currentRefName })),
-    deletions: of("CommentDeletedEvent").map((node) => ({ at: node.createdAt, actor: login(node.actor), author: login(node.deletedCommentAuthor) })),
-    dismissals: of("ReviewDismissedEvent").map((node) => ({
+    baseChanges: eventsOf(items, "BaseRefChangedEvent").map((node) => ({ at: node.createdAt, actor: login(node.actor), from: node.previousRefName, to: node.currentRefName })),
+    deletions: eventsOf(items, "CommentDeletedEvent").map((node) => ({ at: node.createdAt, actor: login(node.actor), author: login(node.deletedCommentAuthor) })),
+    dismissals: eventsOf(items, "ReviewDismissedEvent").map((node) => ({
       at: node.createdAt,
       actor: login(node.actor),
       reviewId: node.review?.databaseId ?? null,
       reviewer: login(node.review?.author),
     })),
     complete: !items.pageInfo.hasPreviousPage,
-    since: items.pageInfo.hasPreviousPage && nodes.length > 0 ? nodes[0].createdAt : null,
+    since: items.pageInfo.hasPreviousPage && nodes.length > 0 ? since : null,
   };
 };
 

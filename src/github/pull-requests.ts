@@ -1,6 +1,7 @@
+import type { Commit, Label, Mutation, PullRequest, Repository, RequestReviewsPayload, UpdatePullRequestPayload } from "@octokit/graphql-schema";
 import type { OwnCheckRun } from "../governance/facts.js";
 import { CHECK_NAME } from "../governance/check-output.js";
-import { ownCheckRunsOf } from "./graphql-nodes.js";
+import { listed, ownCheckRunsOf, type Nodes, type OwnRunsSelection, type Selected, type Sub } from "./graphql-nodes.js";
 import type { ProbotOctokit } from "probot";
 import { fitBody, fitTitle } from "./limits.js";
 import { readThroughLag, type LagOptions } from "./read-through-lag.js";
@@ -39,11 +40,33 @@ export const COMMIT_PULL_REQUESTS_QUERY = /* GraphQL */ `
   ${HEAD_PULL_FRAGMENT}
 `;
 
-const headPullOf = (node: any): HeadPull => ({ number: node.number, headSha: node.headRefOid, labels: node.labels.nodes.map((label: any) => label.name) });
+/** `HeadPull`, as a selection of GitHub's schema types (see graphql-nodes.ts). */
+type HeadPullNode = Selected<PullRequest, "number" | "state" | "headRefOid"> & Sub<PullRequest, { labels: Nodes<Selected<Label, "name">> }>;
+type CommitPullRequestsAnswer = {
+  /** `object(oid:)`: `... on Commit`, `{}` for another kind of object. */
+  repository?: Sub<Repository, { object: { associatedPullRequests?: Nodes<HeadPullNode> | null } }> | null;
+  /** `... on PullRequest`: `{}` for an issue. */
+  search: Nodes<HeadPullNode | { number?: undefined }>;
+};
+type PullRequestHeadAnswer = {
+  repository?: {
+    pullRequest?:
+      | (Selected<PullRequest, "number" | "state" | "headRefOid"> &
+          Sub<PullRequest, { labels: Nodes<Selected<Label, "name">> }> & {
+            headCommit: Sub<PullRequest, { commits: Nodes<{ commit: Selected<Commit, "oid"> & NonNullable<OwnRunsSelection> }> }>["commits"];
+          })
+      | null;
+  } | null;
+};
+
+const labelsOf = (node: { number: number; labels?: Nodes<Selected<Label, "name">> | null }): string[] =>
+  listed(node.labels?.nodes, `the labels of #${node.number}`).map((label) => label.name);
+
+const headPullOf = (node: HeadPullNode): HeadPull => ({ number: node.number, headSha: node.headRefOid, labels: labelsOf(node) });
 
 /** Open PRs whose head is `sha` (same repository and forks), with their labels. */
 export const openPullRequestsWithHead = async (graphql: Gql, repo: RepoRef, sha: string): Promise<HeadPull[]> => {
-  const data = await graphql<any>(COMMIT_PULL_REQUESTS_QUERY, {
+  const data = await graphql<CommitPullRequestsAnswer>(COMMIT_PULL_REQUESTS_QUERY, {
     owner: repo.owner,
     repo: repo.repo,
     sha,
@@ -90,15 +113,15 @@ export const PULL_REQUEST_HEAD_QUERY = /* GraphQL */ `
 `;
 
 export const fetchPullRequestHead = async (graphql: Gql, repo: RepoRef, number: number, appId: number | null): Promise<PullRequestHead | null> => {
-  const data = await graphql<any>(PULL_REQUEST_HEAD_QUERY, { owner: repo.owner, repo: repo.repo, number, appId, checkName: CHECK_NAME });
+  const data = await graphql<PullRequestHeadAnswer>(PULL_REQUEST_HEAD_QUERY, { owner: repo.owner, repo: repo.repo, number, appId, checkName: CHECK_NAME });
   const pr = data?.repository?.pullRequest;
   if (!pr) return null;
   return {
     number: pr.number,
     state: pr.state,
     headSha: pr.headRefOid,
-    labels: pr.labels.nodes.map((label: any) => label.name),
-    ownCheckRuns: ownCheckRunsOf(pr.headCommit.nodes[0]?.commit, appId),
+    labels: labelsOf(pr),
+    ownCheckRuns: ownCheckRunsOf(listed(pr.headCommit.nodes, `the head commit of #${pr.number}`)[0]?.commit, appId),
   };
 };
 
@@ -153,7 +176,11 @@ export const decoratePullRequest = async (
   ids: { labels: string[]; assignees: string[]; users: string[]; teams: string[] },
 ): Promise<Decorated> => {
   const reviews = ids.users.length + ids.teams.length > 0;
-  type Answer = { update?: { clientMutationId: string | null } | null; reviews?: { clientMutationId: string | null } | null } | null;
+  type Answer = {
+    update?: Sub<Mutation, { updatePullRequest: Selected<UpdatePullRequestPayload, "clientMutationId"> }>["updatePullRequest"];
+    /** `@include(if: $reviews)`: absent when not asked. */
+    reviews?: Sub<Mutation, { requestReviews: Selected<RequestReviewsPayload, "clientMutationId"> }>["requestReviews"];
+  } | null;
   const data = await octokit
     .graphql<Answer>(DECORATE_PULL_REQUEST_MUTATION, { pullRequest: pullRequestId, labels: ids.labels, assignees: ids.assignees, users: ids.users, teams: ids.teams, reviews })
     .catch((error: { data?: Answer }) => error?.data ?? null);

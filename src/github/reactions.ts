@@ -1,6 +1,8 @@
+import type { AddReactionPayload, Reaction } from "@octokit/graphql-schema";
 import type { ProbotOctokit } from "probot";
 import type { ReactionContent } from "../governance/approvals/feedback.js";
 import type { CommandSource } from "../governance/facts.js";
+import type { Selected, Sub } from "./graphql-nodes.js";
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -13,6 +15,8 @@ export const ADD_REACTION_MUTATION = /* GraphQL */ `
     }
   }
 `;
+
+type AddReactionAnswer = { addReaction?: Sub<AddReactionPayload, { reaction: Selected<Reaction, "content"> }> | null };
 
 const GRAPHQL_CONTENT: Record<ReactionContent, string> = { "+1": "THUMBS_UP", "-1": "THUMBS_DOWN" };
 
@@ -38,6 +42,6 @@ export const addReaction = async (
       return;
     case "review":
       if (!source.nodeId) throw new Error(`review ${source.id} has no node id to react to`);
-      await octokit.graphql(ADD_REACTION_MUTATION, { subjectId: source.nodeId, content: GRAPHQL_CONTENT[content] });
+      await octokit.graphql<AddReactionAnswer>(ADD_REACTION_MUTATION, { subjectId: source.nodeId, content: GRAPHQL_CONTENT[content] });
   }
 };

@@ -1,9 +1,11 @@
+import type { GraphqlQuery } from "../platform/instrument-octokit.js";
+import type { CheckRun, CheckSuite, Commit, IssueComment, Label, PullRequest, Ref, Repository, RepositoryOwner, SearchResultItem } from "@octokit/graphql-schema";
 import { TEMP_BRANCH_ROOT, type TemporaryBranch } from "../backport/naming.js";
 import { CHECK_NAME } from "../governance/check-output.js";
 import type { RepoRef } from "./repo-ref.js";
 import { ACTOR_FRAGMENT, MERGED_PULL_REQUEST_FRAGMENT } from "./graphql-fragments.js";
+import { listed, present, type MergedPullRequestSelection, type NextPage, type Nodes, type Selected, type Sub } from "./graphql-nodes.js";
 
-type Gql = <T>(query: string, variables: Record<string, unknown>) => Promise<T>;
 
 /**
  * The reconciliation sweep's one read per installation (SPEC §7): in one GraphQL request, two
@@ -116,13 +118,37 @@ export interface ReconcileCandidates {
   requests: number;
 }
 
+/** The answer, as selections of GitHub's schema types (see graphql-nodes.ts). */
+type RepositoryRef = Selected<Repository, "name" | "isArchived"> & { owner: Selected<RepositoryOwner, "login"> };
+/** A temporary branch: its tip when it is a commit (another target answers `{}`). */
+type TemporaryRef = Selected<Ref, "prefix" | "name"> & Sub<Ref, { target: Partial<Selected<Commit, "committedDate" | "message">> }>;
+type Labels = Sub<PullRequest, { labels: Nodes<Selected<Label, "name">> }>;
+type MergedNode = MergedPullRequestSelection &
+  Selected<PullRequest, "baseRefName" | "headRefName" | "isCrossRepository"> &
+  Labels &
+  Sub<PullRequest, {
+    repository: RepositoryRef & Sub<Repository, { defaultBranchRef: Selected<Ref, "name"> }> & { temporaryBranches: Sub<Repository, { refs: Nodes<TemporaryRef> }>["refs"] };
+    commits: Selected<PullRequest["commits"], "totalCount">;
+    comments: Nodes<Selected<IssueComment, "viewerDidAuthor" | "body">>;
+  }>;
+type OpenNode = Selected<PullRequest, "number" | "state" | "headRefOid"> &
+  Labels &
+  Sub<PullRequest, {
+    repository: RepositoryRef;
+    commits: Nodes<{ commit: Selected<Commit, "oid"> & Sub<Commit, { checkSuites: Nodes<Sub<CheckSuite, { checkRuns: Nodes<Selected<CheckRun, "status" | "conclusion">> }>> }> }>;
+  }>;
+/** A search result: `__typename`, and the PR's fields when it is one. */
+type Result<X> = (X & { __typename: "PullRequest" }) | { __typename: Exclude<NonNullable<SearchResultItem["__typename"]>, "PullRequest"> };
+type Search<X> = Nodes<Result<X>> & { pageInfo: NextPage };
+type CandidatesAnswer = { merged: Search<MergedNode>; open: Search<OpenNode> };
+
 const PAGE = 50;
 /** GitHub's search returns at most 1000 results per query. */
 const SEARCH_CAP = 1000;
 
-const repoOf = (node: any): RepoRef => ({ owner: node.repository.owner.login, repo: node.repository.name });
+const repoOf = (node: { repository: RepositoryRef }): RepoRef => ({ owner: node.repository.owner.login, repo: node.repository.name });
 
-const mergedOf = (node: any): MergedCandidate => ({
+const mergedOf = (node: MergedNode & { mergedAt: string }): MergedCandidate => ({
   repo: repoOf(node),
   number: node.number,
   title: node.title,
@@ -140,23 +166,30 @@ const mergedOf = (node: any): MergedCandidate => ({
   fromFork: Boolean(node.isCrossRepository),
   defaultBranch: node.repository.defaultBranchRef?.name ?? node.baseRefName,
   commitCount: node.commits?.totalCount ?? 1,
-  labels: node.labels.nodes.map((label: any) => label.name),
-  appComments: node.comments.nodes.filter((comment: any) => comment.viewerDidAuthor).map((comment: any) => comment.body ?? ""),
-  temporaryBranches: (node.repository.temporaryBranches?.nodes ?? []).map((ref: any) => {
+  labels: labelsOf(node),
+  appComments: listed(node.comments.nodes, `the comments of #${node.number}`)
+    .filter((comment) => comment.viewerDidAuthor)
+    .map((comment) => comment.body ?? ""),
+  temporaryBranches: listed(node.repository.temporaryBranches?.nodes ?? [], "the temporary branches").map((ref) => {
     // A ref's full name is its prefix and its name, whatever part of it the prefix covers.
     const full: string = ref.name.startsWith("refs/") ? ref.name : `${ref.prefix}${ref.name}`;
     return { name: full.replace(/^refs\/heads\//, ""), committedAt: ref.target?.committedDate ?? null, message: ref.target?.message ?? "" };
   }),
 });
 
-const openOf = (node: any): OpenCandidate => {
-  const head = node.commits.nodes[0]?.commit;
-  const run = head?.oid === node.headRefOid ? (head.checkSuites?.nodes ?? []).flatMap((suite: any) => suite.checkRuns.nodes)[0] : undefined;
+const labelsOf = (node: Labels & { number: number }): string[] => listed(node.labels?.nodes, `the labels of #${node.number}`).map((label) => label.name);
+
+const openOf = (node: OpenNode): OpenCandidate => {
+  const head = listed(node.commits.nodes, `the head commit of #${node.number}`)[0]?.commit;
+  const run =
+    head?.oid === node.headRefOid
+      ? listed(head.checkSuites?.nodes ?? [], "the check suites").flatMap((suite) => listed(present(suite.checkRuns, "a check suite's runs").nodes, "a check suite's runs"))[0]
+      : undefined;
   return {
     repo: repoOf(node),
     number: node.number,
     headSha: node.headRefOid,
-    labels: node.labels.nodes.map((label: any) => label.name),
+    labels: labelsOf(node),
     hasOwnRun: Boolean(run),
     conclusion: run?.conclusion ? String(run.conclusion).toLowerCase() : null,
   };
@@ -164,7 +197,7 @@ const openOf = (node: any): OpenCandidate => {
 
 /** Runs both searches to the end (one request when each fits in a page of 50). */
 export const fetchReconcileCandidates = async (
-  graphql: Gql,
+  graphql: GraphqlQuery,
   searches: { merged: string; open: string },
   appId: number | null,
 ): Promise<ReconcileCandidates> => {
@@ -172,7 +205,7 @@ export const fetchReconcileCandidates = async (
   let merged = { more: true, after: null as string | null };
   let open = { more: true, after: null as string | null };
   while ((merged.more || open.more) && result.merged.length + result.open.length < 2 * SEARCH_CAP) {
-    const data: any = await graphql<any>(RECONCILE_CANDIDATES_QUERY, {
+    const data = await graphql<CandidatesAnswer>(RECONCILE_CANDIDATES_QUERY, {
       merged: searches.merged,
       open: searches.open,
       mergedFirst: merged.more ? PAGE : 0,
@@ -183,11 +216,12 @@ export const fetchReconcileCandidates = async (
       checkName: CHECK_NAME,
     });
     result.requests += 1;
-    const isLivePull = (node: any) => node?.__typename === "PullRequest" && !node.repository?.isArchived;
-    if (merged.more) result.merged.push(...(data.merged.nodes ?? []).filter(isLivePull).filter((node: any) => node.mergedAt).map(mergedOf));
-    if (open.more) result.open.push(...(data.open.nodes ?? []).filter(isLivePull).filter((node: any) => node.state === "OPEN").map(openOf));
-    merged = merged.more ? { more: Boolean(data.merged.pageInfo.hasNextPage && data.merged.nodes?.length), after: data.merged.pageInfo.endCursor } : merged;
-    open = open.more ? { more: Boolean(data.open.pageInfo.hasNextPage && data.open.nodes?.length), after: data.open.pageInfo.endCursor } : open;
+    const livePulls = <X extends { repository: RepositoryRef }>(nodes: Array<Result<X> | null> | null | undefined): X[] =>
+      (nodes ?? []).flatMap((node) => (node?.__typename === "PullRequest" && !node.repository?.isArchived ? [node] : []));
+    if (merged.more) result.merged.push(...livePulls(data.merged.nodes).flatMap((node) => (node.mergedAt ? [mergedOf({ ...node, mergedAt: node.mergedAt })] : [])));
+    if (open.more) result.open.push(...livePulls(data.open.nodes).filter((node) => node.state === "OPEN").map(openOf));
+    merged = merged.more ? { more: Boolean(data.merged.pageInfo.hasNextPage && data.merged.nodes?.length), after: data.merged.pageInfo.endCursor ?? null } : merged;
+    open = open.more ? { more: Boolean(data.open.pageInfo.hasNextPage && data.open.nodes?.length), after: data.open.pageInfo.endCursor ?? null } : open;
   }
   return result;
 };

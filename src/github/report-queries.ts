@@ -1,6 +1,27 @@
+import type {
+  App,
+  CheckRun,
+  CheckSuite,
+  Commit,
+  CrossReferencedEvent,
+  Issue,
+  Label,
+  LabeledEvent,
+  PageInfo,
+  PullRequest,
+  PullRequestReview,
+  PullRequestTimelineItems,
+  ReferencedSubject,
+  Repository,
+  RepositoryOwner,
+  SearchResultItemConnection,
+  UnlabeledEvent,
+  User,
+} from "@octokit/graphql-schema";
 import { CHECK_NAME } from "../governance/check-output.js";
 import type { GraphqlQuery } from "../platform/instrument-octokit.js";
 import type { GovernanceCheck, HotfixFacts, LabelEvent, MergedPullRequest, Reference } from "../report/facts.js";
+import { listed, type ActorSelection, type NextPage, type Nodes, type Selected, type Sub } from "./graphql-nodes.js";
 
 /**
  * The report's reads: GraphQL only, cost bounded. (1) GitHub's search lists the merged PRs of the
@@ -30,13 +51,17 @@ export class RateLimitError extends ReportError {
 export const SEARCH_CAP = 1000;
 export const DETAIL_BATCH = 25;
 
-const errorTypes = (error: any): string[] => (error?.errors ?? []).map((item: any) => String(item?.type ?? ""));
+/** What Octokit's errors carry: GraphQL's `errors`, REST's status and headers. */
+type GitHubFailure = { errors?: Array<{ type?: unknown } | null>; status?: number; headers?: Record<string, unknown>; response?: { headers?: Record<string, unknown> } } | null | undefined;
+
+const errorTypes = (error: unknown): string[] => ((error as GitHubFailure)?.errors ?? []).map((item) => String(item?.type ?? ""));
 
 /** A GraphQL client that turns GitHub's limits into `RateLimitError`. */
 export const limitedQuery = (query: GraphqlQuery): GraphqlQuery => async (document, variables) => {
   try {
     return await query(document, variables);
-  } catch (error: any) {
+  } catch (caught) {
+    const error = caught as GitHubFailure;
     const types = errorTypes(error);
     const headers = error?.headers ?? error?.response?.headers ?? {};
     const limited = types.includes("RATE_LIMITED") || types.includes("RATE_LIMIT") || ((error?.status === 403 || error?.status === 429) && headers["x-ratelimit-remaining"] === "0");
@@ -56,7 +81,10 @@ export const REPORT_TARGET_OWNER_QUERY = `query ReportTargetOwner($login: String
   repositoryOwner(login: $login) { __typename login }
 }`;
 
-const notFound = (error: any): boolean => errorTypes(error).includes("NOT_FOUND");
+type TargetRepoAnswer = { repository?: Selected<Repository, "nameWithOwner"> | null };
+type TargetOwnerAnswer = { repositoryOwner?: (Selected<RepositoryOwner, "login"> & { __typename: "Organization" | "User" }) | null };
+
+const notFound = (error: unknown): boolean => errorTypes(error).includes("NOT_FOUND");
 
 /** Is the repository or organisation there, and visible to these credentials? GitHub answers both "no" alike. */
 export const verifyTarget = async (query: GraphqlQuery, target: ReportTarget): Promise<ReportTarget> => {
@@ -65,12 +93,14 @@ export const verifyTarget = async (query: GraphqlQuery, target: ReportTarget): P
     `${target.kind === "repo" ? "repository" : "organisation"} ${name} was not found, or these credentials cannot see it (GitHub answers both the same way): check the name and that the app is installed there or the token has access`,
   );
   try {
-    const data: any =
-      target.kind === "repo"
-        ? await query(REPORT_TARGET_REPO_QUERY, { owner: target.owner, name: target.name })
-        : await query(REPORT_TARGET_OWNER_QUERY, { login: target.owner });
-    if (!(target.kind === "repo" ? data?.repository : data?.repositoryOwner)) throw hidden;
-    return target.kind === "org" && data.repositoryOwner.__typename === "User" ? { ...target, user: true } : target;
+    if (target.kind === "repo") {
+      const data = await query<TargetRepoAnswer>(REPORT_TARGET_REPO_QUERY, { owner: target.owner, name: target.name });
+      if (!data?.repository) throw hidden;
+      return target;
+    }
+    const data = await query<TargetOwnerAnswer>(REPORT_TARGET_OWNER_QUERY, { login: target.owner });
+    if (!data?.repositoryOwner) throw hidden;
+    return data.repositoryOwner.__typename === "User" ? { ...target, user: true } : target;
   } catch (error) {
     if (error instanceof ReportError) throw error;
     if (notFound(error)) throw hidden;
@@ -108,17 +138,32 @@ export const REPORT_LABEL_EVENTS_QUERY = `query ReportLabelEvents($id: ID!, $aft
   }
 }`;
 
-const labelEventsOf = (nodes: any[]): LabelEvent[] =>
-  nodes
-    .filter((node) => (node?.__typename === "LabeledEvent" || node?.__typename === "UnlabeledEvent") && node.label?.name)
-    .map((node) => ({ action: node.__typename === "LabeledEvent" ? "labeled" : "unlabeled", label: node.label.name, at: node.createdAt }));
+/** `LABEL_EVENT_FIELDS`: the two event types asked for (another member would answer only its `__typename`). */
+type LabelEventNode =
+  | (Selected<LabeledEvent, "createdAt"> & Sub<LabeledEvent, { label: Selected<Label, "name"> }> & { __typename: "LabeledEvent" })
+  | (Selected<UnlabeledEvent, "createdAt"> & Sub<UnlabeledEvent, { label: Selected<Label, "name"> }> & { __typename: "UnlabeledEvent" })
+  | { __typename: Exclude<NonNullable<PullRequestTimelineItems["__typename"]>, "LabeledEvent" | "UnlabeledEvent"> };
+type LabelEvents = Nodes<LabelEventNode> & { pageInfo: NextPage };
+/** A search result: `... on PullRequest` (any other type of result answers `{}`). */
+type MergedSearchNode = Selected<PullRequest, "id" | "number" | "mergedAt"> & Sub<PullRequest, { repository: Selected<Repository, "nameWithOwner">; timelineItems: LabelEvents }>;
+type MergedAnswer = { search: Selected<SearchResultItemConnection, "issueCount"> & { pageInfo: NextPage } & Nodes<MergedSearchNode | { id?: undefined }> };
+
+/** The answer of `node(id:)` with one connection `F` of a PR (`{}` when the node is no PR). */
+type NodeAnswer<F extends string, X> = { node?: { [K in F]?: (Nodes<X> & { pageInfo: NextPage }) | null } | null };
+
+const labelEventsOf = (nodes: ReadonlyArray<LabelEventNode | null>): LabelEvent[] =>
+  nodes.flatMap((node): LabelEvent[] =>
+    (node?.__typename === "LabeledEvent" || node?.__typename === "UnlabeledEvent") && node.label?.name
+      ? [{ action: node.__typename === "LabeledEvent" ? "labeled" : "unlabeled", label: node.label.name, at: node.createdAt }]
+      : [],
+  );
 
 /** Reads the rest of a connection of one PR (`node(id:)` → `field`), page after page. */
-const restOf = async (query: GraphqlQuery, document: string, id: string, field: string, pageInfo: any): Promise<any[]> => {
-  const nodes: any[] = [];
+const restOf = async <F extends string, X>(query: GraphqlQuery, document: string, id: string, field: F, pageInfo: Partial<NextPage> | null | undefined): Promise<Array<X | null>> => {
+  const nodes: Array<X | null> = [];
   let page = pageInfo;
   while (page?.hasNextPage) {
-    const data: any = await query(document, { id, after: page.endCursor });
+    const data = await query<NodeAnswer<F, X>>(document, { id, after: page.endCursor });
     const connection = data.node?.[field];
     if (!connection) break;
     nodes.push(...(connection.nodes ?? []));
@@ -149,9 +194,9 @@ export const searchMergedPullRequests = async (
   let total: number | null = null;
   const report = () =>
     progress(`reading merged pull requests of ${scope.replace(/^(repo|org|user):/, "")}: ${found.size} of ${total ?? "?"}`, { stage: "merged", done: found.size, total: total ?? found.size });
-  const window = async (start: number, end: number, first?: any): Promise<void> => {
+  const window = async (start: number, end: number, first?: MergedAnswer): Promise<void> => {
     const search = `is:pr is:merged merged:${iso(start)}..${iso(end)} ${scope}`;
-    let data: any = first ?? (await query(REPORT_MERGED_QUERY, { search, after: null }));
+    let data = first ?? (await query<MergedAnswer>(REPORT_MERGED_QUERY, { search, after: null }));
     const count: number = data.search.issueCount;
     if (count > SEARCH_CAP && end - start >= 2000) {
       // Cut into enough parts for ~900 results each; a part still too full is cut again.
@@ -166,17 +211,18 @@ export const searchMergedPullRequests = async (
     if (count > SEARCH_CAP) throw new ReportError(`more than ${SEARCH_CAP} pull requests were merged within one second (${iso(start)}): GitHub's search cannot list them all`);
     for (;;) {
       for (const node of data.search.nodes ?? []) {
-        if (!node?.id || found.has(node.id)) continue;
+        // `is:merged` lists merged PRs only: a result without `mergedAt` is no merged PR.
+        if (!node?.id || found.has(node.id) || !node.mergedAt) continue;
         const events = labelEventsOf(node.timelineItems.nodes ?? []);
-        events.push(...labelEventsOf(await restOf(query, REPORT_LABEL_EVENTS_QUERY, node.id, "timelineItems", node.timelineItems.pageInfo)));
+        events.push(...labelEventsOf(await restOf<"timelineItems", LabelEventNode>(query, REPORT_LABEL_EVENTS_QUERY, node.id, "timelineItems", node.timelineItems.pageInfo)));
         found.set(node.id, { id: node.id, repository: node.repository.nameWithOwner, number: node.number, mergedAt: node.mergedAt, labelEvents: events });
       }
       report();
       if (!data.search.pageInfo.hasNextPage) return;
-      data = await query(REPORT_MERGED_QUERY, { search, after: data.search.pageInfo.endCursor });
+      data = await query<MergedAnswer>(REPORT_MERGED_QUERY, { search, after: data.search.pageInfo.endCursor });
     }
   };
-  const first = await query<any>(REPORT_MERGED_QUERY, { search: `is:pr is:merged merged:${iso(from)}..${iso(to)} ${scope}`, after: null });
+  const first = await query<MergedAnswer>(REPORT_MERGED_QUERY, { search: `is:pr is:merged merged:${iso(from)}..${iso(to)} ${scope}`, after: null });
   total = first.search.issueCount;
   await window(from, to, first);
   return [...found.values()];
@@ -244,33 +290,61 @@ export const REPORT_REFERENCES_QUERY = `query ReportReferences($id: ID!, $after:
   }
 }`;
 
+/** `CROSS_REFERENCE_FIELDS`: its source, a PR or an issue (state aliased: the two enums differ). */
+type ReferenceSource =
+  | (Selected<PullRequest, "number" | "title" | "url" | "createdAt" | "closedAt" | "mergedAt" | "headRefName"> &
+      Sub<PullRequest, { author: ActorSelection }> & { pullRequestState: PullRequest["state"]; __typename: "PullRequest" })
+  | (Selected<Issue, "number" | "title" | "url" | "createdAt" | "closedAt" | "body"> & Sub<Issue, { author: ActorSelection }> & { issueState: Issue["state"]; __typename: "Issue" });
+type ReferenceNode =
+  | (Selected<CrossReferencedEvent, "isCrossRepository"> & Sub<CrossReferencedEvent, { source: ReferenceSource | { __typename: Exclude<NonNullable<ReferencedSubject["__typename"]>, "PullRequest" | "Issue"> } }> & { __typename: "CrossReferencedEvent" })
+  | { __typename: Exclude<NonNullable<PullRequestTimelineItems["__typename"]>, "CrossReferencedEvent"> };
+type CommentNode = { body: string; author?: ActorSelection | null };
+type HeadCommit = Selected<Commit, "oid"> &
+  Sub<Commit, { checkSuites: Nodes<Sub<CheckSuite, { app: Selected<App, "slug">; checkRuns: Nodes<Selected<CheckRun, "status" | "conclusion" | "title" | "summary" | "text">> }>> }>;
+type MakerCommit = { commit: Selected<Commit, "oid"> & Sub<Commit, { author: { user?: Selected<User, "login"> | null }; committer: { user?: Selected<User, "login"> | null } }> };
+/** `... on PullRequest` of `nodes(ids:)` (`{}` for a node of another type). */
+type HotfixNode = Selected<PullRequest, "id" | "number" | "title" | "body" | "url" | "createdAt" | "mergedAt" | "baseRefName"> &
+  Sub<PullRequest, {
+    repository: Selected<Repository, "nameWithOwner">;
+    author: ActorSelection;
+    mergedBy: ActorSelection;
+    mergeCommit: Selected<Commit, "oid" | "message">;
+    commits: Nodes<MakerCommit>;
+    reviews: Nodes<Selected<PullRequestReview, "state" | "submittedAt"> & Sub<PullRequestReview, { author: ActorSelection }>>;
+    comments: Nodes<CommentNode> & { pageInfo: Selected<PageInfo, "hasNextPage" | "endCursor"> };
+    timelineItems: Nodes<ReferenceNode> & { pageInfo: NextPage };
+  }> & { head: Sub<PullRequest, { commits: Nodes<{ commit: HeadCommit }> }>["commits"] };
+type HotfixesAnswer = { nodes: Array<HotfixNode | { id?: undefined } | null> };
+
 /** The app's bot as GraphQL names it: a `Bot` whose login is the app's slug. */
-const byApp = (author: any, appSlug: string): boolean =>
+const byApp = (author: ActorSelection | null | undefined, appSlug: string): boolean =>
   author?.__typename === "Bot" && String(author.login).replace(/\[bot\]$/i, "").toLowerCase() === appSlug.toLowerCase();
 
-const referenceOf = (node: any, appSlug: string): Reference | null => {
-  const source = node?.source;
-  if (node?.__typename !== "CrossReferencedEvent" || node.isCrossRepository || !source) return null;
+const referenceOf = (node: ReferenceNode | null, appSlug: string): Reference | null => {
+  if (node?.__typename !== "CrossReferencedEvent" || node.isCrossRepository || !node.source) return null;
+  const source = node.source;
   if (source.__typename !== "PullRequest" && source.__typename !== "Issue") return null;
+  const pull = source.__typename === "PullRequest" ? source : null;
+  const issue = source.__typename === "Issue" ? source : null;
   return {
     kind: source.__typename,
     number: source.number,
     title: source.title,
     url: source.url,
-    state: source.pullRequestState ?? source.issueState,
+    state: source.__typename === "PullRequest" ? source.pullRequestState : source.issueState,
     createdAt: source.createdAt,
     closedAt: source.closedAt ?? null,
-    mergedAt: source.mergedAt ?? null,
-    headRef: source.headRefName ?? null,
-    body: source.body ?? null,
+    mergedAt: pull?.mergedAt ?? null,
+    headRef: pull?.headRefName ?? null,
+    body: issue?.body ?? null,
     byApp: byApp(source.author, appSlug),
   };
 };
 
-const governanceCheckOf = (commit: any, appSlug: string): GovernanceCheck | null => {
-  const suite = (commit?.checkSuites?.nodes ?? []).find((candidate: any) => candidate?.app?.slug?.toLowerCase() === appSlug.toLowerCase());
+const governanceCheckOf = (commit: HeadCommit | null, appSlug: string): GovernanceCheck | null => {
+  const suite = (commit?.checkSuites?.nodes ?? []).find((candidate) => candidate?.app?.slug?.toLowerCase() === appSlug.toLowerCase());
   const run = suite?.checkRuns?.nodes?.[0];
-  return run ? { status: run.status, conclusion: run.conclusion, title: run.title, summary: run.summary, text: run.text } : null;
+  return run ? { status: run.status, conclusion: run.conclusion ?? null, title: run.title ?? null, summary: run.summary ?? null, text: run.text ?? null } : null;
 };
 
 /**
@@ -286,13 +360,21 @@ export const readHotfixDetails = async (
   const details: HotfixFacts[] = [];
   for (let start = 0; start < hotfixes.length; start += DETAIL_BATCH) {
     const batch = hotfixes.slice(start, start + DETAIL_BATCH);
-    const data: any = await query(REPORT_HOTFIXES_QUERY, { ids: batch.map((pr) => pr.id) });
+    const data = await query<HotfixesAnswer>(REPORT_HOTFIXES_QUERY, { ids: batch.map((pr) => pr.id) });
     for (const [index, node] of (data.nodes ?? []).entries()) {
-      const listed = batch[index];
-      if (!node) throw new ReportError(`GitHub returned nothing for ${listed.repository}#${listed.number}`);
-      const comments = [...node.comments.nodes, ...(await restOf(query, REPORT_COMMENTS_QUERY, node.id, "comments", node.comments.pageInfo))];
-      const timeline = [...node.timelineItems.nodes, ...(await restOf(query, REPORT_REFERENCES_QUERY, node.id, "timelineItems", node.timelineItems.pageInfo))];
-      const head = node.head.nodes.at(-1)?.commit ?? null;
+      const searched = batch[index];
+      if (!node?.id) throw new ReportError(`GitHub returned nothing for ${searched.repository}#${searched.number}`);
+      const name = `${searched.repository}#${searched.number}`;
+      const comments = listed(
+        [...listed(node.comments.nodes, `the comments of ${name}`), ...(await restOf<"comments", CommentNode>(query, REPORT_COMMENTS_QUERY, node.id, "comments", node.comments.pageInfo))],
+        `the comments of ${name}`,
+      );
+      const timeline = [
+        ...listed(node.timelineItems.nodes, `the timeline of ${name}`),
+        ...(await restOf<"timelineItems", ReferenceNode>(query, REPORT_REFERENCES_QUERY, node.id, "timelineItems", node.timelineItems.pageInfo)),
+      ];
+      const head = listed(node.head.nodes, `the head commit of ${name}`).at(-1)?.commit ?? null;
+      const commits = listed(node.commits.nodes, `the commits of ${name}`);
       details.push({
         repository: node.repository.nameWithOwner,
         number: node.number,
@@ -300,21 +382,23 @@ export const readHotfixDetails = async (
         body: node.body ?? "",
         url: node.url,
         createdAt: node.createdAt,
-        mergedAt: node.mergedAt,
+        mergedAt: node.mergedAt ?? searched.mergedAt,
         base: node.baseRefName,
         author: node.author?.login ?? null,
         mergedBy: node.mergedBy ? { login: node.mergedBy.login, isBot: node.mergedBy.__typename === "Bot" } : null,
         mergeCommitMessage: node.mergeCommit?.message ?? null,
         headSha: head?.oid ?? "",
-        commitShas: node.commits.nodes.map((item: any) => item.commit.oid),
-        makers: [...new Set(node.commits.nodes.flatMap((item: any) => [item.commit.author?.user?.login, item.commit.committer?.user?.login]).filter(Boolean) as string[])],
+        commitShas: commits.map((item) => item.commit.oid),
+        makers: [...new Set(commits.flatMap((item) => [item.commit.author?.user?.login, item.commit.committer?.user?.login]).filter((login): login is string => Boolean(login)))],
         governanceCheck: governanceCheckOf(head, appSlug),
-        approvingReviews: node.reviews.nodes
-          .filter((review: any) => review.state === "APPROVED" && review.submittedAt)
-          .map((review: any) => ({ author: review.author?.__typename === "Bot" ? `${review.author.login}[bot]` : (review.author?.login ?? null), submittedAt: review.submittedAt })),
-        appComments: comments.filter((comment: any) => byApp(comment.author, appSlug)).map((comment: any) => comment.body ?? ""),
+        approvingReviews: listed(node.reviews?.nodes, `the reviews of ${name}`).flatMap((review) =>
+          review.state === "APPROVED" && review.submittedAt
+            ? [{ author: review.author?.__typename === "Bot" ? `${review.author.login}[bot]` : (review.author?.login ?? null), submittedAt: review.submittedAt }]
+            : [],
+        ),
+        appComments: comments.filter((comment) => byApp(comment.author, appSlug)).map((comment) => comment.body ?? ""),
         references: timeline.map((item) => referenceOf(item, appSlug)).filter((item): item is Reference => item !== null),
-        labelEvents: listed.labelEvents,
+        labelEvents: searched.labelEvents,
       });
     }
     const done = Math.min(start + DETAIL_BATCH, hotfixes.length);

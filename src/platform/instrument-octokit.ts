@@ -105,7 +105,8 @@ export const instrumentOctokit = (octokit: Octokit, onHeaders?: OnHeaders, send:
 /** Stands in for the throttle's write queue: no spacing (see `readOnlyGraphql`). */
 const unspaced = { key: () => ({ schedule: async (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) => job(...args) }) };
 
-export type GraphqlQuery = <T = any>(query: string, variables?: Record<string, unknown>) => Promise<T>;
+/** A GraphQL query; every caller names its answer (a selection of @octokit/graphql-schema types, src/github). */
+export type GraphqlQuery = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
 
 /**
  * GraphQL for queries (never mutations). Probot's throttling counts every GraphQL POST as a

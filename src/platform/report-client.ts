@@ -39,7 +39,7 @@ export interface ReportClient {
 }
 
 /** Probot's config loader, as the app reads it (`_extends`, the org's `.github` repository, an unreadable source is invalid). */
-const configReader = (octokit: Octokit) => (owner: string, repo: string) => loadConfig(configFilesOf(octokit as any, { owner, repo }));
+const configReader = (octokit: Octokit) => (owner: string, repo: string) => loadConfig(configFilesOf(octokit, { owner, repo }));
 
 /**
  * A client for one owner: the app's installation token (APP_ID and PRIVATE_KEY/PRIVATE_KEY_PATH:
@@ -100,16 +100,16 @@ export const patientQuery = (
 ): GraphqlQuery => {
   const base = limitedQuery(query);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  return async (document, variables) => {
+  return async <T>(document: string, variables?: Record<string, unknown>): Promise<T> => {
     try {
-      return await base(document, variables);
+      return await base<T>(document, variables);
     } catch (error) {
       if (!(error instanceof RateLimitError)) throw error;
       const waitMs = error.resetAt ? error.resetAt.getTime() - options.now().getTime() + 1000 : Number.POSITIVE_INFINITY;
       if (waitMs > (options.maxWaitSeconds ?? 60) * 1000) throw error;
       options.progress(`${error.message}: waiting ${Math.ceil(Math.max(0, waitMs) / 1000)} s`);
       await sleep(Math.max(0, waitMs));
-      return base(document, variables).catch((again: unknown) => {
+      return base<T>(document, variables).catch((again: unknown) => {
         // Said as GitHub's limit alone (the report's "stopped: ... read so far" is for a limit not waited for).
         throw again instanceof RateLimitError ? new ReportError(again.message) : again;
       });

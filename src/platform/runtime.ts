@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { ProbotOctokit } from "probot";
 import type { Coordination } from "./coordination.js";
 import { createCoordination } from "./redis-coordination.js";
 import type { TtlCache } from "./cache.js";
@@ -27,7 +28,7 @@ export interface Runtime {
   /** Non-hotfix checks deferred to a budget reset, one per PR (`owner/repo#n`). */
   deferred: Map<string, ReturnType<typeof setTimeout>>;
   /** One GraphQL reader per installation (see `readOnlyGraphql`). */
-  readers: Map<number, any>;
+  readers: Map<number, InstanceType<typeof ProbotOctokit>>;
   /** Config files already validated, by their cached text (never mutated by readers). */
   validatedConfigs: Map<string, any>;
   /** GitHub's requests go through this (keep-alive pools; see `createHttpFetch`); absent: the global fetch. */

@@ -151,3 +151,33 @@ test("the flows' check catches what the flows did before the gateway object (a f
   ]);
   expect(flowViolations(file, 'import { describeGitHubError, isLostAccess } from "../github/errors.js";\nawait delivery.github.createCheckRun(delivery.repo, sha, output, now);')).toEqual([]);
 });
+
+/**
+ * `any` as a type: an annotation, an assertion, a type argument, an array, a union member. GitHub's
+ * answers are typed as selections of its published schema (src/github/graphql-nodes.ts), so an
+ * `any` there would let a read of a field GitHub lacks, or of a nullable one without a guard, pass.
+ */
+const ANY_TYPE = /(?::\s*any\b|\bas\s+any\b|<\s*any\s*[,>]|\bany\s*\[\]|,\s*any\s*>|\|\s*any\b|\bany\s*\|)/g;
+
+/** `any` allowed in src/github, each with its reason: none so far. */
+const ANY_EXCEPTIONS: Array<{ file: string; reason: string }> = [];
+
+const anyTypesIn = (files: string[]): string[] =>
+  files.flatMap((file) =>
+    codeOf(file)
+      .split("\n")
+      .flatMap((line, index) => ([...line.matchAll(ANY_TYPE)].length > 0 ? [`${relative(SRC, file)}:${index + 1}: ${line.trim()}`] : [])),
+  );
+
+test("the gateway has no `any`: GitHub's answers are typed by its schema", () => {
+  const files = filesUnder(join(SRC, "github")).filter((file) => !ANY_EXCEPTIONS.some((exception) => relative(SRC, file) === exception.file));
+  expect(files.length).toBeGreaterThan(15);
+  expect(anyTypesIn(files)).toEqual([]);
+});
+
+test("the `any` check catches each form, and not the word in prose", () => {
+  const forms = ["const a: any = 1;", "x as any", "graphql<any>(q)", "let b: any[] = [];", "Map<string, any>", "type U = string | any;", "type V = any | null;"];
+  expect(forms.filter((line) => [...line.matchAll(ANY_TYPE)].length === 0)).toEqual([]);
+  const prose = ["`the app cannot read it any more`", "(any of needles)", "if any: stop", "company"];
+  expect(prose.filter((line) => [...line.matchAll(ANY_TYPE)].length > 0)).toEqual([]);
+});
