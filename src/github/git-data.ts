@@ -9,7 +9,7 @@ import { listed, present, type ActorSelection, type NextPage, type Nodes, type S
 import type { RepoRef } from "./repo-ref.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
-/** A GraphQL query function: `delivery.query` (reads are not spaced like writes). */
+/** A GraphQL query function: the reader `gateway.ts` binds (reads are not spaced like writes). */
 type GraphQL = GraphqlQuery;
 
 /**
