@@ -13,13 +13,14 @@ import { registerPushHandler } from "./handlers/push.js";
 import { startReconcileSchedule } from "./flows/reconcile.js";
 import { runReminderSweep, startReminderSchedule } from "./flows/reminders.js";
 import { leaderOnly } from "./platform/leader.js";
+import type { Metrics } from "./platform/metrics.js";
 import { createRuntime, type Runtime } from "./platform/runtime.js";
 
 /** Registration only: every behaviour lives in the handlers and the flows they call. */
 const hotfixGovernance: ApplicationFunction = (app, options) => {
   // A runtime may be handed in (tests, embedding); otherwise it comes from the environment.
-  const runtime = (options.runtime as Runtime | undefined) ?? createRuntime(app.log as unknown as Logger);
-  registerHttpRoutes(options.addHandler, { check: () => runtime.coordination.health() });
+  const runtime = (options.runtime as Runtime | undefined) ?? createRuntime(app.log as unknown as Logger, process.env, options.metrics as Metrics | undefined);
+  registerHttpRoutes(options.addHandler, runtime.metrics.registry, { check: () => runtime.coordination.health() });
   registerPullRequestHandlers(app, runtime);
   registerCheckHandlers(app, runtime);
   registerMergeGroupHandler(app, runtime);

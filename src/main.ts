@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import { run } from "probot";
 import hotfixGovernance from "./index.js";
 import { createLogger } from "./platform/logging.js";
+import { createMetrics } from "./platform/metrics.js";
 import { HotfixOctokit } from "./platform/octokit.js";
 
 /** `.env` as Probot applies it (its values win over the environment), read before the logger is built. */
@@ -29,9 +30,11 @@ const startupFailure = (error: unknown, env: NodeJS.ProcessEnv): string => {
 // REDIS_URL throttling), with a client that waits out GitHub's rate limits and a logger whose
 // lines mean what they say (src/platform/logging.ts).
 applyDotEnv();
-const log = await createLogger(process.env);
+// The process's metrics: the logger counts refused signatures, the app everything else.
+const metrics = createMetrics({ processMetrics: true });
+const log = await createLogger(process.env, { metrics });
 try {
-  await run(hotfixGovernance, { Octokit: HotfixOctokit as any, log });
+  await run((app, options) => hotfixGovernance(app, { ...options, metrics }), { Octokit: HotfixOctokit as any, log });
 } catch (error) {
   log.fatal({ outcome: "startup-failed" }, startupFailure(error, process.env));
   // pino writes asynchronously: let the line out before exiting.

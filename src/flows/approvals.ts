@@ -16,7 +16,6 @@ import type { HotfixEvaluation } from "../governance/evaluate-hotfix.js";
 import type { PullRequestFacts } from "../governance/facts.js";
 import type { RuleResult } from "../governance/rule-result.js";
 import type { GitHub } from "../github/gateway.js";
-import { metrics } from "../platform/metrics.js";
 import { coordinationCache } from "../platform/runtime.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
@@ -103,7 +102,7 @@ const applyApprovalEffects = async (
   const pr = facts.number;
   const feedback = planFeedback(evaluation, facts);
   for (const decision of feedback.fresh) {
-    metrics.approvals.inc({ outcome: decision.outcome, reason: decision.reason ?? decision.command.kind });
+    delivery.runtime.metrics.approvals.inc({ outcome: decision.outcome, reason: decision.reason ?? decision.command.kind });
     delivery.log.info(
       {
         pr,

@@ -19,7 +19,6 @@ import { commandTargets, mergeTargets, type IgnoredTarget } from "../backport/ta
 import { approverPolicy, sameLogin } from "../governance/approvals/policy.js";
 import type { GitHub } from "../github/gateway.js";
 import type { NodeIdLookups, NodeIds } from "../github/node-ids.js";
-import { metrics } from "../platform/metrics.js";
 import { pickOnto, type CherryPickGitHub, type PickResult } from "./cherry-pick.js";
 import type { Delivery } from "./delivery.js";
 import { describeGitHubError } from "../github/errors.js";
@@ -82,7 +81,7 @@ export const portPullRequest = async (delivery: Delivery<PortGitHub>, pr: Merged
   const source: SourcePullRequest = { number: pr.number, title: pr.title, url: pr.url, baseRef: pr.baseRef };
   const finish = (outcomes: BackportOutcome[], ignored: IgnoredTarget[]): PortRun => {
     for (const outcome of outcomes) {
-      metrics.backports.inc({ result: outcome.status });
+      delivery.runtime.metrics.backports.inc({ result: outcome.status });
       const level = outcome.status === "failed" ? "error" : outcome.status === "created" || outcome.status === "planned" ? "info" : "warn";
       log[level]({ outcome: outcome.status, target: outcome.target, branch: outcome.branch, pullRequest: outcome.pullRequest?.number, reason: outcome.reason }, `backport to ${outcome.target}: ${outcome.status}`);
     }

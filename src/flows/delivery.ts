@@ -103,7 +103,7 @@ export const deliveryFrom = (context: Context, runtime: Runtime): Delivery => {
   };
   const repo = { owner: payload.repository!.owner.login, repo: payload.repository!.name };
   const actor = payload.sender?.login ?? null;
-  const query = readOnlyGraphql(context.octokit, payload.installation?.id, (headers) => runtime.rateBudget.record(payload.installation?.id, headers), runtime.readers, runtime.fetch);
+  const query = readOnlyGraphql(context.octokit, runtime.metrics, payload.installation?.id, (headers) => runtime.rateBudget.record(payload.installation?.id, headers), runtime.readers, runtime.fetch);
   return {
     id: context.id,
     event: context.name + ("action" in context.payload && context.payload.action ? `.${context.payload.action}` : ""),
@@ -131,7 +131,7 @@ export const deliveryForRepository = (
   options: { id: string; event: string; octokit: Octokit; installationId: number; repo: RepoRef; log: Logger },
 ): Delivery => {
   const { repo, octokit, installationId } = options;
-  const query = readOnlyGraphql(octokit, installationId, (headers) => runtime.rateBudget.record(installationId, headers), runtime.readers, runtime.fetch);
+  const query = readOnlyGraphql(octokit, runtime.metrics, installationId, (headers) => runtime.rateBudget.record(installationId, headers), runtime.readers, runtime.fetch);
   return {
     id: options.id,
     event: options.event,
@@ -165,8 +165,8 @@ export const installationGitHub = async (app: Probot, installationId: number): P
  * of one of its repositories, for the flows the sweep runs as a webhook would.
  */
 export const installationForSweep = async (app: Probot, runtime: Runtime, installationId: number) => {
-  const octokit = instrumentOctokit((await app.auth(installationId)) as unknown as Octokit, (headers) => runtime.rateBudget.record(installationId, headers));
-  const query = readOnlyGraphql(octokit, installationId, (headers) => runtime.rateBudget.record(installationId, headers), runtime.readers);
+  const octokit = instrumentOctokit((await app.auth(installationId)) as unknown as Octokit, runtime.metrics, (headers) => runtime.rateBudget.record(installationId, headers));
+  const query = readOnlyGraphql(octokit, runtime.metrics, installationId, (headers) => runtime.rateBudget.record(installationId, headers), runtime.readers);
   return {
     github: gitHubGateway(octokit, query),
     deliveryFor: (options: { id: string; event: string; repo: RepoRef; log: Logger }): Delivery => deliveryForRepository(runtime, { ...options, octokit, installationId }),

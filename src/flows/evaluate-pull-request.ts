@@ -19,7 +19,6 @@ import type { HotfixConfig } from "../config/schema.js";
 import type { BudgetState } from "../platform/rate-budget.js";
 import { runHandedOver } from "../platform/handover.js";
 import { rememberCommitPullRequests } from "./commit-pull-requests.js";
-import { metrics } from "../platform/metrics.js";
 import { approvalResults, hotfixFacts, retireStatusComment, type ApprovalsGitHub } from "./approvals.js";
 import type { Delivery } from "./delivery.js";
 import { autoMergeIfCleared, type FastTrackGitHub } from "./fast-track-merge.js";
@@ -56,17 +55,14 @@ export interface EvaluateOptions {
   headIsNew?: boolean;
 }
 
-const mergeOptions = (a: EvaluateOptions, b: EvaluateOptions): EvaluateOptions => {
-  metrics.evaluations.inc({ kind: "coalesced" });
-  return {
+const mergeOptions = (a: EvaluateOptions, b: EvaluateOptions): EvaluateOptions => ({
     headShaHint: b.headShaHint ?? a.headShaHint,
     hotfixHint: a.hotfixHint === b.hotfixHint ? a.hotfixHint : undefined,
     labelsHint: b.labelsHint ?? a.labelsHint,
     rerun: a.rerun || b.rerun,
     labelRemoved: a.labelRemoved || b.labelRemoved,
     headIsNew: b.headShaHint ? b.headIsNew : a.headIsNew,
-  };
-};
+});
 
 /**
  * Re-evaluates the `Hotfix governance` check of one open PR:
@@ -91,7 +87,11 @@ export const evaluatePullRequest = (
   options: Omit<EvaluateOptions, "headShaHint"> = {},
 ): Promise<Evaluation | null> => {
   const key = `${delivery.repo.owner}/${delivery.repo.repo}#${number}`.toLowerCase();
-  return delivery.runtime.coalescer.run(key, { ...options, headShaHint }, mergeOptions, async (started) => {
+  const merged = (a: EvaluateOptions, b: EvaluateOptions) => {
+    delivery.runtime.metrics.evaluations.inc({ kind: "coalesced" });
+    return mergeOptions(a, b);
+  };
+  return delivery.runtime.coalescer.run(key, { ...options, headShaHint }, merged, async (started) => {
     // Callers that came before this point share its options; later ones take a ticket of their own.
     const merged = started();
     const canHandOver = !merged.rerun && !merged.labelRemoved && !merged.headIsNew;
@@ -103,7 +103,7 @@ export const evaluatePullRequest = (
       return result;
     });
     if (evaluation === undefined) {
-      metrics.evaluations.inc({ kind: "coalesced" });
+      delivery.runtime.metrics.evaluations.inc({ kind: "coalesced" });
       return null;
     }
     return evaluation;
@@ -185,13 +185,13 @@ const evaluateNow = async (delivery: Delivery<EvaluateGitHub>, number: number, o
     throw error;
   }
   await rememberVerdict(delivery, facts.headSha, number, hotfix);
-  metrics.evaluations.inc({ kind: hotfix ? "hotfix" : "not_hotfix" });
+  delivery.runtime.metrics.evaluations.inc({ kind: hotfix ? "hotfix" : "not_hotfix" });
   if (!output) {
     await afterCheck?.();
     return { facts, output, write: "none", ...hotfixFields };
   }
   const write = await applyCheck(delivery, facts.headSha, facts.ownCheckRuns, output, options.rerun);
-  if (write !== "none") metrics.checkConclusions.inc({ conclusion: output.conclusion ?? output.status });
+  if (write !== "none") delivery.runtime.metrics.checkConclusions.inc({ conclusion: output.conclusion ?? output.status });
   log.info(
     { outcome: output.conclusion ?? output.status, write, sha: facts.headSha, title: output.title },
     "hotfix governance evaluated",
@@ -261,7 +261,7 @@ const mayNeedRetiring = (runs: OwnCheckRun[], options: EvaluateOptions): boolean
 const notHotfix = async (delivery: Delivery<EvaluateGitHub>, head: PullRequestHead, settings: HotfixConfig, options: EvaluateOptions): Promise<Evaluation> => {
   const log = delivery.log.child({ pr: head.number });
   await rememberVerdict(delivery, head.headSha, head.number, false);
-  metrics.evaluations.inc({ kind: "not_hotfix" });
+  delivery.runtime.metrics.evaluations.inc({ kind: "not_hotfix" });
   const show = settings.report_all_pull_requests || head.ownCheckRuns.length > 0;
   if (!show) return { facts: null, output: null, write: "none" };
   const output = notHotfixCheckOutput(settings.label);
@@ -273,7 +273,7 @@ const notHotfix = async (delivery: Delivery<EvaluateGitHub>, head: PullRequestHe
     return { facts: null, output, write: "deferred" };
   }
   const write = await applyCheck(delivery, head.headSha, head.ownCheckRuns, output, options.rerun);
-  if (write !== "none") metrics.checkConclusions.inc({ conclusion: "neutral" });
+  if (write !== "none") delivery.runtime.metrics.checkConclusions.inc({ conclusion: "neutral" });
   log.info({ outcome: "neutral", write, sha: head.headSha, title: output.title }, "hotfix governance evaluated");
   return { facts: null, output, write };
 };
@@ -282,7 +282,7 @@ const notHotfix = async (delivery: Delivery<EvaluateGitHub>, head: PullRequestHe
 const deferToReset = (delivery: Delivery<EvaluateGitHub>, number: number, low: BudgetState[]) => {
   const key = `${delivery.repo.owner}/${delivery.repo.repo}#${number}`.toLowerCase();
   const resetAt = Math.max(...low.map((state) => state.reset)) * 1000;
-  for (const state of low) metrics.budgetDeferred.inc({ resource: state.resource });
+  for (const state of low) delivery.runtime.metrics.budgetDeferred.inc({ resource: state.resource });
   delivery.log.warn(
     { outcome: "deferred-budget", pr: number, budgets: low.map(({ resource, remaining, limit }) => ({ resource, remaining, limit })), until: new Date(resetAt).toISOString() },
     "rate-limit budget low: this non-hotfix check waits for the reset so hotfixes go first",

@@ -3,7 +3,6 @@ import type { HotfixConfig } from "../config/schema.js";
 import type { GitHub } from "../github/gateway.js";
 import type { IssueRef } from "../github/issues.js";
 import { readThroughLag } from "../github/read-through-lag.js";
-import { metrics } from "../platform/metrics.js";
 import { buildPostmortem, type AssigneePlan, type Postmortem } from "../postmortem/build-postmortem.js";
 import { dryRunComment, failureComment, foundLinkComment, linkComment, skippedAssigneesNote, templateProblemNote } from "../postmortem/comments.js";
 import type { HistoryComment, PullRequestHistory } from "../postmortem/history.js";
@@ -104,9 +103,9 @@ export const ensurePostmortem = async (
   }
   await ensureComment(delivery, log, pr.number, ownComment, linkComment(pm, issue, notes));
 
-  metrics.postmortems.inc();
-  if (pm.durations.labelToMerge != null) metrics.leadTime.observe({ span: "label_to_merge" }, pm.durations.labelToMerge);
-  if (pm.durations.labelToFirstApproval != null) metrics.leadTime.observe({ span: "label_to_first_approval" }, pm.durations.labelToFirstApproval);
+  delivery.runtime.metrics.postmortems.inc();
+  if (pm.durations.labelToMerge != null) delivery.runtime.metrics.leadTime.observe({ span: "label_to_merge" }, pm.durations.labelToMerge);
+  if (pm.durations.labelToFirstApproval != null) delivery.runtime.metrics.leadTime.observe({ span: "label_to_first_approval" }, pm.durations.labelToFirstApproval);
   log.info(
     { outcome: "created", issue: issue.number, labels: pm.labels, assignees: assignees.assigned, skipped: assignees.skipped.map((skip) => skip.login), due: pm.dueDate },
     "postmortem opened",

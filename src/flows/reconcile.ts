@@ -10,7 +10,6 @@ import type { GitHub } from "../github/gateway.js";
 import { forEachInstallation } from "./installations.js";
 import { leaderOnly } from "../platform/leader.js";
 import { startPeriodic, type Schedule } from "../platform/schedule.js";
-import { metrics } from "../platform/metrics.js";
 import type { Runtime } from "../platform/runtime.js";
 import { postmortemCommentPrefix } from "../postmortem/markers.js";
 import { afterMerge, notFollowedUpMarker, type AfterMergeGitHub, type MergedPullRequest } from "./after-merge.js";
@@ -238,11 +237,11 @@ const reconcileMerged = async (delivery: Delivery<AfterMergeGitHub>, candidate: 
     if (!pr) throw new Error("GitHub shows no merge commit for this merged pull request");
     await afterMerge(delivery, pr);
     log.info({ outcome: "followed-up", mergedAt: candidate.mergedAt }, "reconciliation: merged hotfix followed up");
-    metrics.reconcileItems.inc({ kind: "followed_up", outcome: "done" });
+    delivery.runtime.metrics.reconcileItems.inc({ kind: "followed_up", outcome: "done" });
     return "followed-up";
   } catch (error) {
     log.error({ outcome: "failed", err: describeGitHubError(error) }, "reconciliation: could not follow up a merged hotfix; the next sweep tries again");
-    metrics.reconcileItems.inc({ kind: "followed_up", outcome: "failed" });
+    delivery.runtime.metrics.reconcileItems.inc({ kind: "followed_up", outcome: "failed" });
     return "failed";
   }
 };
@@ -264,11 +263,11 @@ const reconcileOpen = async (delivery: Delivery<EvaluateGitHub>, candidate: Open
     if (candidate.hasOwnRun && !(loaded.ok && loaded.config.approvals.expire_after_hours != null && isHotfix(candidate.labels, loaded.config))) return "skipped";
     await evaluatePullRequest(delivery, candidate.number, candidate.headSha);
     log.info({ outcome: "evaluated", sha: candidate.headSha }, "reconciliation: open hotfix without a check evaluated");
-    metrics.reconcileItems.inc({ kind: "evaluated", outcome: "done" });
+    delivery.runtime.metrics.reconcileItems.inc({ kind: "evaluated", outcome: "done" });
     return "evaluated";
   } catch (error) {
     log.error({ outcome: "failed", err: describeGitHubError(error) }, "reconciliation: could not evaluate an open hotfix; the next sweep tries again");
-    metrics.reconcileItems.inc({ kind: "evaluated", outcome: "failed" });
+    delivery.runtime.metrics.reconcileItems.inc({ kind: "evaluated", outcome: "failed" });
     return "failed";
   }
 };
@@ -291,9 +290,9 @@ export const startReconcileSchedule = (app: Probot, runtime: Runtime): Schedule 
     task: async (now) => {
       try {
         const result = await sweep(now);
-        metrics.reconcileRuns.inc({ outcome: result && typeof result === "object" && "skipped" in result ? "skipped" : "done" });
+        runtime.metrics.reconcileRuns.inc({ outcome: result && typeof result === "object" && "skipped" in result ? "skipped" : "done" });
       } catch (error) {
-        metrics.reconcileRuns.inc({ outcome: "failed" });
+        runtime.metrics.reconcileRuns.inc({ outcome: "failed" });
         throw error;
       }
     },

@@ -4,7 +4,6 @@ import { knownCommitPullRequests, NO_PULL_HINT_TTL_SECONDS, rememberCommitPullRe
 import type { Delivery } from "../flows/delivery.js";
 import { isHotfix } from "../governance/evaluate-hotfix.js";
 import { CHECK_NAME } from "../governance/check-output.js";
-import { metrics } from "../platform/metrics.js";
 import type { Runtime } from "../platform/runtime.js";
 import { on } from "./on.js";
 
@@ -45,13 +44,13 @@ const reevaluateCommit = async (delivery: Delivery, sha: string, listed: Payload
     // The hint is read again under the PR's lock: an evaluation that was running has noted what it saw.
     const hotfix = pull.hotfix || (await delivery.withPullRequestLock(pull.number, () => stillHotfix(delivery, sha, pull.number)));
     if (!hotfix) {
-      metrics.evaluations.inc({ kind: "skipped_cheap" });
+      delivery.runtime.metrics.evaluations.inc({ kind: "skipped_cheap" });
       continue;
     }
     const config = await delivery.config();
     const required = config.ok ? config.config.required_checks : [];
     if (required.length === 0 || (name !== null && !required.includes(name))) {
-      metrics.evaluations.inc({ kind: "skipped_cheap" });
+      delivery.runtime.metrics.evaluations.inc({ kind: "skipped_cheap" });
       delivery.log.debug({ pr: pull.number, check: name, outcome: "not-required" }, "not a required check of this hotfix; nothing to re-evaluate");
       continue;
     }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { registry } from "../platform/metrics.js";
+import type { Registry } from "prom-client";
 
 type AddHandler = (handler: (req: IncomingMessage, res: ServerResponse) => boolean | void | Promise<boolean | void>) => void;
 
@@ -14,7 +14,7 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 };
 
 /** GET /healthz (the process serves), GET /readyz (its dependencies answer), GET /metrics (Prometheus). */
-export const registerHttpRoutes = (addHandler: AddHandler, readiness?: Readiness): void => {
+export const registerHttpRoutes = (addHandler: AddHandler, registry: Registry, readiness?: Readiness): void => {
   addHandler(async (req, res) => {
     if (req.method !== "GET") return false;
     const path = (req.url ?? "").split("?")[0];

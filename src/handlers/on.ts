@@ -4,7 +4,6 @@ import { deliveryFrom, type Delivery } from "../flows/delivery.js";
 import { describeGitHubError } from "../github/errors.js";
 import { isNotFoundAnswer } from "../github/read-through-lag.js";
 import { instrumentOctokit } from "../platform/instrument-octokit.js";
-import { metrics } from "../platform/metrics.js";
 import type { Runtime } from "../platform/runtime.js";
 
 /** How long a handled delivery id is remembered (GitHub redelivers within days at most). */
@@ -26,15 +25,15 @@ export const on = <E extends EmitterWebhookEventName>(
     const key = name ? `${context.id}:${name}` : context.id;
     const delivery = deliveryFrom(context as unknown as Context, runtime);
     const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
-    instrumentOctokit(context.octokit, (headers) => runtime.rateBudget.record(installationId, headers), runtime.fetch);
+    instrumentOctokit(context.octokit, runtime.metrics, (headers) => runtime.rateBudget.record(installationId, headers), runtime.fetch);
     const { coordination } = runtime;
     await coordination.withLock(`delivery:${key}`, async () => {
       if (await coordination.isHandled(key)) {
         delivery.log.info({ outcome: "duplicate-delivery", event: delivery.event }, "delivery already handled; skipped");
-        metrics.deliveries.inc({ event: delivery.event, outcome: "duplicate" });
+        runtime.metrics.deliveries.inc({ event: delivery.event, outcome: "duplicate" });
         return;
       }
-      const stop = metrics.webhookDuration.startTimer({ event: delivery.event });
+      const stop = runtime.metrics.webhookDuration.startTimer({ event: delivery.event });
       try {
         await handler(delivery, context);
         stop({ outcome: "ok" });
@@ -43,15 +42,15 @@ export const on = <E extends EmitterWebhookEventName>(
           // Believed after the gateway's re-reads: deleted, or out of the app's reach. Nothing to do, and no error.
           stop({ outcome: "ok" });
           delivery.log.info({ outcome: "not-found", event: delivery.event, err: describeGitHubError(error) }, "GitHub does not show what the event names; nothing to do");
-          metrics.deliveries.inc({ event: delivery.event, outcome: "not_found" });
+          runtime.metrics.deliveries.inc({ event: delivery.event, outcome: "not_found" });
           await coordination.markHandled(key, HANDLED_TTL_SECONDS);
           return;
         }
         stop({ outcome: "error" });
-        metrics.deliveries.inc({ event: delivery.event, outcome: "error" });
+        runtime.metrics.deliveries.inc({ event: delivery.event, outcome: "error" });
         throw error;
       }
-      metrics.deliveries.inc({ event: delivery.event, outcome: "handled" });
+      runtime.metrics.deliveries.inc({ event: delivery.event, outcome: "handled" });
       await coordination.markHandled(key, HANDLED_TTL_SECONDS);
     });
   });

@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { metrics } from "./metrics.js";
+import type { Metrics } from "./metrics.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -79,7 +79,7 @@ export type OnHeaders = (headers: Record<string, unknown>) => void;
  * Request timeouts and metrics (requests by route and status, rate limit remaining) on a client;
  * requests go through `send` (the runtime's keep-alive client) when given, else the global fetch.
  */
-export const instrumentOctokit = (octokit: Octokit, onHeaders?: OnHeaders, send: typeof fetch = fetch): Octokit => {
+export const instrumentOctokit = (octokit: Octokit, metrics: Pick<Metrics, "githubRequests" | "rateLimitRemaining">, onHeaders?: OnHeaders, send: typeof fetch = fetch): Octokit => {
   const fetchWithTimeout = withTimeout(send);
   const decodingFetch = decoding(fetchWithTimeout);
   octokit.hook.before("request", (options) => {
@@ -117,6 +117,7 @@ export type GraphqlQuery = <T>(query: string, variables?: Record<string, unknown
  */
 export const readOnlyGraphql = (
   octokit: Octokit,
+  metrics: Pick<Metrics, "githubRequests" | "rateLimitRemaining">,
   installationId: number | undefined,
   onHeaders?: OnHeaders,
   /** Readers kept per installation by the runtime: building an Octokit costs more CPU than a query. */
@@ -130,7 +131,7 @@ export const readOnlyGraphql = (
     reader ??= readers?.get(installationId);
     if (!reader) {
       // Its token comes from the app's token cache and is renewed there, so it may live long.
-      reader = instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }), onHeaders, send);
+      reader = instrumentOctokit(new OctokitClass({ auth: { installationId }, throttle: { write: unspaced } }), metrics, onHeaders, send);
       if (readers && readers.size < 10_000) readers.set(installationId, reader);
     }
     return reader.graphql(query, variables);

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { getTransformStream } from "@probot/pino";
 import { pino, type Logger, type LoggerOptions } from "pino";
-import { metrics } from "./metrics.js";
+import type { Metrics } from "./metrics.js";
 
 /**
  * The process's logger (`npm start` hands it to Probot): Probot's own formats (pretty, json,
@@ -84,6 +84,8 @@ export interface LoggerDeps {
   /** Where lines go (default stdout); tests read them here. */
   destination?: Writable;
   now?: () => number;
+  /** Where refused signatures are counted (the process's metrics). */
+  metrics?: Pick<Metrics, "signatureRefusals">;
 }
 
 export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: LoggerDeps = {}): Promise<Logger> => {
@@ -102,7 +104,7 @@ export const createLogger = async (env: NodeJS.ProcessEnv = process.env, deps: L
   const window = { start: 0, logged: 0, suppressed: 0 };
   let root: Logger;
   const refused = (delivery: { id?: unknown; name?: unknown; missing?: boolean }) => {
-    metrics.signatureRefusals.inc();
+    deps.metrics?.signatureRefusals.inc();
     const at = now();
     if (at - window.start >= 60_000) Object.assign(window, { start: at, logged: 0 });
     if (window.logged >= REFUSALS_PER_MINUTE) {

@@ -1,10 +1,20 @@
 import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 
-/** One registry for the process; served at GET /metrics in Prometheus format. */
-export const registry = new Registry();
-collectDefaultMetrics({ register: registry });
+/**
+ * The app's metrics and their registry, served at GET /metrics in Prometheus format. They live in
+ * the runtime, not in this module: two app instances in one process (replicas in a test, an
+ * embedding) count apart. `processMetrics` adds Node's own (CPU, memory, event loop), once per
+ * process: the process's entry point asks for them (its monitors are never stopped).
+ */
+export const createMetrics = (options: { processMetrics?: boolean } = {}) => {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  return { registry, ...counters(registry) };
+};
 
-export const metrics = {
+export type Metrics = ReturnType<typeof createMetrics>;
+
+const counters = (registry: Registry) => ({
   webhookDuration: new Histogram({
     name: "hotfix_webhook_handling_seconds",
     help: "Time to handle one webhook delivery, by event.",
@@ -90,4 +100,4 @@ export const metrics = {
     buckets: [60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400, 259200],
     registers: [registry],
   }),
-};
+});

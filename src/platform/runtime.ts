@@ -1,3 +1,4 @@
+import { createMetrics, type Metrics } from "./metrics.js";
 import type { Logger } from "pino";
 import type { ProbotOctokit } from "probot";
 import type { Coordination } from "./coordination.js";
@@ -33,6 +34,8 @@ export interface Runtime {
   validatedConfigs: Map<string, any>;
   /** GitHub's requests go through this (keep-alive pools; see `createHttpFetch`); absent: the global fetch. */
   fetch?: typeof fetch;
+  /** What GET /metrics serves. */
+  metrics: Metrics;
 }
 
 export const appIdFromEnv = (env: NodeJS.ProcessEnv = process.env): number | null => {
@@ -58,7 +61,7 @@ export const reconcileIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): 
 /** `POSTMORTEM_REMINDER_INTERVAL_MINUTES`, default 60. */
 export const reminderIntervalFromEnv = (env: NodeJS.ProcessEnv = process.env): number => minutesFromEnv(env, REMINDER_INTERVAL_ENV, 60);
 
-export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env): Runtime => ({
+export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env, metrics: Metrics = createMetrics()): Runtime => ({
   coordination: createCoordination(env.REDIS_URL, log),
   appId: appIdFromEnv(env),
   now: () => new Date(),
@@ -70,6 +73,7 @@ export const createRuntime = (log: Logger, env: NodeJS.ProcessEnv = process.env)
   readers: new Map(),
   validatedConfigs: new Map(),
   fetch: createHttpFetch(createHttpPools(), fetch, env),
+  metrics,
 });
 
 

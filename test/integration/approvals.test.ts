@@ -1,5 +1,4 @@
 import { jest } from "@jest/globals";
-import { metrics } from "../../src/platform/metrics.js";
 import { APP, approvalsHarness, REPO, T0 } from "../support/approvals-harness.js";
 import type { TestApp } from "../support/app.js";
 import { issueCommentEvent, pullRequestEvent, pullRequestReviewCommentEvent, pullRequestReviewEvent } from "../support/events.js";
@@ -440,7 +439,7 @@ describe("feedback", () => {
   test("each decision is counted in the approvals metric once", async () => {
     const pr = await start();
     const before = async (outcome: string, reason: string) =>
-      (await metrics.approvals.get()).values.find((value) => value.labels.outcome === outcome && value.labels.reason === reason)?.value ?? 0;
+      (await t.runtime.metrics.approvals.get()).values.find((value) => value.labels.outcome === outcome && value.labels.reason === reason)?.value ?? 0;
     const accepted = await before("accepted", "approve");
     const refused = await before("refused", "not_authorized");
     const approval = await comment(pr, "alice", "/approve-emergency");

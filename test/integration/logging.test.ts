@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import { Probot, ProbotOctokit, Server } from "probot";
 import hotfixGovernance from "../../src/index.js";
 import { createLogger } from "../../src/platform/logging.js";
-import { registry } from "../../src/platform/metrics.js";
+import { createMetrics } from "../../src/platform/metrics.js";
 import { testPrivateKey } from "../support/app.js";
 import { pullRequestEvent } from "../support/events.js";
 import { freePort } from "../support/free-port.js";
@@ -25,6 +25,8 @@ let base: string;
 let sim: GitHubSimulator;
 let github: SimulatorServer;
 let logger: Awaited<ReturnType<typeof createLogger>>;
+/** The process's metrics, as `npm start` hands them to the logger. */
+const metrics = createMetrics();
 
 const records = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
@@ -40,7 +42,7 @@ beforeAll(async () => {
       done();
     },
   });
-  logger = await createLogger({ LOG_FORMAT: "json", LOG_LEVEL: "info" }, { destination, now: () => clock });
+  logger = await createLogger({ LOG_FORMAT: "json", LOG_LEVEL: "info" }, { destination, now: () => clock, metrics });
   const port = await freePort();
   server = new Server({
     host: "127.0.0.1",
@@ -104,7 +106,7 @@ test("a handled delivery: each key once per line, the delivery id once (as `deli
 });
 
 test("a bad signature: one warn line without the payload, nothing at error, counted", async () => {
-  const before = (await registry.getSingleMetric("hotfix_webhook_signature_refusals_total")!.get()).values[0]?.value ?? 0;
+  const before = (await metrics.signatureRefusals.get()).values[0]?.value ?? 0;
   const body = JSON.stringify({ action: "opened", marker: "ATTACKER-CONTROLLED-PAYLOAD" });
   const response = await post(body, { "x-github-delivery": "forged-1", "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
   expect(response.status).toBe(400);
@@ -117,18 +119,18 @@ test("a bad signature: one warn line without the payload, nothing at error, coun
   expect(lines.join("\n")).not.toContain("ATTACKER-CONTROLLED-PAYLOAD");
   // The access line of a refused request is debug: anyone can send them.
   expect(logged.filter((record) => record.name === "http")).toEqual([]);
-  const after = (await registry.getSingleMetric("hotfix_webhook_signature_refusals_total")!.get()).values[0]?.value ?? 0;
+  const after = (await metrics.signatureRefusals.get()).values[0]?.value ?? 0;
   expect(after - before).toBe(1);
 });
 
 test("no signature at all: one warn line saying so, counted", async () => {
-  const before = (await registry.getSingleMetric("hotfix_webhook_signature_refusals_total")!.get()).values[0]?.value ?? 0;
+  const before = (await metrics.signatureRefusals.get()).values[0]?.value ?? 0;
   const response = await post(JSON.stringify({ action: "opened", marker: "UNSIGNED-PAYLOAD" }), { "x-github-delivery": "unsigned-1" });
   expect(response.status).toBe(400);
   await settle();
   expect(records()).toEqual([expect.objectContaining({ level: 40, outcome: "signature-refused", delivery: "unsigned-1", msg: "webhook refused (400): it has no signature (X-Hub-Signature-256)" })]);
   expect(lines.join("\n")).not.toContain("UNSIGNED-PAYLOAD");
-  const after = (await registry.getSingleMetric("hotfix_webhook_signature_refusals_total")!.get()).values[0]?.value ?? 0;
+  const after = (await metrics.signatureRefusals.get()).values[0]?.value ?? 0;
   expect(after - before).toBe(1);
 });
 

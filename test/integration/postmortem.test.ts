@@ -6,7 +6,6 @@ import type { MergedPullRequest } from "../../src/flows/after-merge.js";
 import type { Delivery } from "../../src/flows/delivery.js";
 import { gitHubGateway } from "../../src/github/gateway.js";
 import { ensurePostmortem } from "../../src/flows/postmortem.js";
-import { metrics } from "../../src/platform/metrics.js";
 import { createTestApp, type TestApp } from "../support/app.js";
 import { INSTALLATION_ID, issueCommentEvent, pullRequestEvent } from "../support/events.js";
 import { approvalsRecordLine } from "../../src/governance/approvals/evaluate-approvals.js";
@@ -68,9 +67,9 @@ describe("a merged hotfix", () => {
     await setup("postmortem:\n  assignees: [lead]\n");
     const pr = mergedHotfix();
     t.sim.reset();
-    const before = (await metrics.postmortems.get()).values[0]?.value ?? 0;
+    const before = (await t.runtime.metrics.postmortems.get()).values[0]?.value ?? 0;
     const leadTime = async (span: string, field: "count" | "sum") =>
-      (await metrics.leadTime.get()).values.find((value) => value.labels.span === span && value.metricName === `hotfix_lead_time_seconds_${field}`)?.value ?? 0;
+      (await t.runtime.metrics.leadTime.get()).values.find((value) => value.labels.span === span && value.metricName === `hotfix_lead_time_seconds_${field}`)?.value ?? 0;
     const [mergeCount, mergeSum, approvalSum] = [await leadTime("label_to_merge", "count"), await leadTime("label_to_merge", "sum"), await leadTime("label_to_first_approval", "sum")];
 
     await t.receive("pull_request", closedEvent(pr));
@@ -118,7 +117,7 @@ describe("a merged hotfix", () => {
       `POST /repos/${REPO}/issues/${pr.number}/comments 201`,
     ]);
     expect(t.sim.unhandled).toEqual([]);
-    expect((await metrics.postmortems.get()).values[0].value).toBe(before + 1);
+    expect((await t.runtime.metrics.postmortems.get()).values[0].value).toBe(before + 1);
     expect(await leadTime("label_to_merge", "count")).toBe(mergeCount + 1);
     expect(await leadTime("label_to_merge", "sum")).toBe(mergeSum + 45 * 60);
     expect(await leadTime("label_to_first_approval", "sum")).toBe(approvalSum + 15 * 60);
@@ -128,7 +127,7 @@ describe("a merged hotfix", () => {
     await setup();
     const pr = mergedHotfix();
     await t.receive("pull_request", closedEvent(pr));
-    const before = (await metrics.postmortems.get()).values[0].value;
+    const before = (await t.runtime.metrics.postmortems.get()).values[0].value;
     t.sim.reset();
 
     await t.receive("pull_request", closedEvent(pr));
@@ -138,7 +137,7 @@ describe("a merged hotfix", () => {
     expect(prComments(pr)).toHaveLength(1);
     expect(postmortemRequests().map((request) => `${request.method} ${request.path}`)).toEqual(["POST /graphql", "POST /graphql"]);
     expect(t.sim.writes()).toEqual([]);
-    expect((await metrics.postmortems.get()).values[0].value).toBe(before);
+    expect((await t.runtime.metrics.postmortems.get()).values[0].value).toBe(before);
   });
 
   test("an earlier attempt that stopped after opening the issue is completed, not duplicated", async () => {

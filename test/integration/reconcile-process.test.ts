@@ -87,6 +87,8 @@ test("SIGKILL after the first backport PR; a fresh process's sweep finishes the 
       const metrics = await (await fetch(`${fresh.url}/metrics`)).text();
       expect(metrics).toMatch(/hotfix_reconcile_items_total\{kind="followed_up",outcome="done"\} 1/);
       expect(metrics).toMatch(/hotfix_reconcile_runs_total\{outcome="done"\} [3-9]/);
+      // `npm start` adds Node's own metrics to the app's (once per process).
+      expect(metrics).toContain("process_cpu_user_seconds_total");
     } finally {
       await fresh.stop();
     }

@@ -1,3 +1,4 @@
+import { createMetrics } from "../../src/platform/metrics.js";
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
@@ -86,7 +87,7 @@ beforeAll(async () => ({ server, url } = await listen(handler)));
 afterAll(() => close(server));
 
 /** As the app sends them: instrumented (timeouts, metrics, data decoded by V8's JSON.parse) over the lean fetch. */
-const appOutcome = (call: Parameters<typeof outcome>[2]) => outcome(url, fetch, (octokit) => call(instrumentOctokit(octokit as never, undefined, lean) as unknown as Octokit));
+const appOutcome = (call: Parameters<typeof outcome>[2]) => outcome(url, fetch, (octokit) => call(instrumentOctokit(octokit as never, createMetrics(), undefined, lean) as unknown as Octokit));
 
 const both = async (call: Parameters<typeof outcome>[2]) => {
   const viaFetch = await outcome(url, fetch, call);
