@@ -431,6 +431,7 @@ const flowDelivery = async (): Promise<Delivery> => {
     now: () => new Date("2024-05-01T10:55:00.000Z"),
     config: async () => ({ ok: true, config: HotfixConfig.parse({}), path: ".github/hotfix.yml" }),
     withPullRequestLock: (_number: number, fn: () => Promise<unknown>) => fn(),
+    runtime: t.runtime,
   } as unknown as Delivery;
 };
 
