@@ -116,11 +116,12 @@ export const restIssueComment = (repo: SimRepo, comment: SimComment) => ({
   author_association: "MEMBER",
 });
 
-export const restIssue = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue) => ({
+/** An issue as REST answers it; a PR (PRs are issues) links to its page and carries `pull_request`. */
+export const restIssue = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue | SimPull) => ({
   id: issue.id,
   node_id: issue.nodeId,
   url: `https://api.github.com/repos/${fullName(repo)}/issues/${issue.number}`,
-  html_url: `https://github.com/${fullName(repo)}/issues/${issue.number}`,
+  html_url: `https://github.com/${fullName(repo)}/${repo.pulls.has(issue.number) ? "pull" : "issues"}/${issue.number}`,
   number: issue.number,
   state: issue.state,
   title: issue.title,
@@ -135,6 +136,9 @@ export const restIssue = (sim: GitHubSimulator, repo: SimRepo, issue: SimIssue) 
   closed_at: issue.closedAt,
   author_association: "NONE",
   locked: false,
+  ...(repo.pulls.has(issue.number)
+    ? { pull_request: { url: `https://api.github.com/repos/${fullName(repo)}/pulls/${issue.number}`, html_url: `https://github.com/${fullName(repo)}/pull/${issue.number}` } }
+    : {}),
 });
 
 export { SIM_APP };

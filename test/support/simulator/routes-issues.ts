@@ -1,7 +1,7 @@
 import { extendGraphqlRoot, extendPullRequestNode, extendRepositoryNode, connection, pullRequestNode, userNode, type ConnectionArgs } from "./graphql.js";
 import { approvalTimelineItems } from "./routes-activity.js";
 import { pullRequestSearchConnection } from "./routes-report.js";
-import { API, restIssue, restIssueComment, restLabel, restUser, fullName, validationFailed } from "./rest-shapes.js";
+import { restIssue, restIssueComment, restLabel, fullName, validationFailed } from "./rest-shapes.js";
 import { ghError, SIM_APP, type GitHubSimulator } from "./simulator.js";
 import { assignable, type SimComment, type SimIssue, type SimPull, type SimRepo, type SimUser } from "./state.js";
 
@@ -380,9 +380,7 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
     return {
       status: 200,
       body: slice.map((issue) =>
-        repo.pulls.has(issue.number)
-          ? { ...restIssue(sim, repo, issue), pull_request: { url: `https://api.github.com/repos/${fullName(repo)}/pulls/${issue.number}`, html_url: `https://github.com/${fullName(repo)}/pull/${issue.number}` } }
-          : issueBody(sim, repo, issue),
+        repo.pulls.has(issue.number) ? restIssue(sim, repo, issue) : issueBody(sim, repo, issue),
       ),
       headers:
         page * perPage < issues.length
@@ -484,31 +482,7 @@ export const registerIssueRoutes = (sim: GitHubSimulator): void => {
     if (typeof body?.title === "string") target.title = body.title;
     if (body?.body !== undefined) target.body = body.body;
     target.updatedAt = sim.now();
-    const isPull = repo.pulls.has(number);
-    return {
-      status: 200,
-      body: {
-        id: target.id,
-        node_id: target.nodeId,
-        url: `${API}/repos/${fullName(repo)}/issues/${number}`,
-        html_url: `https://github.com/${fullName(repo)}/${isPull ? "pull" : "issues"}/${number}`,
-        number,
-        state: target.state,
-        title: target.title,
-        body: target.body,
-        user: restUser(target.user),
-        labels: target.labels.map(restLabel),
-        assignee: target.assignees[0] ? restUser(sim.user(target.assignees[0])) : null,
-        assignees: target.assignees.map((login) => restUser(sim.user(login))),
-        locked: false,
-        comments: repo.issueComments.filter((comment) => comment.issueNumber === number).length,
-        created_at: target.createdAt,
-        updated_at: target.updatedAt,
-        closed_at: target.closedAt,
-        author_association: "NONE",
-        ...(isPull ? { pull_request: { url: `${API}/repos/${fullName(repo)}/pulls/${number}`, html_url: `https://github.com/${fullName(repo)}/pull/${number}` } } : {}),
-      },
-    };
+    return { status: 200, body: restIssue(sim, repo, target) };
   });
 };
 
